@@ -1,0 +1,32 @@
+"""What actions need to know about the conversation: its language, and the texts of the
+domain's responses in that language (for button titles)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from rasa_sdk import Tracker
+
+from components.georgian import ENGLISH, conversation_language
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language to answer in; the same rule as the Rasa server's NLG."""
+    return conversation_language(
+        (event.get("parse_data") or {}).get("language")
+        for event in tracker.events
+        if event.get("event") == "user"
+    )
+
+
+def response_text(domain: Dict[str, Any], name: str, language: str) -> Optional[str]:
+    """The text of response ``name`` in ``language`` (Georgian is the default variation)."""
+    variations = (domain.get("responses") or {}).get(name) or []
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        is_english = any(
+            c.get("name") == "language" and c.get("value") == ENGLISH for c in conditions
+        )
+        if is_english == (language == ENGLISH):
+            return variation.get("text")
+    return None

@@ -1,0 +1,67 @@
+"""Answers about the international event, filled in from content/events.yml."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import ContentError, current_event
+from actions.conversation import language_of
+
+logger = logging.getLogger(__name__)
+
+
+class ActionAnswerEvent(Action):
+    """One action for every question about the event: it picks the response by intent."""
+
+    def name(self) -> Text:
+        return "action_answer_event"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        language = language_of(tracker)
+        try:
+            event = current_event()
+        except ContentError as error:
+            logger.error("Event content unusable: %s", error)
+            dispatcher.utter_message(response="utter_content_unavailable")
+            return []
+        facts = {
+            "title": event.title[language],
+            "dates": event.dates(language),
+            "venue": event.venue[language],
+        }
+        if intent == "ask_event_date":
+            dispatcher.utter_message(response="utter_ask_event_date", **facts)
+        elif intent == "ask_event_venue":
+            dispatcher.utter_message(response="utter_ask_event_venue", **facts)
+        elif intent == "ask_event_agenda":
+            if event.agenda_url:
+                dispatcher.utter_message(response="utter_ask_event_agenda", agenda_url=event.agenda_url)
+            else:
+                dispatcher.utter_message(response="utter_ask_event_agenda_unavailable")
+        elif intent == "register":
+            self._answer_registration(dispatcher, event, language)
+        else:
+            dispatcher.utter_message(response="utter_ask_event", **facts)
+        return []
+
+    @staticmethod
+    def _answer_registration(dispatcher: CollectingDispatcher, event: Any, language: str) -> None:
+        if not event.is_registration_open():
+            dispatcher.utter_message(response="utter_register_closed")
+        elif event.registration_url:
+            dispatcher.utter_message(
+                response="utter_register_link", registration_url=event.registration_url
+            )
+            if event.registration_deadline:
+                dispatcher.utter_message(
+                    response="utter_registration_deadline", deadline=event.deadline(language)
+                )
+        else:
+            dispatcher.utter_message(response="utter_register_unavailable")

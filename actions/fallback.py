@@ -1,0 +1,51 @@
+"""When the assistant is unsure what was meant, it asks back with the likely topics."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import language_of, response_text
+
+MAX_SUGGESTIONS = 3
+MIN_CONFIDENCE = 0.08
+
+
+def likely_topics(tracker: Tracker, domain: Dict[Text, Any]) -> List[str]:
+    """Intents worth offering: the best-ranked ones that have a topic title."""
+    responses = domain.get("responses") or {}
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    topics = []
+    for candidate in ranking:
+        name = candidate.get("name")
+        if candidate.get("confidence", 0) < MIN_CONFIDENCE:
+            break
+        if f"utter_topic_{name}" in responses:
+            topics.append(name)
+        if len(topics) == MAX_SUGGESTIONS:
+            break
+    return topics
+
+
+class ActionClarify(Action):
+    """Offers the likely topics as buttons, or says what the assistant can help with."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = language_of(tracker)
+        topics = likely_topics(tracker, domain)
+        if not topics:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        buttons = [
+            {"title": response_text(domain, f"utter_topic_{intent}", language), "payload": f"/{intent}"}
+            for intent in topics
+        ]
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return []

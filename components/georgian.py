@@ -1,0 +1,207 @@
+"""Georgian text helpers: script detection, a shared spelling for Georgian in Georgian
+letters and in Latin letters, and recognising a request to switch language.
+
+Pure functions without Rasa imports, so the NLU components, the action server and tests
+can all use them.
+
+The shared spelling ("skeleton") is deliberately lossy. Citizens type Georgian in Latin
+letters with several habits at once (``q`` or ``k'`` for ქ/კ, ``w`` or ``ts'`` for წ,
+``x`` or ``kh`` for ხ, ``gh`` or ``R`` for ღ, capital letters as keyboard keys), so the
+letters those habits confuse are merged: თ/ტ -> t, კ/ქ/ყ -> k, პ/ფ -> p, ღ/გ -> g,
+ც/წ -> ts, ჩ/ჭ -> ch. Georgian letters and each Latin habit then meet in one spelling,
+and the classifier learns one vocabulary for Georgian instead of five.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable, Optional, Sequence
+
+GEORGIAN = "ka"
+ENGLISH = "en"
+LANGUAGES = (GEORGIAN, ENGLISH)
+DEFAULT_LANGUAGE = GEORGIAN
+
+# The three ways of writing that training and evaluation data are tagged with.
+WRITING_GEORGIAN = "ka"
+WRITING_TRANSLIT = "ka-Latn"
+WRITING_ENGLISH = "en"
+WRITINGS = (WRITING_GEORGIAN, WRITING_TRANSLIT, WRITING_ENGLISH)
+LANGUAGE_OF_WRITING = {
+    WRITING_GEORGIAN: GEORGIAN,
+    WRITING_TRANSLIT: GEORGIAN,
+    WRITING_ENGLISH: ENGLISH,
+}
+
+_MKHEDRULI_TO_SKELETON = {
+    "ა": "a", "ბ": "b", "გ": "g", "დ": "d", "ე": "e", "ვ": "v", "ზ": "z", "თ": "t",
+    "ი": "i", "კ": "k", "ლ": "l", "მ": "m", "ნ": "n", "ო": "o", "პ": "p", "ჟ": "zh",
+    "რ": "r", "ს": "s", "ტ": "t", "უ": "u", "ფ": "p", "ქ": "k", "ღ": "g", "ყ": "k",
+    "შ": "sh", "ჩ": "ch", "ც": "ts", "ძ": "dz", "წ": "ts", "ჭ": "ch", "ხ": "kh",
+    "ჯ": "j", "ჰ": "h",
+    # letters out of modern use, still on some keyboards
+    "ჱ": "e", "ჲ": "i", "ჳ": "u", "ჴ": "kh", "ჵ": "o", "ჶ": "p",
+}
+
+# Capital letters that the Georgian keyboard layout puts on Shift (typed on purpose).
+_KEYBOARD_CAPITALS = {
+    "T": "t",  # თ
+    "W": "ch",  # ჭ
+    "R": "g",  # ღ
+    "S": "sh",  # შ
+    "J": "zh",  # ჟ
+    "Z": "dz",  # ძ
+    "C": "ch",  # ჩ
+}
+
+# Longest first; apostrophes are dropped afterwards, so "ts'" and "ts" meet.
+_LATIN_SEQUENCES = (
+    ("sh", "sh"), ("ch", "ch"), ("zh", "zh"), ("kh", "kh"), ("gh", "g"), ("dz", "dz"),
+    ("ts", "ts"), ("th", "t"), ("ph", "p"),
+    ("q", "k"), ("x", "kh"), ("w", "ts"), ("c", "ts"), ("f", "p"), ("y", "k"),
+)
+
+_APOSTROPHES = "'’ʼ`´‘"
+_APOSTROPHE_CLASS = "['’ʼ`´‘]"
+TOKEN_PATTERN = re.compile(
+    rf"[^\W_]+(?:{_APOSTROPHE_CLASS}[^\W_]+)*{_APOSTROPHE_CLASS}?", re.UNICODE
+)
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+
+
+def is_georgian_letter(char: str) -> bool:
+    """True for Mkhedruli, Mtavruli and the old Georgian alphabets."""
+    code = ord(char)
+    return 0x10A0 <= code <= 0x10FF or 0x1C90 <= code <= 0x1CBF or 0x2D00 <= code <= 0x2D2F
+
+
+def georgian_share(text: str) -> Optional[float]:
+    """The share of letters in ``text`` that are Georgian; None when it has no letters."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return None
+    return sum(map(is_georgian_letter, letters)) / len(letters)
+
+
+def fold(text: str) -> str:
+    """Unicode-normalise and lower-case; Mtavruli capitals become Mkhedruli."""
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def georgian_skeleton(token: str) -> str:
+    """Shared spelling of a token written in Georgian letters (Latin letters kept)."""
+    return "".join(_MKHEDRULI_TO_SKELETON.get(c, c) for c in fold(token) if c not in _APOSTROPHES)
+
+
+def translit_skeleton(token: str, sentence_initial: bool = False) -> str:
+    """Shared spelling of a token of Georgian typed in Latin letters.
+
+    Capitals count as keyboard keys (``S`` for შ) unless the whole token is in capitals
+    (an acronym) or only its first letter is, at the start of a sentence.
+    """
+    token = unicodedata.normalize("NFC", token)
+    plain_case = len(token) > 1 and token.isupper()
+    out = []
+    i = 0
+    while i < len(token):
+        char = token[i]
+        if char in _APOSTROPHES:
+            i += 1
+            continue
+        capital_by_grammar = i == 0 and sentence_initial
+        if char in _KEYBOARD_CAPITALS and not plain_case and not capital_by_grammar:
+            out.append(_KEYBOARD_CAPITALS[char])
+            i += 1
+            continue
+        lower = token[i:].lower()
+        for sequence, spelling in _LATIN_SEQUENCES:
+            if lower.startswith(sequence):
+                out.append(spelling)
+                i += len(sequence)
+                break
+        else:
+            out.append(lower[0])
+            i += 1
+    return "".join(out)
+
+
+def english_form(token: str) -> str:
+    """Lower-cased token without apostrophes ("Don't" -> "dont")."""
+    return "".join(c for c in fold(token) if c not in _APOSTROPHES)
+
+
+def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, int]]:
+    """Split ``text`` into (normalised token, start, end), offsets into ``text``.
+
+    Tokens with Georgian letters get the Georgian skeleton; Latin tokens get the
+    translit skeleton when the message is Georgian in Latin letters, else the English
+    form.
+    """
+    tokens = []
+    for match in TOKEN_PATTERN.finditer(text):
+        raw = match.group()
+        if any(map(is_georgian_letter, raw)):
+            form = georgian_skeleton(raw)
+        elif writing == WRITING_TRANSLIT:
+            before = text[: match.start()]
+            sentence_initial = not before.strip() or bool(_SENTENCE_END.search(before))
+            form = translit_skeleton(raw, sentence_initial)
+        else:
+            form = english_form(raw)
+        if form:
+            tokens.append((form, match.start(), match.end()))
+    return tokens
+
+
+# --- explicit requests to switch language -------------------------------------------
+
+# Stems in the shared spelling (Georgian and translit meet there) and in English.
+LANGUAGE_NAME_STEMS = {
+    GEORGIAN: ("kartul", "georgian"),
+    ENGLISH: ("inglisur", "english"),
+}
+_NEGATIONS = {"not", "dont", "cant", "cannot", "no", "ar", "ver", "nu", "doesnt"}
+MAX_REQUEST_TOKENS = 6
+
+
+def requested_language(text: str) -> Optional[str]:
+    """The language a short message asks for ("English please", "ქართულად"), or None.
+
+    Only short messages count, naming exactly one language, without a negation
+    ("I don't speak Georgian" asks for nothing).
+    """
+    forms = [georgian_skeleton(t) if any(map(is_georgian_letter, t)) else translit_skeleton(t.lower())
+             for t in TOKEN_PATTERN.findall(text)]
+    if not forms or len(forms) > MAX_REQUEST_TOKENS:
+        return None
+    english_forms = {english_form(t) for t in TOKEN_PATTERN.findall(text)}
+    if english_forms & _NEGATIONS or set(forms) & _NEGATIONS:
+        return None
+    named = {
+        language
+        for language, stems in LANGUAGE_NAME_STEMS.items()
+        for form in forms + list(english_forms)
+        if any(form.startswith(stem) for stem in stems)
+    }
+    return named.pop() if len(named) == 1 else None
+
+
+# --- the language of a conversation -----------------------------------------------------
+
+def conversation_language(
+    message_languages: Iterable[Optional[str]], default: str = DEFAULT_LANGUAGE
+) -> str:
+    """The language to answer in: that of the latest message whose language is known.
+
+    ``message_languages`` lists the detected language of each user message, oldest
+    first; None stands for a message too short or mixed to tell ("ok", "AVATAR", "👍").
+    """
+    known = [language for language in message_languages if language in LANGUAGES]
+    return known[-1] if known else default
+
+
+def contains_stem(forms: Sequence[str], stems: Iterable[str]) -> bool:
+    """True when any normalised token starts with any of the stems."""
+    stems = tuple(stems)
+    return any(form.startswith(stems) for form in forms)

@@ -1,0 +1,211 @@
+"""Tells, for every message, the way it is written and the language to answer in.
+
+- Georgian letters: Georgian.
+- Latin letters: English, or Georgian typed in Latin letters. A character n-gram naive
+  Bayes model tells them apart. It learns from the training data itself: every NLU block
+  carries ``metadata: {lang: ka | ka-Latn | en}``, so a maintainer's new examples teach it
+  too.
+- A short explicit request ("English please", "ქართულად") sets the language asked for.
+
+It sets two message attributes, both in the parse result:
+``writing`` (ka, ka-Latn, en; what the tokenizer needs) and ``language`` (ka, en, or
+None when the message is too short or mixed to tell; the conversation then keeps its
+language).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.naive_bayes import MultinomialNB
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.exceptions import RasaException
+from rasa.shared.nlu.constants import METADATA, METADATA_INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.georgian import (
+    LANGUAGE_OF_WRITING,
+    WRITING_ENGLISH,
+    WRITING_GEORGIAN,
+    WRITING_TRANSLIT,
+    WRITINGS,
+    georgian_share,
+    requested_language,
+)
+
+logger = logging.getLogger(__name__)
+
+WRITING = "writing"
+LANGUAGE = "language"
+MODEL_FILE = "latin_writing_model.json"
+MIN_EXAMPLES_PER_WRITING = 5
+
+
+class MissingWritingLabels(RasaException):
+    """The training data does not say which examples are English and which translit."""
+
+
+def writing_label(message: Message) -> Optional[str]:
+    """The ``lang`` metadata of a training example's block (or of the example itself)."""
+    metadata = message.get(METADATA) or {}
+    for level in ("example", METADATA_INTENT):
+        label = (metadata.get(level) or {}).get("lang")
+        if label in WRITINGS:
+            return label
+    return None
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True
+)
+class LanguageDetector(GraphComponent):
+    """Detects the writing and the language of each message."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # share of Georgian letters from which a message counts as Georgian script
+            "georgian_share": 0.5,
+            # below this probability a Latin message's language is left undecided
+            "min_confidence": 0.8,
+            "ngram_range": [1, 4],
+            "alpha": 0.3,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectorizer: Optional[CountVectorizer] = None,
+        classifier: Optional[MultinomialNB] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vectorizer = vectorizer
+        self._classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageDetector":
+        return cls(config, model_storage, resource)
+
+    # --- training ---------------------------------------------------------------------
+
+    def train(self, training_data: TrainingData) -> Resource:
+        texts, labels = [], []
+        for example in training_data.intent_examples:
+            label = writing_label(example)
+            if label in (WRITING_ENGLISH, WRITING_TRANSLIT):
+                texts.append(example.get(TEXT))
+                labels.append(label)
+        for label in (WRITING_ENGLISH, WRITING_TRANSLIT):
+            if labels.count(label) < MIN_EXAMPLES_PER_WRITING:
+                raise MissingWritingLabels(
+                    f"LanguageDetector needs at least {MIN_EXAMPLES_PER_WRITING} NLU "
+                    f"examples tagged 'lang: {label}', found {labels.count(label)}. Put "
+                    f"each way of writing in its own block with 'metadata: {{lang: ...}}' "
+                    f"(see docs/maintainers.md)."
+                )
+        vectorizer = self._new_vectorizer()
+        classifier = MultinomialNB(alpha=self._config["alpha"])
+        classifier.fit(vectorizer.fit_transform(texts), labels)
+        self._vectorizer, self._classifier = vectorizer, classifier
+        self._persist()
+        return self._resource
+
+    def _new_vectorizer(self, vocabulary: Optional[Dict[str, int]] = None) -> CountVectorizer:
+        return CountVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(self._config["ngram_range"]),
+            lowercase=True,
+            vocabulary=vocabulary,
+        )
+
+    def _persist(self) -> None:
+        state = {
+            "vocabulary": {k: int(v) for k, v in self._vectorizer.vocabulary_.items()},
+            "classes": list(self._classifier.classes_),
+            "class_log_prior": self._classifier.class_log_prior_.tolist(),
+            "feature_log_prob": self._classifier.feature_log_prob_.tolist(),
+        }
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / MODEL_FILE).write_text(json.dumps(state), encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LanguageDetector":
+        detector = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as directory:
+                state = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.warning("LanguageDetector has no trained model; Latin text counts as English.")
+            return detector
+        detector._vectorizer = detector._new_vectorizer(state["vocabulary"])
+        classifier = MultinomialNB(alpha=config["alpha"])
+        classifier.classes_ = np.array(state["classes"])
+        classifier.class_log_prior_ = np.array(state["class_log_prior"])
+        classifier.feature_log_prob_ = np.array(state["feature_log_prob"])
+        classifier.n_features_in_ = len(state["vocabulary"])
+        detector._classifier = classifier
+        return detector
+
+    # --- detection --------------------------------------------------------------------
+
+    def detect(self, text: str) -> tuple[Optional[str], Optional[str]]:
+        """(writing, language) of a message; language is None when undecided."""
+        share = georgian_share(text)
+        if share is None:
+            return None, requested_language(text)
+        if share >= self._config["georgian_share"]:
+            writing, confident = WRITING_GEORGIAN, True
+        elif self._classifier is None:
+            writing, confident = WRITING_ENGLISH, True
+        else:
+            probabilities = self._classifier.predict_proba(self._vectorizer.transform([text]))[0]
+            best = int(np.argmax(probabilities))
+            writing = str(self._classifier.classes_[best])
+            confident = probabilities[best] >= self._config["min_confidence"]
+        language = requested_language(text) or (LANGUAGE_OF_WRITING[writing] if confident else None)
+        return writing, language
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            writing, language = self.detect(message.get(TEXT) or "")
+            message.set(WRITING, writing, add_to_output=True)
+            message.set(LANGUAGE, language, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for example in training_data.training_examples:
+            if not example.get(TEXT):
+                continue
+            label = writing_label(example)
+            if label:
+                example.set(WRITING, label)
+                example.set(LANGUAGE, LANGUAGE_OF_WRITING[label])
+            else:
+                self.process([example])
+        return training_data

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Starts Rasa with the model trained from the current data, the REST and socket.io
+# channels, and the SQL tracker store. The HTTP API is off unless RASA_ENABLE_API=true,
+# and then it refuses to start without RASA_AUTH_TOKEN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model=$(.venv/bin/python scripts/model.py path)
+if [ ! -f "$model" ]; then
+  echo "error: no model at $model for the current data; run 'make train' first." >&2
+  exit 1
+fi
+mkdir -p var
+args=(run --model "$model" --port "${RASA_PORT:-5005}" --interface "${RASA_HOST:-127.0.0.1}"
+      --credentials "${RASA_CREDENTIALS:-credentials.yml}" --endpoints endpoints.yml)
+read -r -a origins <<< "${RASA_CORS_ORIGINS:-}"
+[ ${#origins[@]} -gt 0 ] && args+=(--cors "${origins[@]}")
+if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
+  if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+    echo "error: RASA_ENABLE_API=true needs RASA_AUTH_TOKEN (the API can load models: CVE-2024-49375)." >&2
+    exit 1
+  fi
+  args+=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
+fi
+exec .venv/bin/rasa "${args[@]}"

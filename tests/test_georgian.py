@@ -1,0 +1,95 @@
+"""The shared spelling of Georgian, language requests, and the conversation's language."""
+
+import pytest
+
+from components.georgian import (
+    conversation_language,
+    georgian_share,
+    georgian_skeleton,
+    normalise_tokens,
+    requested_language,
+    translit_skeleton,
+)
+
+
+def forms(text, writing):
+    return [form for form, _, _ in normalise_tokens(text, writing)]
+
+
+@pytest.mark.parametrize(
+    "georgian, latin",
+    [
+        ("რა არის ღია მმართველობა", "ra aris ghia mmartveloba"),  # phonetic
+        ("რა არის ღია მმართველობა", "ra aris Ria mmarTveloba"),  # keyboard layout
+        ("რა არის ღია მმართველობა", "ra aris gia mmartveloba"),  # lazy
+        ("მინდა დავრეგისტრირდე ღონისძიებაზე", "minda davregistrirde gonisdziebaze"),
+        ("როდის არის ივენთი", "rodis aris ivent'i"),  # national, with apostrophes
+        ("პროექტის შესახებ", "p'roekt'is shesaxeb"),
+        ("წევრები", "wevrebi"),
+        ("წევრები", "ts'evrebi"),
+        ("ქალაქები", "qalaqebi"),
+        ("თუ შეიძლება", "Tu SeiZleba"),
+        ("ეს ჟურნალი", "es Jurnali"),
+    ],
+)
+def test_georgian_letters_and_translit_meet_in_one_spelling(georgian, latin):
+    assert forms(georgian, "ka") == forms(latin, "ka-Latn")
+
+
+def test_sentence_initial_capital_is_grammar_not_a_keyboard_key():
+    assert translit_skeleton("Rodis", sentence_initial=True) == "rodis"
+    assert translit_skeleton("Rodis", sentence_initial=False) == "godis"
+    assert forms("Rodis aris? Sad aris", "ka-Latn") == ["rodis", "aris", "sad", "aris"]
+
+
+def test_acronyms_stay_acronyms():
+    assert translit_skeleton("AVATAR") == "avatar"
+    assert forms("AVATAR-ის შესახებ", "ka") == ["avatar", "is", "shesakheb"]
+
+
+def test_english_is_only_lower_cased():
+    assert forms("What's the AVATAR project? Don't know", "en") == [
+        "whats", "the", "avatar", "project", "dont", "know"]
+
+
+def test_token_offsets_point_into_the_original_text():
+    text = "ra aris p'roekt'i?"
+    assert [(text[s:e], f) for f, s, e in normalise_tokens(text, "ka-Latn")] == [
+        ("ra", "ra"), ("aris", "aris"), ("p'roekt'i", "proekti")]
+
+
+def test_mtavruli_capitals_fold_to_mkhedruli():
+    assert georgian_skeleton("ᲛᲘᲜᲓᲐ") == georgian_skeleton("მინდა") == "minda"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("English please", "en"),
+        ("can you answer in english", "en"),
+        ("ინგლისურად მიპასუხე", "en"),
+        ("inglisurad", "en"),
+        ("ქართულად", "ka"),
+        ("kartulad mitxari", "ka"),
+        ("qartulad", "ka"),
+        ("answer in georgian please", "ka"),
+        ("i don't speak georgian", None),
+        ("translate english to georgian", None),
+        ("what is open government in georgian municipalities and villages", None),
+        ("hello", None),
+    ],
+)
+def test_requested_language(text, expected):
+    assert requested_language(text) == expected
+
+
+def test_georgian_share():
+    assert georgian_share("გამარჯობა AVATAR") == pytest.approx(9 / 15)
+    assert georgian_share("123 !!") is None
+
+
+def test_conversation_keeps_its_language_through_undecided_messages():
+    assert conversation_language([]) == "ka"
+    assert conversation_language(["en", None, None]) == "en"
+    assert conversation_language(["en", "ka", None]) == "ka"
+    assert conversation_language([None, "bogus"]) == "ka"
