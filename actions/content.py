@@ -159,7 +159,7 @@ def parse_events(path: Path) -> Dict[str, Any]:
     return {"current": by_id[current], "events": by_id}
 
 
-def parse_principles(path: Path) -> Dict[int, Dict[str, list[str]]]:
+def parse_principles(path: Path) -> Dict[int, Dict[str, Any]]:
     data = _read_yaml(path)
     principles = (data or {}).get("principles") if isinstance(data, dict) else None
     if not isinstance(principles, dict) or sorted(map(int, principles)) != list(range(1, 13)):
@@ -168,7 +168,13 @@ def parse_principles(path: Path) -> Dict[int, Dict[str, list[str]]]:
     for number, keywords in principles.items():
         if not isinstance(keywords, dict) or not all(keywords.get(lang) for lang in LANGUAGES):
             raise ContentError(f"{path}: principle {number} needs 'ka' and 'en' keywords")
-        result[int(number)] = {lang: [str(k) for k in keywords[lang]] for lang in LANGUAGES}
+        wins_over = keywords.get("wins_over") or []
+        if not all(isinstance(n, int) and 1 <= n <= 12 for n in wins_over):
+            raise ContentError(f"{path}: principle {number}: 'wins_over' lists principle numbers")
+        result[int(number)] = {
+            **{lang: [str(k) for k in keywords[lang]] for lang in LANGUAGES},
+            "wins_over": list(wins_over),
+        }
     return result
 
 
@@ -192,5 +198,5 @@ def current_event() -> Event:
     return _cached(config.EVENTS_FILE, parse_events)["current"]
 
 
-def principle_keywords() -> Dict[int, Dict[str, list[str]]]:
+def principle_keywords() -> Dict[int, Dict[str, Any]]:
     return _cached(config.PRINCIPLES_FILE, parse_principles)

@@ -4,35 +4,48 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import ContentError, principle_keywords
-from components.georgian import english_form, georgian_skeleton, normalise_tokens
+from components.georgian import WRITING_ENGLISH, WRITING_GEORGIAN, normalise_tokens
 
 logger = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
 
 
-def find_principle(
-    text: str, writing: Optional[str], keywords: Dict[int, Dict[str, list[str]]]
-) -> Optional[int]:
+def _forms(text: str, writing: Optional[str]) -> List[str]:
+    return [form for form, _, _ in normalise_tokens(text, writing)]
+
+
+def _mentions(forms: Sequence[str], phrase: Sequence[str]) -> bool:
+    """True when consecutive words start with the phrase's stems ("long term")."""
+    width = len(phrase)
+    return any(
+        all(forms[i + j].startswith(stem) for j, stem in enumerate(phrase))
+        for i in range(len(forms) - width + 1)
+    )
+
+
+def find_principle(text: str, writing: Optional[str], keywords: Dict[int, Dict[str, Any]]) -> Optional[int]:
     """The number of the principle ``text`` names: by its keywords, else by a number
-    from 1 to 12; None when it names none or several equally."""
-    forms = [form for form, _, _ in normalise_tokens(text, writing)]
-    scores = {}
+    from 1 to 12; None when it names none, or several that no `wins_over` settles."""
+    forms = _forms(text, writing)
+    named = set()
     for number, words in keywords.items():
-        stems = [georgian_skeleton(k) for k in words["ka"]] + [english_form(k) for k in words["en"]]
-        score = sum(1 for form in forms if any(form.startswith(stem) for stem in stems))
-        if score:
-            scores[number] = score
-    if scores:
-        best = max(scores.values())
-        winners = [n for n, s in scores.items() if s == best]
-        return winners[0] if len(winners) == 1 else None
+        phrases = [_forms(k, WRITING_GEORGIAN) for k in words["ka"]] + [
+            _forms(k, WRITING_ENGLISH) for k in words["en"]]
+        if any(phrase and _mentions(forms, phrase) for phrase in phrases):
+            named.add(number)
+    for number in list(named):
+        named -= set(keywords[number].get("wins_over", []))
+    if len(named) == 1:
+        return named.pop()
+    if named:
+        return None
     numbers = set(_NUMBER.findall(text))
     return int(numbers.pop()) if len(numbers) == 1 else None
 

@@ -1,0 +1,112 @@
+"""Shared fixtures: one trained model for the whole run, and the real servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up in {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The model for the current data (trained once, reused by `make run` too)."""
+    python = str(VENV_BIN / "python")
+    subprocess.run([python, "scripts/model.py", "train"], cwd=PROJECT_DIR, check=True)
+    path = subprocess.run([python, "scripts/model.py", "path"], cwd=PROJECT_DIR, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    return PROJECT_DIR / path
+
+
+class Servers:
+    """The action server and Rasa, started as `make run` starts them, on free ports."""
+
+    def __init__(self, model: Path, workdir: Path):
+        self.workdir = workdir
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.env = {
+            **os.environ,
+            "RASA_PORT": str(self.rasa_port),
+            "RASA_HOST": "127.0.0.1",
+            "ACTION_HOST": "127.0.0.1",
+            "ACTION_PORT": str(self.action_port),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
+            "RASA_CORS_ORIGINS": "http://localhost:8080",
+            "RASA_ENABLE_API": "false",
+        }
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str) -> None:
+        log = self.workdir / f"{name}.log"
+        script = {"actions": "scripts/start-actions.sh", "rasa": "scripts/start-rasa.sh"}[name]
+        self.processes[name] = subprocess.Popen(
+            ["scripts/with-env.sh", script], cwd=PROJECT_DIR, env=self.env,
+            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        url = (f"http://127.0.0.1:{self.action_port}/health" if name == "actions"
+               else f"{self.rasa_url}/webhooks/rest/")
+        wait_until_up(url, self.processes[name], log)
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process and process.poll() is None:
+            os.killpg(process.pid, 15)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    def ask(self, text: str, sender: str | None = None) -> list[dict]:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender or uuid.uuid4().hex, "message": text}, timeout=60,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def servers(model_path, tmp_path_factory):
+    running = Servers(model_path, tmp_path_factory.mktemp("servers"))
+    try:
+        running.start("actions")
+        running.start("rasa")
+        yield running
+    finally:
+        running.stop_all()

@@ -1,0 +1,171 @@
+"""Custom actions, run with a real Tracker and the real domain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config, content
+from actions.content import ContentError, parse_events
+from actions.event import ActionAnswerEvent
+from actions.fallback import ActionClarify
+from actions.principles import ActionExplainPrinciple, find_principle
+
+DOMAIN = Domain.load("domain.yml").as_dict()
+
+
+def tracker_for(text, intent, language, writing=None, ranking=None, earlier_languages=()):
+    """A tracker whose latest user message is ``text``, parsed as the server would."""
+    events = [{"event": "user", "text": "...", "parse_data": {"language": lang}} for lang in earlier_languages]
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9},
+              "intent_ranking": ranking or [], "entities": [], "language": language,
+              "writing": writing or language}
+    events.append({"event": "user", "text": text, "parse_data": latest})
+    return Tracker("citizen", {}, latest, events, False, None, {}, "action_listen")
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, DOMAIN)
+    return dispatcher.messages, events
+
+
+@pytest.fixture
+def events_file(tmp_path, monkeypatch):
+    """A copy of content/events.yml that a test may edit."""
+    path = tmp_path / "events.yml"
+    path.write_text((config.PROJECT_DIR / "content" / "events.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(config, "EVENTS_FILE", path)
+
+    def edit(**changes):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data["events"][0].update(changes)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        content._cache.clear()
+
+    edit()
+    return edit
+
+
+def test_event_date_without_a_year_names_no_year(events_file):
+    messages, events = run(ActionAnswerEvent(), tracker_for("when is it", "ask_event_date", "en"))
+    assert events == []
+    assert messages[0]["response"] == "utter_ask_event_date"
+    assert messages[0]["dates"] == "24–27 May"
+
+
+def test_event_date_in_georgian_with_the_year_the_content_sets(events_file):
+    events_file(year=2027)
+    messages, _ = run(ActionAnswerEvent(), tracker_for("როდის არის", "ask_event_date", "ka"))
+    assert messages[0]["dates"] == "2027 წლის 24–27 მაისი"
+
+
+def test_a_short_message_keeps_the_conversations_language(events_file):
+    tracker = tracker_for("ok", "ask_event_venue", None, earlier_languages=["en"])
+    messages, _ = run(ActionAnswerEvent(), tracker)
+    assert messages[0]["response"] == "utter_ask_event_venue"
+    assert messages[0]["venue"] == "Faber Box, Schio (Italy)"
+
+
+def test_register_without_a_link_says_it_is_not_out_yet(events_file):
+    messages, _ = run(ActionAnswerEvent(), tracker_for("register me", "register", "en"))
+    assert [m["response"] for m in messages] == ["utter_register_unavailable"]
+
+
+def test_register_gives_the_configured_link_and_deadline(events_file):
+    events_file(registration_url="https://example.org/register", registration_deadline="2099-05-01")
+    messages, _ = run(ActionAnswerEvent(), tracker_for("register me", "register", "en"))
+    assert [m["response"] for m in messages] == ["utter_register_link", "utter_registration_deadline"]
+    assert messages[0]["registration_url"] == "https://example.org/register"
+    assert messages[1]["deadline"] == "1 May 2099"
+
+
+def test_register_after_the_deadline_is_closed(events_file):
+    events_file(registration_url="https://example.org/register", registration_deadline="2020-05-01")
+    messages, _ = run(ActionAnswerEvent(), tracker_for("minda davregistrirde", "register", "ka", "ka-Latn"))
+    assert [m["response"] for m in messages] == ["utter_register_closed"]
+
+
+def test_agenda_link_or_honest_absence(events_file):
+    messages, _ = run(ActionAnswerEvent(), tracker_for("agenda?", "ask_event_agenda", "en"))
+    assert messages[0]["response"] == "utter_ask_event_agenda_unavailable"
+    events_file(agenda_url="https://example.org/agenda")
+    messages, _ = run(ActionAnswerEvent(), tracker_for("agenda?", "ask_event_agenda", "en"))
+    assert messages[0] == {**messages[0], "response": "utter_ask_event_agenda", "agenda_url": "https://example.org/agenda"}
+
+
+def test_broken_event_content_gets_a_clear_answer_not_a_crash(events_file):
+    events_file(start="24 May")
+    messages, _ = run(ActionAnswerEvent(), tracker_for("when", "ask_event_date", "en"))
+    assert [m["response"] for m in messages] == ["utter_content_unavailable"]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"start": "5-24"}, "'start' must be a month and day"),
+        ({"end": "02-30"}, "'end' is not a real date"),
+        ({"end": "05-01"}, "'end' comes before 'start'"),
+        ({"year": "next"}, "'year' must be a year"),
+        ({"agenda_url": "javascript:alert(1)"}, "'agenda_url' must be an http(s) address"),
+        ({"title": {"ka": "ღონისძიება"}}, "'title' needs a text for each of ka, en"),
+        ({"registration_deadline": "soon"}, "'registration_deadline' must be YYYY-MM-DD"),
+    ],
+)
+def test_content_errors_name_the_field(events_file, change, message):
+    events_file(**change)
+    with pytest.raises(ContentError, match=message):
+        parse_events(config.EVENTS_FILE)
+
+
+@pytest.mark.parametrize(
+    "text, writing, number",
+    [
+        ("რას ნიშნავს ანგარიშვალდებულება?", "ka", 12),
+        ("ra aris kanonis uzenaesoba", "ka-Latn", 5),
+        ("gamWvirvaloba ras niSnavs", "ka-Latn", 4),
+        ("explain the principle of ethical conduct", "en", 6),
+        ("what about long-term orientation", "en", 9),
+        ("innovation and openness to change", "en", 8),
+        ("ცვლილებებისადმი ღიაობა რას ნიშნავს", "ka", 8),
+        ("tell me about principle 10", "en", 10),
+        ("transparency and accountability", "en", None),
+        ("what is the best principle", "en", None),
+    ],
+)
+def test_find_principle(text, writing, number):
+    assert find_principle(text, writing, content.principle_keywords()) == number
+
+
+def test_explain_principle_answers_with_that_principle():
+    messages, _ = run(ActionExplainPrinciple(), tracker_for("what does accountability mean", "ask_principle", "en"))
+    assert [m["response"] for m in messages] == ["utter_principle_12"]
+
+
+def test_unknown_principle_asks_which_and_lists_them():
+    messages, _ = run(ActionExplainPrinciple(), tracker_for("the principle", "ask_principle", "en"))
+    assert [m["response"] for m in messages] == ["utter_principle_unknown", "utter_ask_principles"]
+
+
+def test_clarify_offers_likely_topics_as_buttons_in_the_users_language():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_event_date", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.2}, {"name": "ask_event_venue", "confidence": 0.15},
+               {"name": "ask_alda", "confidence": 0.01}]
+    messages, _ = run(ActionClarify(), tracker_for("event when where", "nlu_fallback", "en", ranking=ranking))
+    assert messages[0]["response"] == "utter_clarify"
+    buttons = messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/ask_event_date", "/ask_event_venue"]
+    assert all(b["title"] and len(b["payload"].encode()) <= 64 for b in buttons)
+    georgian, _ = run(ActionClarify(), tracker_for("ღონისძიება", "nlu_fallback", "ka", ranking=ranking))
+    assert all(any("\u10d0" <= c <= "\u10ff" for c in b["title"]) for b in georgian[0]["buttons"])
+
+
+def test_clarify_without_candidates_says_what_it_can_do():
+    messages, _ = run(ActionClarify(), tracker_for("asdf", "nlu_fallback", "en", ranking=[{"name": "nlu_fallback", "confidence": 0.9}]))
+    assert [m["response"] for m in messages] == ["utter_default"]

@@ -1,0 +1,85 @@
+"""The custom NLU components, trained and loaded through Rasa's own model storage."""
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.language_detector import LanguageDetector, MissingWritingLabels
+from components.tokenizer import GeorgianAwareTokenizer
+
+
+@pytest.fixture(scope="module")
+def training_data():
+    return load_data("data/nlu")
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def make_detector(storage, training_data=None):
+    config = {**LanguageDetector.get_default_config()}
+    resource = Resource("language_detector")
+    context = ExecutionContext(graph_schema=None, node_name="language_detector")
+    detector = LanguageDetector.create(config, storage, resource, context)
+    if training_data is not None:
+        detector.train(training_data)
+    return LanguageDetector.load(config, storage, resource, context)
+
+
+def detect(detector, text):
+    message = Message.build(text=text)
+    detector.process([message])
+    return message.get("writing"), message.get("language")
+
+
+@pytest.mark.parametrize(
+    "text, writing, language",
+    [
+        ("რა არის ღია მმართველობა?", "ka", "ka"),
+        ("ra aris ghia mmartveloba", "ka-Latn", "ka"),
+        ("minda davregistrirde gonisdziebaze", "ka-Latn", "ka"),
+        ("rodis aris ivent'i", "ka-Latn", "ka"),
+        ("what is open government", "en", "en"),
+        ("I would like to register for the event", "en", "en"),
+        ("English please", "en", "en"),
+        ("ქართულად", "ka", "ka"),
+        ("answer in georgian", "en", "ka"),
+        ("👍", None, None),
+    ],
+)
+def test_detector_trained_from_the_data_tells_the_writing(storage, training_data, text, writing, language):
+    detector = make_detector(storage, training_data)
+    assert detect(detector, text) == (writing, language)
+
+
+def test_detector_refuses_training_data_without_writing_tags(storage):
+    untagged = TrainingData([Message.build(text="hello", intent="greet"),
+                             Message.build(text="gamarjoba", intent="greet")])
+    with pytest.raises(MissingWritingLabels, match="lang: en"):
+        make_detector(storage, untagged)
+
+
+def test_training_examples_take_their_writing_from_the_tags(storage, training_data):
+    detector = make_detector(storage, training_data)
+    data = load_data("data/nlu")
+    detector.process_training_data(data)
+    for example in data.intent_examples:
+        lang = example.get("metadata")["intent"]["lang"]
+        assert example.get("writing") == lang
+
+
+def test_tokenizer_gives_translit_and_georgian_the_same_tokens(storage, training_data):
+    detector = make_detector(storage, training_data)
+    tokenizer = GeorgianAwareTokenizer(GeorgianAwareTokenizer.get_default_config())
+    messages = [Message.build(text="რა არის ღია მმართველობა?"), Message.build(text="ra aris Ria mmarTveloba")]
+    tokenizer.process(detector.process(messages))
+    georgian, latin = ([t.text for t in m.get("text_tokens")] for m in messages)
+    assert georgian == latin == ["ra", "aris", "gia", "mmartveloba"]
+    offsets = [(t.start, t.end) for t in messages[1].get("text_tokens")]
+    assert offsets == [(0, 2), (3, 7), (8, 11), (12, 23)]
