@@ -30,9 +30,12 @@ validate: install ## Check the training data and domain
 evaluate: train ## Intent accuracy and macro-F1 per way of writing on tests/evaluation
 	$(PYTHON) scripts/evaluate.py --model "$$($(PYTHON) scripts/model.py path)"
 
-test: install ## Validate, train (small), run every test
-	$(RASA) data validate
+test: install ## Validate, train if needed, run every test and the conversation tests
+	$(RASA) data validate --fail-on-warnings
+	$(PYTHON) scripts/model.py train
 	$(PYTHON) -m pytest tests
+	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
+		--model "$$($(PYTHON) scripts/model.py path)" --out results
 
 lock: ## Re-pin requirements.lock from requirements.txt (needs the network)
 	$(PYTHON) -m pip install -r requirements.txt

@@ -4,9 +4,10 @@
 # and then it refuses to start without RASA_AUTH_TOKEN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model=$(.venv/bin/python scripts/model.py path)
+# RASA_MODEL pins a model (e.g. to roll back); by default the one for the current data.
+model=${RASA_MODEL:-$(.venv/bin/python scripts/model.py path)}
 if [ ! -f "$model" ]; then
-  echo "error: no model at $model for the current data; run 'make train' first." >&2
+  echo "error: no model at $model; run 'make train' first (or set RASA_MODEL to an existing one)." >&2
   exit 1
 fi
 mkdir -p var

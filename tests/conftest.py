@@ -39,7 +39,10 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path, timeout: float
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    """The model for the current data (trained once, reused by `make run` too)."""
+    """The model for the current data (trained once, reused by `make run` too), or the
+    one RASA_MODEL names."""
+    if os.environ.get("RASA_MODEL"):
+        return Path(os.environ["RASA_MODEL"]).resolve()
     python = str(VENV_BIN / "python")
     subprocess.run([python, "scripts/model.py", "train"], cwd=PROJECT_DIR, check=True)
     path = subprocess.run([python, "scripts/model.py", "path"], cwd=PROJECT_DIR, check=True,
