@@ -1,0 +1,92 @@
+"""Shared dependencies: the database, today's date, and the two bearer tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.core.config import Settings
+from app.core.db import Database
+from app.errors import ApiError
+
+service_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ServiceToken",
+    description="REGISTRATION_SERVICE_TOKEN: the assistant's action server.",
+)
+admin_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="AdminToken",
+    description="REGISTRATION_ADMIN_TOKEN: the event organiser.",
+)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_today(settings: Annotated[Settings, Depends(get_settings)]) -> dt.date:
+    """Today in REGISTRATION_TIMEZONE (deadlines are whole days there)."""
+    return dt.datetime.now(ZoneInfo(settings.registration_timezone)).date()
+
+
+def _token_matches(credentials: HTTPAuthorizationCredentials | None, expected: str) -> bool:
+    if credentials is None or not expected:
+        return False
+    return hmac.compare_digest(credentials.credentials.encode("utf-8"), expected.encode("utf-8"))
+
+
+def _unauthorized() -> ApiError:
+    return ApiError(
+        401,
+        "unauthorized",
+        "Missing or wrong bearer token.",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def require_service_token(
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(service_bearer)],
+) -> None:
+    if not _token_matches(credentials, settings.registration_service_token):
+        raise _unauthorized()
+
+
+def require_admin_token(
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
+) -> None:
+    if not _token_matches(credentials, settings.registration_admin_token):
+        raise _unauthorized()
+
+
+DatabaseDep = Annotated[Database, Depends(get_db)]
+TodayDep = Annotated[dt.date, Depends(get_today)]
+
+
+def refuse_repeated_query_parameters(request: Request) -> None:
+    """No route takes a list in its query: `?status=a&status=b` is refused (422), not read
+    as its last value, which a caller expecting "a or b" would not notice."""
+    errors = [
+        {
+            "type": "repeated_parameter",
+            "loc": ("query", name),
+            "msg": "must be given at most once",
+            "input": request.query_params.getlist(name),
+        }
+        for name in dict.fromkeys(request.query_params.keys())
+        if len(request.query_params.getlist(name)) > 1
+    ]
+    if errors:
+        raise RequestValidationError(errors)
