@@ -11,8 +11,24 @@ if [ ! -f "$model" ]; then
   exit 1
 fi
 mkdir -p var
+credentials=${RASA_CREDENTIALS:-credentials.yml}
+# Telegram is on only when TELEGRAM_TOKEN is set. credentials.yml cannot name variables that
+# may be unset (Rasa refuses a missing ${VAR}), so the channel is added to an effective copy,
+# var/credentials.yml (written whole, then moved, so a second Rasa never reads half a file).
+# The channel reads its settings from the TELEGRAM_* variables itself.
+if [ -n "${TELEGRAM_TOKEN:-}" ] && ! grep -qE '^(telegram|channels\.telegram\.TelegramChannel):' "$credentials"; then
+  effective=$(mktemp var/credentials.yml.XXXXXX)
+  {
+    cat "$credentials"
+    printf '\n# Added by scripts/start-rasa.sh because TELEGRAM_TOKEN is set; settings come from\n'
+    printf '# TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL and TELEGRAM_API_URL.\n'
+    printf 'channels.telegram.TelegramChannel:\n'
+  } > "$effective"
+  mv -f "$effective" var/credentials.yml
+  credentials=var/credentials.yml
+fi
 args=(run --model "$model" --port "${RASA_PORT:-5005}" --interface "${RASA_HOST:-127.0.0.1}"
-      --credentials "${RASA_CREDENTIALS:-credentials.yml}" --endpoints endpoints.yml)
+      --credentials "$credentials" --endpoints endpoints.yml)
 read -r -a origins <<< "${RASA_CORS_ORIGINS:-}"
 [ ${#origins[@]} -gt 0 ] && args+=(--cors "${origins[@]}")
 if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
