@@ -15,13 +15,15 @@ $(VENV)/.installed: requirements.lock scripts/install.sh
 	scripts/install.sh
 	@touch $@
 
-install: $(VENV)/.installed ## Create .venv (Python 3.10) and install the pinned dependencies
+install: $(VENV)/.installed ## Create the environments (Python 3.10) and install the pinned dependencies
+	backend/scripts/setup.sh
 
 train: install ## Train a model unless one matches the current data and config
 	$(PYTHON) scripts/model.py train
 
-run: train ## Install, train if needed, start the action server and Rasa (Ctrl-C stops all)
+run: train ## Install, train if needed, start everything (Ctrl-C stops all); demo page on :8080
 	@mkdir -p var
+	bash web/scripts/build.sh
 	$(WITH_ENV) $(VENV)/bin/honcho start --env /dev/null --no-colour
 
 validate: install ## Check the training data and domain
@@ -33,6 +35,8 @@ evaluate: train ## Intent accuracy and macro-F1 per way of writing on tests/eval
 test: install ## Validate, train if needed, run every test and the conversation tests
 	$(RASA) data validate --fail-on-warnings
 	$(PYTHON) scripts/model.py train
+	bash web/scripts/setup-test.sh
+	backend/scripts/test.sh
 	$(PYTHON) -m pytest tests
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 		--model "$$($(PYTHON) scripts/model.py path)" --out results

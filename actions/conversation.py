@@ -7,15 +7,16 @@ from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 
-from components.georgian import ENGLISH, conversation_language
+from components.georgian import ENGLISH, language_of_events
 
 
 def language_of(tracker: Tracker) -> str:
     """The language to answer in; the same rule as the Rasa server's NLG."""
-    return conversation_language(
-        (event.get("parse_data") or {}).get("language")
+    kinds = {"active_loop": ("form", "name"), "user": ("user", "parse_data")}
+    return language_of_events(
+        (kinds[event["event"]][0], event.get(kinds[event["event"]][1]))
         for event in tracker.events
-        if event.get("event") == "user"
+        if event.get("event") in kinds
     )
 
 

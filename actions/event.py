@@ -45,23 +45,6 @@ class ActionAnswerEvent(Action):
                 dispatcher.utter_message(response="utter_ask_event_agenda", agenda_url=event.agenda_url)
             else:
                 dispatcher.utter_message(response="utter_ask_event_agenda_unavailable")
-        elif intent == "register":
-            self._answer_registration(dispatcher, event, language)
         else:
             dispatcher.utter_message(response="utter_ask_event", **facts)
         return []
-
-    @staticmethod
-    def _answer_registration(dispatcher: CollectingDispatcher, event: Any, language: str) -> None:
-        if not event.is_registration_open():
-            dispatcher.utter_message(response="utter_register_closed")
-        elif event.registration_url:
-            dispatcher.utter_message(
-                response="utter_register_link", registration_url=event.registration_url
-            )
-            if event.registration_deadline:
-                dispatcher.utter_message(
-                    response="utter_registration_deadline", deadline=event.deadline(language)
-                )
-        else:
-            dispatcher.utter_message(response="utter_register_unavailable")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 GEORGIAN = "ka"
 ENGLISH = "en"
@@ -189,6 +189,19 @@ def requested_language(text: str) -> Optional[str]:
 
 # --- the language of a conversation -----------------------------------------------------
 
+def message_language(parse_data: dict, in_form: bool) -> Optional[str]:
+    """The language a user message sets for the conversation, or None.
+
+    While a form is active, answers such as names, emails and organisations ("Anna
+    Rossi", "nino@example.org") say nothing about the language the citizen wants: there
+    only Georgian letters or an explicit request ("English please") count.
+    """
+    language = parse_data.get("language")
+    if in_form and not (parse_data.get("writing") == WRITING_GEORGIAN or parse_data.get("language_requested")):
+        return None
+    return language
+
+
 def conversation_language(
     message_languages: Iterable[Optional[str]], default: str = DEFAULT_LANGUAGE
 ) -> str:
@@ -205,3 +218,15 @@ def contains_stem(forms: Sequence[str], stems: Iterable[str]) -> bool:
     """True when any normalised token starts with any of the stems."""
     stems = tuple(stems)
     return any(form.startswith(stems) for form in forms)
+
+
+def language_of_events(events: Iterable[tuple[str, Any]], default: str = DEFAULT_LANGUAGE) -> str:
+    """The language to answer in, from a conversation's events, oldest first:
+    ("form", name or None) when a form starts or ends, ("user", parse data) for a message."""
+    languages, form = [], None
+    for kind, value in events:
+        if kind == "form":
+            form = value
+        elif kind == "user":
+            languages.append(message_language(value or {}, in_form=form is not None))
+    return conversation_language(languages, default)

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 WRITING = "writing"
 LANGUAGE = "language"
+LANGUAGE_REQUESTED = "language_requested"
 MODEL_FILE = "latin_writing_model.json"
 MIN_EXAMPLES_PER_WRITING = 5
 
@@ -174,11 +175,13 @@ class LanguageDetector(GraphComponent):
 
     # --- detection --------------------------------------------------------------------
 
-    def detect(self, text: str) -> tuple[Optional[str], Optional[str]]:
-        """(writing, language) of a message; language is None when undecided."""
+    def detect(self, text: str) -> tuple[Optional[str], Optional[str], bool]:
+        """(writing, language, whether the language was asked for explicitly);
+        language is None when undecided."""
+        requested = requested_language(text)
         share = georgian_share(text)
         if share is None:
-            return None, requested_language(text)
+            return None, requested, requested is not None
         if share >= self._config["georgian_share"]:
             writing, confident = WRITING_GEORGIAN, True
         elif self._classifier is None:
@@ -188,14 +191,15 @@ class LanguageDetector(GraphComponent):
             best = int(np.argmax(probabilities))
             writing = str(self._classifier.classes_[best])
             confident = probabilities[best] >= self._config["min_confidence"]
-        language = requested_language(text) or (LANGUAGE_OF_WRITING[writing] if confident else None)
-        return writing, language
+        language = requested or (LANGUAGE_OF_WRITING[writing] if confident else None)
+        return writing, language, requested is not None
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            writing, language = self.detect(message.get(TEXT) or "")
+            writing, language, requested = self.detect(message.get(TEXT) or "")
             message.set(WRITING, writing, add_to_output=True)
             message.set(LANGUAGE, language, add_to_output=True)
+            message.set(LANGUAGE_REQUESTED, requested, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -14,22 +14,21 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActiveLoop, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from components.georgian import conversation_language
-from components.language_detector import LANGUAGE
+from components.georgian import language_of_events
 
 LANGUAGE_SLOT = "language"
 
 
 def tracker_language(tracker: DialogueStateTracker) -> str:
     """The language the conversation is in now."""
-    return conversation_language(
-        event.parse_data.get(LANGUAGE)
+    return language_of_events(
+        ("form", event.name) if isinstance(event, ActiveLoop) else ("user", event.parse_data)
         for event in tracker.events
-        if isinstance(event, UserUttered)
+        if isinstance(event, (ActiveLoop, UserUttered))
     )
 
 

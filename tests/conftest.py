@@ -51,12 +51,14 @@ def model_path() -> Path:
 
 
 class Servers:
-    """The action server and Rasa, started as `make run` starts them, on free ports."""
+    """The registration service, the action server and Rasa, started as `make run`
+    starts them, on free ports, with databases in a folder of their own."""
 
-    def __init__(self, model: Path, workdir: Path):
+    def __init__(self, model: Path | None, workdir: Path, extra_env: dict[str, str] | None = None):
         self.workdir = workdir
-        self.rasa_port, self.action_port = free_port(), free_port()
+        self.rasa_port, self.action_port, self.backend_port = free_port(), free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.backend_url = f"http://127.0.0.1:{self.backend_port}"
         self.env = {
             **os.environ,
             "RASA_PORT": str(self.rasa_port),
@@ -65,20 +67,29 @@ class Servers:
             "ACTION_PORT": str(self.action_port),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
-            "RASA_CORS_ORIGINS": "http://localhost:8080",
+            # the widget tests serve their page on a free port
+            "RASA_CORS_ORIGINS": "*",
             "RASA_ENABLE_API": "false",
+            "REGISTRATION_SERVICE_URL": self.backend_url,
+            "DATABASE_URL": f"sqlite:///{workdir / 'registrations.db'}",
+            "ENVIRONMENT": "development",
+            # e.g. the Telegram tests' TELEGRAM_* settings
+            **(extra_env or {}),
         }
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, name: str) -> None:
         log = self.workdir / f"{name}.log"
-        script = {"actions": "scripts/start-actions.sh", "rasa": "scripts/start-rasa.sh"}[name]
+        script, url, env = {
+            "actions": ("scripts/start-actions.sh", f"http://127.0.0.1:{self.action_port}/health", {}),
+            "rasa": ("scripts/start-rasa.sh", f"{self.rasa_url}/webhooks/rest/", {}),
+            "backend": ("backend/scripts/serve.sh", f"{self.backend_url}/health",
+                        {"HOST": "127.0.0.1", "PORT": str(self.backend_port)}),
+        }[name]
         self.processes[name] = subprocess.Popen(
-            ["scripts/with-env.sh", script], cwd=PROJECT_DIR, env=self.env,
+            ["scripts/with-env.sh", script], cwd=PROJECT_DIR, env={**self.env, **env},
             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
-        url = (f"http://127.0.0.1:{self.action_port}/health" if name == "actions"
-               else f"{self.rasa_url}/webhooks/rest/")
         wait_until_up(url, self.processes[name], log)
 
     def stop(self, name: str) -> None:
@@ -95,6 +106,15 @@ class Servers:
         for name in list(self.processes):
             self.stop(name)
 
+    def registrations(self, **filters: str) -> list[dict]:
+        """The stored registrations, read through the organisers' admin API."""
+        response = requests.get(
+            f"{self.backend_url}/api/v1/registrations", params=filters, timeout=10,
+            headers={"Authorization": "Bearer dev-admin-token-change-me"},
+        )
+        response.raise_for_status()
+        return response.json()["items"]
+
     def ask(self, text: str, sender: str | None = None) -> list[dict]:
         response = requests.post(
             f"{self.rasa_url}/webhooks/rest/webhook",
@@ -105,9 +125,21 @@ class Servers:
 
 
 @pytest.fixture(scope="session")
+def backend(tmp_path_factory):
+    """The registration service alone, with a database of its own."""
+    running = Servers(None, tmp_path_factory.mktemp("backend"))
+    try:
+        running.start("backend")
+        yield running
+    finally:
+        running.stop_all()
+
+
+@pytest.fixture(scope="session")
 def servers(model_path, tmp_path_factory):
     running = Servers(model_path, tmp_path_factory.mktemp("servers"))
     try:
+        running.start("backend")
         running.start("actions")
         running.start("rasa")
         yield running

@@ -72,25 +72,6 @@ def test_a_short_message_keeps_the_conversations_language(events_file):
     assert messages[0]["venue"] == "Faber Box, Schio (Italy)"
 
 
-def test_register_without_a_link_says_it_is_not_out_yet(events_file):
-    messages, _ = run(ActionAnswerEvent(), tracker_for("register me", "register", "en"))
-    assert [m["response"] for m in messages] == ["utter_register_unavailable"]
-
-
-def test_register_gives_the_configured_link_and_deadline(events_file):
-    events_file(registration_url="https://example.org/register", registration_deadline="2099-05-01")
-    messages, _ = run(ActionAnswerEvent(), tracker_for("register me", "register", "en"))
-    assert [m["response"] for m in messages] == ["utter_register_link", "utter_registration_deadline"]
-    assert messages[0]["registration_url"] == "https://example.org/register"
-    assert messages[1]["deadline"] == "1 May 2099"
-
-
-def test_register_after_the_deadline_is_closed(events_file):
-    events_file(registration_url="https://example.org/register", registration_deadline="2020-05-01")
-    messages, _ = run(ActionAnswerEvent(), tracker_for("minda davregistrirde", "register", "ka", "ka-Latn"))
-    assert [m["response"] for m in messages] == ["utter_register_closed"]
-
-
 def test_agenda_link_or_honest_absence(events_file):
     messages, _ = run(ActionAnswerEvent(), tracker_for("agenda?", "ask_event_agenda", "en"))
     assert messages[0]["response"] == "utter_ask_event_agenda_unavailable"

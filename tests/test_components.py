@@ -38,6 +38,12 @@ def detect(detector, text):
     return message.get("writing"), message.get("language")
 
 
+def test_explicit_requests_are_marked(storage, training_data):
+    detector = make_detector(storage, training_data)
+    assert detector.detect("English please") == ("en", "en", True)
+    assert detector.detect("what is open data") == ("en", "en", False)
+
+
 @pytest.mark.parametrize(
     "text, writing, language",
     [

@@ -4,6 +4,7 @@ import pytest
 
 from components.georgian import (
     conversation_language,
+    language_of_events,
     georgian_share,
     georgian_skeleton,
     normalise_tokens,
@@ -93,3 +94,14 @@ def test_conversation_keeps_its_language_through_undecided_messages():
     assert conversation_language(["en", None, None]) == "en"
     assert conversation_language(["en", "ka", None]) == "ka"
     assert conversation_language([None, "bogus"]) == "ka"
+
+
+def test_answers_typed_into_a_form_do_not_switch_the_language():
+    latin_name = {"language": "en", "writing": "en"}
+    events = [("user", {"language": "ka", "writing": "ka-Latn"}), ("form", "registration_form"),
+              ("user", latin_name), ("user", {"language": "en", "writing": "en"})]
+    assert language_of_events(events) == "ka"
+    asked = {"language": "en", "writing": "en", "language_requested": True}
+    assert language_of_events(events + [("user", asked)]) == "en"
+    assert language_of_events(events + [("user", {"language": "ka", "writing": "ka"})]) == "ka"
+    assert language_of_events(events + [("form", None), ("user", latin_name)]) == "en"

@@ -1,0 +1,217 @@
+"""The registration client and the submit action against the real registration service
+(started by the test), and against real sockets that fail the way networks do."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+from rasa.shared.core.domain import Domain
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import registration_client as service
+from actions.registration import ActionSubmitRegistration
+from tests.conftest import free_port
+
+DOMAIN = Domain.load("domain.yml").as_dict()
+
+
+def client_for(url, **kwargs):
+    return service.RegistrationClient(base_url=url, token="dev-service-token-change-me",
+                                      **{"connect_timeout": 1, "read_timeout": 1, "retries": 2,
+                                         "backoff": 0.1, **kwargs})
+
+
+def details(**changes):
+    return {"event_id": "avatar-schio", "full_name": "Nino Beridze",
+            "email": f"nino.{uuid.uuid4().hex[:8]}@example.org", "language": "ka", **changes}
+
+
+def test_submit_confirms_and_the_same_key_never_registers_twice(backend):
+    client = client_for(backend.backend_url)
+    body, key = details(), uuid.uuid4().hex
+    first = client.submit(key=key, **body)
+    again = client.submit(key=key, **body)
+    assert first.kind == service.CONFIRMED and len(first.code) == 8
+    assert again == first
+    assert len(backend.registrations(email=body["email"])) == 1
+
+
+def test_every_refusal_has_its_outcome(backend):
+    client = client_for(backend.backend_url)
+    body = details()
+    client.submit(key=uuid.uuid4().hex, **body)
+    assert client.submit(key=uuid.uuid4().hex, **body).kind == service.ALREADY_REGISTERED
+    invalid = client.submit(key=uuid.uuid4().hex, **details(email="not-an-email"))
+    assert invalid == service.Outcome(service.INVALID, field="email")
+    assert client.submit(key=uuid.uuid4().hex, **details(event_id="no-such-event")).kind == service.REGISTRATION_CLOSED
+
+
+def test_status_and_cancel_need_the_right_email(backend):
+    client = client_for(backend.backend_url)
+    body = details()
+    code = client.submit(key=uuid.uuid4().hex, **body).code
+    assert client.status(code, "someone.else@example.org").kind == service.NOT_FOUND
+    assert client.status(code, body["email"]).kind == service.CONFIRMED
+    assert client.cancel(code, body["email"]).kind == service.CANCELLED
+    assert client.status(code, body["email"]).kind == service.CANCELLED
+
+
+def test_nothing_listening_is_unavailable_quickly():
+    client = client_for(f"http://127.0.0.1:{free_port()}")
+    started = time.monotonic()
+    with pytest.raises(service.RegistrationServiceUnavailable):
+        client.submit(key=uuid.uuid4().hex, **details())
+    assert time.monotonic() - started < 5
+
+
+class SilentServer:
+    """Accepts connections and never answers: a service slower than any timeout."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.accepted = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self):
+        for connection in self.accepted:
+            connection.close()
+        self.sock.close()
+
+
+def test_a_service_slower_than_the_timeout_gives_a_bounded_wait():
+    silent = SilentServer()
+    try:
+        client = client_for(silent.url, read_timeout=0.5, retries=2, backoff=0.1)
+        started = time.monotonic()
+        with pytest.raises(service.RegistrationServiceUnavailable):
+            client.submit(key=uuid.uuid4().hex, **details())
+        elapsed = time.monotonic() - started
+        assert 1.5 <= elapsed < 4, elapsed  # three attempts of 0.5 s, plus backoff
+        assert len(silent.accepted) == 3
+    finally:
+        silent.close()
+
+
+class FlakyProxy:
+    """Forwards to the real service, but answers the first `failures` requests with 500
+    (or forwards them and then drops the answer, as a timeout would)."""
+
+    def __init__(self, target, failures=1, lose_answer=False):
+        proxy = self
+        self.requests = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _forward(self):
+                proxy.requests += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                failing = proxy.requests <= failures
+                if failing and not lose_answer:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = requests.request(self.command, target + self.path, data=body, headers=headers, timeout=5)
+                if failing:  # processed by the service, but the answer never arrives
+                    time.sleep(1.5)
+                    return
+                self.send_response(answer.status_code)
+                self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_500_then_success_is_retried(backend):
+    proxy = FlakyProxy(backend.backend_url, failures=1)
+    try:
+        body = details()
+        outcome = client_for(proxy.url).submit(key=uuid.uuid4().hex, **body)
+        assert outcome.kind == service.CONFIRMED and proxy.requests == 2
+        assert len(backend.registrations(email=body["email"])) == 1
+    finally:
+        proxy.close()
+
+
+def test_an_answer_lost_to_a_timeout_is_retried_without_a_second_row(backend):
+    proxy = FlakyProxy(backend.backend_url, failures=1, lose_answer=True)
+    try:
+        body = details()
+        outcome = client_for(proxy.url, read_timeout=1).submit(key=uuid.uuid4().hex, **body)
+        assert outcome.kind == service.CONFIRMED and proxy.requests == 2
+        rows = backend.registrations(email=body["email"])
+        assert len(rows) == 1 and rows[0]["confirmation_code"] == outcome.code
+    finally:
+        proxy.close()
+
+
+def submit_tracker(slots):
+    latest = {"text": "/affirm", "intent": {"name": "affirm"}, "entities": [], "language": None}
+    events = [{"event": "user", "text": "I want to register", "parse_data": {"language": "en"}},
+              {"event": "user", "text": "/affirm", "parse_data": latest}]
+    return Tracker("citizen", slots, latest, events, False, None, {}, "registration_form")
+
+
+def run_submit(slots):
+    dispatcher = CollectingDispatcher()
+    events = ActionSubmitRegistration().run(dispatcher, submit_tracker(slots), DOMAIN)
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_submit_action_outage_keeps_answers_and_key_then_registers_once(backend, monkeypatch):
+    email = f"outage.{uuid.uuid4().hex[:8]}@example.org"
+    slots = {"full_name": "Marco Viola", "email": email, "affiliation": "-", "consent": True,
+             "registration_confirmed": True, "registration_key": None}
+    monkeypatch.setattr(service, "_client", client_for(f"http://127.0.0.1:{free_port()}"))
+    messages, changes = run_submit(slots)
+    assert [m["response"] for m in messages] == ["utter_registration_unavailable"]
+    key = changes["registration_key"]
+    assert key and changes == {"registration_key": key, "registration_confirmed": None}
+
+    monkeypatch.setattr(service, "_client", client_for(backend.backend_url))
+    messages, changes = run_submit({**slots, "registration_key": key})
+    assert messages[0]["response"] == "utter_registration_confirmed"
+    assert changes["registration_code"] == messages[0]["code"]
+    assert changes["full_name"] is None and changes["registration_key"] is None
+    messages_again, _ = run_submit({**slots, "registration_key": key})  # e.g. a double tap
+    assert messages_again[0]["code"] == messages[0]["code"]
+    assert len(backend.registrations(email=email)) == 1
+
+
+def test_submit_action_without_consent_sends_nothing(backend):
+    email = f"noconsent.{uuid.uuid4().hex[:8]}@example.org"
+    messages, changes = run_submit({"full_name": "X Y", "email": email, "consent": False})
+    assert [m["response"] for m in messages] == ["utter_consent_required"]
+    assert changes["email"] is None
+    assert backend.registrations(email=email) == []
