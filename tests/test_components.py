@@ -89,3 +89,21 @@ def test_tokenizer_gives_translit_and_georgian_the_same_tokens(storage, training
     assert georgian == latin == ["ra", "aris", "gia", "mmartveloba"]
     offsets = [(t.start, t.end) for t in messages[1].get("text_tokens")]
     assert offsets == [(0, 2), (3, 7), (8, 11), (12, 23)]
+
+
+@pytest.mark.parametrize("text, is_data", [
+    ("cancel.nino@example.org", True),
+    (" <nino@example.ge> ", True),
+    ("nino@example", True),
+    ("@", True),
+    ("K7MP2QXA", True),
+    ("k7mp-2qxa", True),
+    ("register", False),
+    ("ALDARASA", False),  # an 8-letter word is not a code
+    ("cancel my registration", False),
+    ("nino at example dot org", False),
+])
+def test_form_data_is_recognised(text, is_data):
+    from components.form_answers import is_form_data
+
+    assert is_form_data(text) == is_data
