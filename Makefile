@@ -26,14 +26,14 @@ run: train ## Install, train if needed, start everything (Ctrl-C stops all); dem
 	bash web/scripts/build.sh
 	$(WITH_ENV) $(VENV)/bin/honcho start --env /dev/null --no-colour
 
-validate: install ## Check the training data and domain
+validate: install ## Check training data, domain and content (Rasa's checks, then ours)
 	$(RASA) data validate --fail-on-warnings
+	$(PYTHON) scripts/check_data.py
 
 evaluate: train ## Intent accuracy and macro-F1 per way of writing on tests/evaluation
 	$(PYTHON) scripts/evaluate.py --model "$$($(PYTHON) scripts/model.py path)"
 
-test: install ## Validate, train if needed, run every test and the conversation tests
-	$(RASA) data validate --fail-on-warnings
+test: validate ## Validate, train if needed, run every test and the conversation tests
 	$(PYTHON) scripts/model.py train
 	bash web/scripts/setup-test.sh
 	backend/scripts/test.sh

@@ -1,0 +1,132 @@
+"""The checks `rasa data validate` lacks. Each failure names the file and the fix.
+
+    python scripts/check_data.py
+
+- every intent has training examples in all three ways of writing (minimum counts),
+  each block tagged `metadata: {lang: ka | ka-Latn | en}` and written in its script;
+- every response has a Georgian (default) and an English (language = en) variation;
+- no example stands under two intents; no training example is in the evaluation set;
+- the event and principle content files are valid;
+- every question intent can interrupt the registration form (a rule and the slots'
+  not_intent lists), so a question in the middle of the form is answered.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+from actions.content import ContentError, parse_events, parse_principles  # noqa: E402
+from components.georgian import WRITINGS, georgian_share  # noqa: E402
+
+MINIMUM = {"ka": 12, "ka-Latn": 8, "en": 10}
+# intents that are not questions: they do not need to interrupt the form
+NOT_QUESTIONS = {"goodbye", "register", "affirm", "deny", "stop", "inform",
+                 "check_registration", "cancel_registration"}
+
+
+def fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def nlu_blocks(folder: Path):
+    for path in sorted(folder.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if "intent" in block:
+                examples = [line[2:].strip() for line in (block.get("examples") or "").splitlines()
+                            if line.strip().startswith("- ")]
+                yield path, block["intent"], (block.get("metadata") or {}).get("lang"), examples
+
+
+def check_training_data(problems: list[str]) -> dict[str, str]:
+    counts: dict[str, Counter] = defaultdict(Counter)
+    seen: dict[str, tuple[str, Path]] = {}
+    for path, intent, lang, examples in nlu_blocks(PROJECT_DIR / "data" / "nlu"):
+        rel = path.relative_to(PROJECT_DIR)
+        if lang not in WRITINGS:
+            problems.append(f"{rel}: intent '{intent}' has a block without 'metadata: {{lang: ka | ka-Latn | en}}'")
+            continue
+        for text in examples:
+            share = georgian_share(text) or 0.0
+            # names like AVATAR may stay in Latin letters in Georgian text; translit and
+            # English have no Georgian letters at all
+            if (share == 0.0) == (lang == "ka"):
+                problems.append(f"{rel}: '{text}' is not in the script of its block (lang: {lang}); move it")
+            key = fold(text)
+            if key in seen and seen[key][0] != intent:
+                problems.append(f"{rel}: '{text}' stands under '{intent}' and under '{seen[key][0]}' "
+                                f"({seen[key][1].relative_to(PROJECT_DIR)}); keep it in one")
+            seen[key] = (intent, path)
+        counts[intent][lang] += len(examples)
+    for intent, by_lang in sorted(counts.items()):
+        for lang, minimum in MINIMUM.items():
+            if intent != "inform" and by_lang[lang] < minimum:
+                problems.append(f"data/nlu: intent '{intent}' has {by_lang[lang]} '{lang}' examples; "
+                                f"write at least {minimum}")
+    return {key: intent for key, (intent, _) in seen.items()}
+
+
+def check_evaluation(training: dict[str, str], problems: list[str]) -> None:
+    for path, intent, lang, examples in nlu_blocks(PROJECT_DIR / "tests" / "evaluation"):
+        for text in examples:
+            if fold(text) in training:
+                problems.append(f"{path.relative_to(PROJECT_DIR)}: '{text}' is also a training example; "
+                                f"replace it with a new message")
+
+
+def check_domain(problems: list[str]) -> None:
+    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+    for name, variations in (domain.get("responses") or {}).items():
+        english = [v for v in variations if any(c.get("name") == "language" and c.get("value") == "en"
+                                                for c in v.get("condition") or [])]
+        georgian = [v for v in variations if not v.get("condition")]
+        if not english or not georgian:
+            problems.append(f"domain.yml: response '{name}' needs a Georgian variation (no condition) and an "
+                            f"English one (condition: type slot, name language, value en)")
+    questions = [i for i in domain["intents"] if i not in NOT_QUESTIONS]
+    slots = domain.get("slots") or {}
+    for slot in ("full_name", "email", "affiliation"):
+        not_intent = set(slots[slot]["mappings"][-1].get("not_intent") or [])
+        for intent in questions:
+            if intent not in not_intent:
+                problems.append(f"domain.yml: add '{intent}' to the not_intent list of slot '{slot}', "
+                                f"so that the question is answered during registration")
+    rules = yaml.safe_load((PROJECT_DIR / "data" / "rules" / "registration.yml").read_text(encoding="utf-8"))
+    interrupting = {step["intent"] for rule in rules["rules"]
+                    if any(c.get("active_loop") == "registration_form" for c in rule.get("condition") or [])
+                    for step in rule["steps"] if "intent" in step}
+    for intent in questions:
+        if intent not in interrupting:
+            problems.append(f"data/rules/registration.yml: add a rule '{intent} during registration' "
+                            f"(copy one of the others)")
+
+
+def check_content(problems: list[str]) -> None:
+    for parse, name in ((parse_events, "events.yml"), (parse_principles, "principles.yml")):
+        try:
+            parse(PROJECT_DIR / "content" / name)
+        except ContentError as error:
+            problems.append(str(error))
+
+
+def main() -> int:
+    problems: list[str] = []
+    training = check_training_data(problems)
+    check_evaluation(training, problems)
+    check_domain(problems)
+    check_content(problems)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "Data, domain and content: all checks passed.")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
