@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -32,6 +32,15 @@ LOOKUP_SLOTS = ("lookup_code", "lookup_email", "cancel_confirmed")
 
 def _reset(*names: str) -> List[Dict[Text, Any]]:
     return [SlotSet(name, None) for name in names]
+
+
+def _checked(slot: str, value: Any, clean: Callable[[str], Optional[str]], invalid_response: str,
+             dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    """{slot: the cleaned value}, or {slot: None} after saying why it was refused."""
+    cleaned = clean(str(value))
+    if cleaned is None:
+        dispatcher.utter_message(response=invalid_response)
+    return {slot: cleaned}
 
 
 def _registration_open() -> Optional[bool]:
@@ -58,26 +67,17 @@ class ValidateRegistrationForm(FormValidationAction):
 
     def validate_full_name(self, value: Any, dispatcher: CollectingDispatcher,
                            tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        name = clean_full_name(str(value))
-        if name is None:
-            dispatcher.utter_message(response="utter_invalid_full_name")
-        return {"full_name": name}
+        return _checked("full_name", value, clean_full_name, "utter_invalid_full_name", dispatcher)
 
     def validate_email(self, value: Any, dispatcher: CollectingDispatcher,
                        tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        email = clean_email(str(value))
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email")
-        return {"email": email}
+        return _checked("email", value, clean_email, "utter_invalid_email", dispatcher)
 
     def validate_affiliation(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if value == SKIPPED:
             return {"affiliation": SKIPPED}
-        affiliation = clean_affiliation(str(value))
-        if affiliation is None:
-            dispatcher.utter_message(response="utter_invalid_affiliation")
-        return {"affiliation": affiliation}
+        return _checked("affiliation", value, clean_affiliation, "utter_invalid_affiliation", dispatcher)
 
 
 class ActionSubmitRegistration(Action):
@@ -162,17 +162,11 @@ class _ValidateLookup(FormValidationAction, ABC):
 
     def validate_lookup_code(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        code = clean_code(str(value))
-        if code is None:
-            dispatcher.utter_message(response="utter_invalid_lookup_code")
-        return {"lookup_code": code}
+        return _checked("lookup_code", value, clean_code, "utter_invalid_lookup_code", dispatcher)
 
     def validate_lookup_email(self, value: Any, dispatcher: CollectingDispatcher,
                               tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        email = clean_email(str(value))
-        if email is None:
-            dispatcher.utter_message(response="utter_invalid_email")
-        return {"lookup_email": email}
+        return _checked("lookup_email", value, clean_email, "utter_invalid_email", dispatcher)
 
 
 class ValidateRegistrationLookupForm(_ValidateLookup):
