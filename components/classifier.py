@@ -1,0 +1,66 @@
+"""Rasa's logistic-regression intent classifier on TF-IDF-weighted n-grams.
+
+Rasa's LogisticRegressionClassifier fits raw counts with a fixed C=1. On this data,
+weighting the n-grams by TF-IDF (sublinear) and regularising less (C=30) is right more
+often in every way of writing, in 5-fold cross-validation on the training data and on
+the held-out set, and its confidences separate gibberish from questions better, so the
+fallback threshold does its job (docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Text
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+IDF_FILE = "idf.json"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "sublinear_tf": True}
+
+    def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage,
+                 resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.set_params(C=self.config["C"])
+        self.tfidf = TfidfTransformer(sublinear_tf=self.config["sublinear_tf"])
+
+    def _create_X(self, messages: List[Message]) -> csr_matrix:
+        return self.tfidf.transform(super()._create_X(messages))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]
+        if not examples:
+            return self._resource
+        self.tfidf.fit(super()._create_X(examples))
+        return super().train(training_data)
+
+    def persist(self) -> None:
+        super().persist()
+        with self._model_storage.write_to(self._resource) as model_dir:
+            (model_dir / IDF_FILE).write_text(json.dumps(self.tfidf.idf_.tolist()), encoding="utf-8")
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "TfidfLogisticRegressionClassifier":
+        component = super().load(config, model_storage, resource, execution_context, **kwargs)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                component.tfidf.idf_ = np.array(json.loads((model_dir / IDF_FILE).read_text(encoding="utf-8")))
+        except (ValueError, FileNotFoundError):
+            pass  # untrained: super().load made an empty component
+        return component
