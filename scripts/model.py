@@ -3,16 +3,21 @@
     python scripts/model.py name    # avatar-<hash>: hash of data, domain, config, components
     python scripts/model.py path    # models/avatar-<hash>.tar.gz (whether or not it exists)
     python scripts/model.py train   # trains unless models/avatar-<hash>.tar.gz exists
+    python scripts/model.py list    # the trained models, newest first: date, size, which one
+                                    # matches the current data, which one is accepted
 
 Extra arguments after `train` go to `rasa train` (tests pass a smaller config this way).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -32,6 +37,37 @@ def fingerprint(project: Path = PROJECT_DIR, config: str = "config.yml") -> str:
     return digest.hexdigest()[:12]
 
 
+def trained_at(model: Path) -> datetime.datetime:
+    """When the model was trained (its metadata), or the file's date if that is unreadable."""
+    try:
+        with tarfile.open(model, "r:gz") as archive:
+            for member in archive:
+                if member.name.lstrip("/") == "metadata.json":
+                    stamp = json.load(archive.extractfile(member))["trained_at"]
+                    return datetime.datetime.fromisoformat(stamp)
+    except (OSError, tarfile.TarError, KeyError, ValueError):
+        pass
+    return datetime.datetime.fromtimestamp(model.stat().st_mtime)
+
+
+def list_models(current: str) -> None:
+    accepted_file = PROJECT_DIR / "tests" / "evaluation" / "accepted.json"
+    accepted = json.loads(accepted_file.read_text(encoding="utf-8")).get("model") if accepted_file.exists() else None
+    models = [(trained_at(p), p) for p in (PROJECT_DIR / "models").glob("*.tar.gz")]
+    if not models:
+        print("No trained models; `make train` trains one.")
+        return
+    print(f"{'model':42} {'trained':16} {'size':>7}  status")
+    for date, path in sorted(models, reverse=True):
+        name = path.name[: -len(".tar.gz")]
+        status = ["matches the current data" if name == current else "older or other data"]
+        if name == accepted:
+            status.append("accepted (tests/evaluation/accepted.json)")
+        print(f"{str(path.relative_to(PROJECT_DIR)):42} {date:%Y-%m-%d %H:%M} "
+              f"{path.stat().st_size / 1e6:6.1f}M  {'; '.join(status)}")
+    print("\nServe another one (roll back): RASA_MODEL=models/<name>.tar.gz make run")
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "path"
     config = os.environ.get("RASA_CONFIG", "config.yml")
@@ -41,6 +77,8 @@ def main(argv: list[str]) -> int:
         print(name)
     elif command == "path":
         print(path.relative_to(PROJECT_DIR))
+    elif command == "list":
+        list_models(name)
     elif command == "train":
         if path.exists():
             print(f"Model {path.relative_to(PROJECT_DIR)} matches the current data; not retraining.")

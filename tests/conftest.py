@@ -54,8 +54,11 @@ class Servers:
     """The registration service, the action server and Rasa, started as `make run`
     starts them, on free ports, with databases in a folder of their own."""
 
-    def __init__(self, model: Path | None, workdir: Path, extra_env: dict[str, str] | None = None):
+    def __init__(self, model: Path | None, workdir: Path, extra_env: dict[str, str] | None = None,
+                 project_dir: Path = PROJECT_DIR):
         self.workdir = workdir
+        # the project whose scripts, actions and model are started (a copy, in some tests)
+        self.project_dir = project_dir
         self.rasa_port, self.action_port, self.backend_port = free_port(), free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.backend_url = f"http://127.0.0.1:{self.backend_port}"
@@ -87,7 +90,7 @@ class Servers:
                         {"HOST": "127.0.0.1", "PORT": str(self.backend_port)}),
         }[name]
         self.processes[name] = subprocess.Popen(
-            ["scripts/with-env.sh", script], cwd=PROJECT_DIR, env={**self.env, **env},
+            ["scripts/with-env.sh", script], cwd=self.project_dir, env={**self.env, **env},
             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         wait_until_up(url, self.processes[name], log)
