@@ -1,0 +1,557 @@
+"""Turns bench/results/<time>/results.json into docs/benchmarks.md and the latency picture.
+
+    .venv/bin/python bench/scripts/report.py bench/results/<time>   # re-render a finished run
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+MIB = 2 ** 20
+TARGETS = {
+    "p95_1": 150.0, "p95_8": 600.0, "saturation": 40.0, "cold_start": 30.0,
+    "rss": 1.5 * 1024 ** 3, "training": 240.0,
+}
+WRITINGS = {"ka": "Georgian letters (ka)", "ka-Latn": "translit (ka-Latn)", "en": "English (en)"}
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+def level(result: Dict[str, Any], kind: str, users: int) -> Optional[Dict[str, Any]]:
+    return (result.get(kind) or {}).get(str(users))
+
+
+def p95(result: Dict[str, Any], kind: str, users: int) -> Optional[float]:
+    phase = level(result, kind, users)
+    return phase["p95_ms"] if phase else None
+
+
+def saturation(result: Dict[str, Any]) -> Optional[float]:
+    rates = [phase["messages_per_s"] for phase in (result.get("questions") or {}).values()]
+    return max(rates) if rates else None
+
+
+def saturation_level(result: Dict[str, Any]) -> Optional[str]:
+    phases = result.get("questions") or {}
+    return max(phases, key=lambda users: phases[users]["messages_per_s"]) if phases else None
+
+
+def rss(result: Dict[str, Any]) -> Optional[int]:
+    return result.get("rss_after_messages")
+
+
+def training(result: Dict[str, Any]) -> Optional[float]:
+    return (result.get("model") or {}).get("training_seconds")
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+def targets(results: Dict[str, Any]) -> List[Tuple[str, Optional[bool], str]]:
+    """(target, met: True/False/None when not measured, the figures behind it)."""
+    a, b = results["assistants"].get("A", {}), results["assistants"].get("B", {})
+    rows: List[Tuple[str, Optional[bool], str]] = []
+
+    def limit(name: str, value: Optional[float], bound: float, shown: str, unit: str, at_least: bool = False):
+        if value is None:
+            rows.append((name, None, "not measured in this run"))
+        else:
+            met = value >= bound if at_least else value <= bound
+            rows.append((name, met, f"{shown} (limit {'≥' if at_least else '≤'} {bound:g} {unit})"))
+
+    limit("questions p95, 1 user ≤ 150 ms", p95(a, "questions", 1), TARGETS["p95_1"],
+          f"{p95(a, 'questions', 1)} ms", "ms")
+    limit("questions p95, 8 users ≤ 600 ms", p95(a, "questions", 8), TARGETS["p95_8"],
+          f"{p95(a, 'questions', 8)} ms", "ms")
+    sat = saturation(a)
+    limit("throughput at saturation ≥ 40 messages/s", sat, TARGETS["saturation"],
+          f"{sat} messages/s at {saturation_level(a)} users", "messages/s", at_least=True)
+    limit("cold start ≤ 30 s", a.get("cold_start_s"), TARGETS["cold_start"], f"{a.get('cold_start_s')} s", "s")
+    limit("resident memory ≤ 1.5 GB", rss(a) and rss(a) / 1024 ** 3, TARGETS["rss"] / 1024 ** 3,
+          f"{rss(a) / MIB:.0f} MiB" if rss(a) else "?", "GiB")
+    limit("full training ≤ 4 minutes", training(a), TARGETS["training"], f"{training(a)} s", "s")
+
+    # accuracy: A at least B in every way of writing
+    acc_a, acc_b = a.get("accuracy") or {}, b.get("accuracy") or {}
+    if acc_a and acc_b:
+        worse = [w for w in acc_a if w in acc_b and acc_a[w]["accuracy"] < acc_b[w]["accuracy"]]
+        shown = ", ".join(f"{w} {acc_a[w]['accuracy']:.3f} vs {acc_b[w]['accuracy']:.3f}"
+                          for w in acc_a if w in acc_b)
+        rows.append(("intent accuracy ≥ B's in every way of writing", not worse, shown))
+    else:
+        rows.append(("intent accuracy ≥ B's in every way of writing", None, "not measured in this run"))
+
+    # latency: A's p95 no worse than B's at every level, questions and conversations
+    pairs = []
+    for kind in ("questions", "conversations"):
+        for users in results["sizes"]["users"]:
+            pa, pb = p95(a, kind, users), p95(b, kind, users)
+            if pa is not None and pb is not None:
+                pairs.append((kind, users, pa, pb))
+    if pairs:
+        repeat = (results.get("variants") or {}).get("repeat")
+        worse = [f"{k} x{u}: {pa} vs {pb} ms" + (f" (A again: {p95(repeat, k, u)} ms)" if repeat and p95(repeat, k, u) else "")
+                 for k, u, pa, pb in pairs if pa > pb]
+        rows.append(("latency (p95, every level) no worse than B's", not worse,
+                     "worse at " + "; ".join(worse) if worse else
+                     f"A's p95 ≤ B's at all {len(pairs)} levels"))
+    ta, tb = training(a), training(b)
+    rows.append(("training time no worse than B's", None if ta is None or tb is None else ta <= tb,
+                 f"{ta} s vs {tb} s" if ta is not None and tb is not None else "not measured in this run"))
+    ra, rb = rss(a), rss(b)
+    rows.append(("resident memory no worse than B's", None if not ra or not rb else ra <= rb,
+                 f"{ra / MIB:.0f} MiB vs {rb / MIB:.0f} MiB" if ra and rb else "not measured"))
+    return rows
+
+
+def missed_speed_targets(results: Dict[str, Any]) -> bool:
+    """Whether A missed a latency, throughput, cold-start or memory target (worth profiling)."""
+    for name, met, _ in targets(results):
+        if met is False and ("accuracy" not in name and "training" not in name):
+            return True
+    return False
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+def fmt(value: Optional[float], digits: int = 0, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def ratio(a: Optional[float], b: Optional[float]) -> str:
+    if a is None or b is None or not b:
+        return "–"
+    return f"{a / b:.2f}"
+
+
+def latency_cell(phase: Optional[Dict[str, Any]]) -> str:
+    if not phase:
+        return "–"
+    failed = f", {phase['failed']} failed" if phase["failed"] else ""
+    return f"{fmt(phase['p50_ms'])} / {fmt(phase['p95_ms'])} / {fmt(phase['p99_ms'])}{failed}"
+
+
+def findings(results: Dict[str, Any]) -> List[str]:
+    """What was missed and why, from the figures (profile, CPU per message, other load, variants)."""
+    a = results["assistants"]["A"]
+    rows = targets(results)
+    missed = [name for name, met, _ in rows if met is False]
+    lines = ["## What was missed, and why", ""]
+    if not missed:
+        lines.append("- Every target measured in this run was met.")
+    questions = a.get("questions") or {}
+    cpu = [p["rasa_cpu_ms_per_message"] for p in questions.values() if p.get("rasa_cpu_ms_per_message")]
+    other = [p["other_load_cores"] for p in questions.values()]
+    speed = [m for m in missed if "accuracy" not in m and "training" not in m]
+    if speed:
+        per_message = sum(cpu) / len(cpu) if cpu else None
+        lines.append(f"- **Missed**: {'; '.join(speed)}.")
+        if per_message:
+            lines.append(
+                f"- **Why**: Rasa serves with one Sanic worker, one Python thread that does everything for a "
+                f"message (NLU, policies, the SQL tracker store, calls to the action server) and blocks on the "
+                f"synchronous SQL calls. A needs about {per_message:.0f} ms of CPU per answered question, so "
+                f"one worker answers at most about {1000 / per_message:.0f} questions/s even with a core to "
+                f"itself; above that, more users only wait in line, which is why p95 grows with the number "
+                f"of users. Locust, the action server and the registration service share the same "
+                f"{results['machine']['nproc']} cores.")
+        if other and max(other) > 0.3:
+            lines.append(
+                f"- **This run's machine was shared**: other processes used {min(other)}–{max(other)} of the "
+                f"{results['machine']['nproc']} cores during A's question levels (detail table), which "
+                "inflates latency and lowers throughput; Rasa's CPU per message is the figure least "
+                "affected by it.")
+        prof = a.get("profile")
+        if prof and prof.get("groups"):
+            tracker = sum(share for name, share in prof["groups"] if name.startswith("tracker store"))
+            named = [(n, sh) for n, sh in prof["groups"] if not n.startswith("HTTP server")]
+            named.append(("the SQL tracker store in all (SQLite: load, count, save and commit for every message)", tracker))
+            top_name, top_share = max(named, key=lambda pair: pair[1])
+            rest = dict(prof["groups"]).get("HTTP server, event loop and the rest", 0)
+            lines.append(
+                f"- **Biggest cost (py-spy)**: {top_name}, {top_share:.0f}% of Rasa's busy samples (the NLU "
+                f"pipeline {dict(prof['groups']).get('NLU pipeline (parse_message)', 0):.0f}%, "
+                f"Sanic, the event loop and parts of Rasa not attributed to a step {rest:.0f}%).")
+        variants = dict(results.get("variants") or {})
+        base = variants.pop("repeat", None) or a
+        base_name = "A served again as before" if base is not a else "A"
+        if variants:
+            base_sat, base_cpu = saturation(base), _mean_cpu(base)
+            if base is not a:
+                spread = abs(_mean_cpu(a) - base_cpu) / base_cpu if base_cpu and _mean_cpu(a) else 0.0
+                lines.append(
+                    f"- **Run-to-run spread**: A served twice the same way gave {fmt(_mean_cpu(a), 1)} and "
+                    f"{fmt(base_cpu, 1)} ms of CPU per question, {fmt(saturation(a), 1)} and {fmt(base_sat, 1)} "
+                    f"msg/s at saturation ({100 * spread:.0f}% apart in CPU); differences of that size, "
+                    "including between A and B, are noise.")
+            else:
+                spread = 0.0
+            parts = []
+            for name, variant in variants.items():
+                parts.append(f"{name}: {fmt(saturation(variant), 1)} msg/s at saturation ({base_name}: {fmt(base_sat, 1)}), "
+                             f"{fmt(_mean_cpu(variant), 1)} ms CPU per question ({fmt(base_cpu, 1)}), "
+                             f"p95 with 8 users {fmt(p95(variant, 'questions', 8))} ms ({fmt(p95(base, 'questions', 8))})")
+            lines.append("- **Tried** (table below): " + "; ".join(parts) + ".")
+        if variants:
+            lines.append("")
+            lines.append("Suggestions (not applied: `config.yml`, the components, the data and the start-up "
+                         "scripts are unchanged; the serving set-up is the maintainers' call):")
+            lines.append("")
+            base_other = _mean_other(base)
+            margin = max(0.10, spread + 0.05)
+            for name, variant in variants.items():
+                sat, cpu_v, other_v = saturation(variant), _mean_cpu(variant), _mean_other(variant)
+                cheaper = bool(cpu_v and base_cpu and cpu_v <= (1 - margin) * base_cpu)
+                faster = bool(sat and base_sat and sat >= (1 + margin) * base_sat)
+                # a difference counts only if the machine was about as busy with other work meanwhile
+                comparable = abs(other_v - base_other) <= 0.3
+                verdict = ("cannot be judged from this run: the machine's other load differed too much"
+                           if not comparable else "helps" if cheaper or faster else
+                           "makes no difference beyond the run-to-run spread") + (
+                    f" in this run (against {base_name}: CPU per question {fmt(cpu_v, 1)} vs {fmt(base_cpu, 1)} ms; saturation "
+                    f"{fmt(sat, 1)} vs {fmt(base_sat, 1)} msg/s; other load {other_v:.2f} vs {base_other:.2f} cores)")
+                lines.append(f"- `{name}` {verdict}. {VARIANT_ADVICE.get(name, '')}")
+    b_phases = (results["assistants"]["B"].get("conversations") or {}).values()
+    if b_phases and not sum(p.get("registrations_stored", 0) for p in b_phases):
+        lines.append(
+            "- **B registers nobody**: without our FormAnswerRecognizer, B's classifier takes the e-mail "
+            "address for a question (e.g. `help`; seen in B's tracker), answers it and asks for the e-mail "
+            "again, so its conversations never reach the registration service. B's conversation latencies "
+            "are therefore for a shorter path than A's.")
+    for name in missed:
+        if "accuracy" in name:
+            lines.append("- **Accuracy** below B's: see the per-writing rows above and `make evaluate` for the errors.")
+        if "training" in name:
+            lines.append("- **Training** over the limit: see the training log in the results folder.")
+    lines.append("")
+    return lines
+
+
+VARIANT_ADVICE = {
+    "log-warning": "`LOG_LEVEL=WARNING` in `.env` (it also quiets the action server and the registration "
+                   "service): py-spy finds under 1% of Rasa's time in logging at INFO, so little is to be gained; "
+                   "it costs nothing either.",
+    "2-workers": "`SANIC_WORKERS=2` needs a Redis lock store in `endpoints.yml` (and Redis running), loads the "
+                 "model once per worker (resident memory doubles), and Rasa's socket.io channel, which the web "
+                 "widget uses, does not support several workers (shared/NOTES.md): only for REST/Telegram, "
+                 "or behind a sticky-session proxy.",
+    "redis-tracker": "A Redis tracker store (`tracker_store: {type: redis}` in `endpoints.yml`) instead of the "
+                     "SQL one on SQLite: Rasa's SQLTrackerStore loads the whole conversation, counts its "
+                     "events and commits (fsync) on every message, synchronously on the one thread. Redis "
+                     "must then keep conversations across restarts (`appendonly yes`), as the README "
+                     "promises; PostgreSQL (`TRACKER_STORE_URL`) is the other documented option, not "
+                     "measured here.",
+}
+
+
+def _mean_other(result: Dict[str, Any]) -> float:
+    values = [p["other_load_cores"] for p in (result.get("questions") or {}).values()]
+    return sum(values) / len(values) if values else 0.0
+
+
+def _mean_cpu(result: Dict[str, Any]) -> Optional[float]:
+    values = [p["rasa_cpu_ms_per_message"] for p in (result.get("questions") or {}).values()
+              if p.get("rasa_cpu_ms_per_message")]
+    return sum(values) / len(values) if values else None
+
+
+def _rate_cell(phase: Optional[Dict[str, Any]]) -> str:
+    if not phase:
+        return "–"
+    return (f"{phase['messages_per_s']}; {fmt(phase.get('rasa_cpu_ms_per_message'), 1)}; "
+            f"{phase.get('other_load_cores')}")
+
+
+def recipe(config: Path) -> str:
+    """The pipeline and policies of a config file, by component name."""
+    import yaml
+
+    data = yaml.safe_load(config.read_text()) or {}
+
+    def names(key: str) -> str:
+        return ", ".join(str(item.get("name", "?")).rsplit(".", 1)[-1] for item in data.get(key) or [])
+
+    return f"pipeline {names('pipeline')}; policies {names('policies')}"
+
+
+def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
+    m, sizes = results["machine"], results["sizes"]
+    a, b = results["assistants"]["A"], results["assistants"]["B"]
+    users = sizes["users"]
+    lines: List[str] = []
+    add = lines.append
+    add("# Benchmarks: our assistant (A) against Rasa's default recipe (B)")
+    add("")
+    add("Written by `make bench` (`bench/scripts/run.py`); do not edit by hand, run it again. "
+        "How to run it and what it needs: `bench/README.md`.")
+    add("")
+    add(f"- **Machine**: {m['nproc']} cores ({m['cpu_model']}), {m['memory_bytes'] / 2**30:.1f} GiB memory, "
+        f"Linux {m['kernel']}, Python {m['python']}, Rasa {m['rasa']}")
+    add(f"- **Date**: {m['date']} (commit {m['git_commit']}, plus uncommitted changes if any); "
+        f"the whole run took {results.get('total_seconds', 0) / 60:.1f} minutes")
+    add(f"- **A**: our assistant, `config.yml` ({a['model'].get('recipe', '')}); model `{a['model']['name']}`")
+    add(f"- **B**: the same data and domain with Rasa's default recipe, `bench/config_rasa_default.yml` "
+        f"({b['model'].get('recipe', '')}; {sizes['b_epochs']} epochs for DIET, ResponseSelector, TED and "
+        f"UnexpecTED); model `{b['model']['name']}`. B has no Georgian-aware language detector: it is served "
+        "with the same domain, action server and `components/nlg.py`, which never learns a language from "
+        "B's parses, so **B always answers in Georgian**.")
+    add(f"- **Sizes**: {', '.join(map(str, users))} concurrent users, {sizes['duration_s']:.0f} s of load per "
+        f"level and kind; {sizes['memory_messages']:,} messages ({sizes['memory_users']} users) before reading "
+        f"resident memory; {sizes['questions']} questions from `tests/evaluation/*.yml`, "
+        f"{sizes['session_length']} per conversation id")
+    add("")
+    add("## Results")
+    add("")
+    add("Latencies are p50 / p95 / p99 in milliseconds over REST (`/webhooks/rest/webhook`). "
+        "A/B is A's figure divided by B's (below 1: A is smaller/faster).")
+    add("")
+    add("| measure | A: ours | B: Rasa default | A/B |")
+    add("|---|---|---|---|")
+    ta, tb = training(a), training(b)
+    add(f"| full training time | {fmt(ta, 0, ' s')} | {fmt(tb, 0, ' s')} | {ratio(ta, tb)} |")
+    sa, sb = a["model"]["size_bytes"], b["model"]["size_bytes"]
+    add(f"| model size (`.tar.gz`) | {sa / MIB:.1f} MiB | {sb / MIB:.1f} MiB | {ratio(sa, sb)} |")
+    add(f"| cold start: Rasa process start to first answer | {fmt(a.get('cold_start_s'), 1, ' s')} | "
+        f"{fmt(b.get('cold_start_s'), 1, ' s')} | {ratio(a.get('cold_start_s'), b.get('cold_start_s'))} |")
+    add(f"| resident memory of Rasa after {a.get('rss_messages', 0):,} / {b.get('rss_messages', 0):,} messages | "
+        f"{fmt(rss(a) and rss(a) / MIB, 0, ' MiB')} | {fmt(rss(b) and rss(b) / MIB, 0, ' MiB')} | {ratio(rss(a), rss(b))} |")
+    for kind, title in (("questions", "questions"), ("conversations", "registration conversations")):
+        for u in users:
+            pa, pb = level(a, kind, u), level(b, kind, u)
+            add(f"| {title}, {u} user{'s' if u > 1 else ''}: p50 / p95 / p99 | {latency_cell(pa)} | "
+                f"{latency_cell(pb)} | {ratio(pa and pa['p95_ms'], pb and pb['p95_ms'])} (p95) |")
+    add(f"| throughput at saturation (questions, best level) | {fmt(saturation(a), 1, ' msg/s')} "
+        f"({saturation_level(a)} users) | {fmt(saturation(b), 1, ' msg/s')} ({saturation_level(b)} users) | "
+        f"{ratio(saturation(a), saturation(b))} |")
+    conv_a = max((p["messages_per_s"] for p in (a.get("conversations") or {}).values()), default=None)
+    conv_b = max((p["messages_per_s"] for p in (b.get("conversations") or {}).values()), default=None)
+    add(f"| throughput at saturation (conversations, best level) | {fmt(conv_a, 1, ' msg/s')} | "
+        f"{fmt(conv_b, 1, ' msg/s')} | {ratio(conv_a, conv_b)} |")
+    def registered(result: Dict[str, Any]) -> str:
+        phases = (result.get("conversations") or {}).values()
+        stored = sum(p.get("registrations_stored", 0) for p in phases)
+        finished = sum(p.get("conversations_finished", 0) for p in phases)
+        return f"{stored} / {finished}" if finished else "–"
+
+    add(f"| registrations stored / conversations finished (all levels) | {registered(a)} | {registered(b)} | |")
+    mid = str(users[len(users) // 2])
+    ca = (a.get("questions") or {}).get(mid, {}).get("rasa_cpu_ms_per_message")
+    cb = (b.get("questions") or {}).get(mid, {}).get("rasa_cpu_ms_per_message")
+    add(f"| Rasa's CPU time per answered question ({mid} users) | {fmt(ca, 1, ' ms')} | {fmt(cb, 1, ' ms')} | {ratio(ca, cb)} |")
+    acc_a, acc_b = a.get("accuracy") or {}, b.get("accuracy") or {}
+    for writing in [w for w in WRITINGS if w in acc_a] + [w for w in acc_a if w not in WRITINGS]:
+        fa, fb = acc_a[writing], acc_b.get(writing, {})
+        add(f"| intent accuracy / macro-F1, {WRITINGS.get(writing, writing)}, {fa['messages']} messages | "
+            f"{fa['accuracy']:.3f} / {fa['macro_f1']:.3f} | {fmt(fb.get('accuracy'), 3)} / {fmt(fb.get('macro_f1'), 3)} | "
+            f"{ratio(fa['accuracy'], fb.get('accuracy'))} / {ratio(fa['macro_f1'], fb.get('macro_f1'))} |")
+    add("")
+    add(f"![Latency against concurrency]({plot_path.name})")
+    add("")
+
+    add("## Targets (for A, on this machine)")
+    add("")
+    add("| target | met? | figures |")
+    add("|---|---|---|")
+    for name, met, shown in targets(results):
+        add(f"| {name} | {'met' if met else 'not measured' if met is None else '**missed**'} | {shown} |")
+    add("")
+
+    for line in findings(results):
+        add(line)
+
+    add("## Each level in detail")
+    add("")
+    add("Messages answered, failures (HTTP error or no answer within 60 s), throughput over the run's "
+        "window, Rasa's CPU per answered message, and *other load*: CPU used meanwhile by processes "
+        "outside the benchmark (other work on the machine), in cores (of "
+        f"{m['nproc']}). Registrations: rows the service stored during the level / conversations finished.")
+    add("")
+    add("| run | messages | failed | msg/s | p50 | p95 | p99 | max (ms) | Rasa CPU ms/msg | Locust CPU s | other load | registrations |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for label, result in (("A", a), ("B", b), *((f"A {n}", v) for n, v in (results.get("variants") or {}).items())):
+        memory = result.get("memory_run")
+        rows = ([("memory run", memory)] if memory else []) + [
+            (f"{kind} x{u}", level(result, kind, u)) for kind in ("questions", "conversations") for u in users]
+        for name, phase in rows:
+            if not phase:
+                continue
+            registered = (f"{phase.get('registrations_stored')} / {phase.get('conversations_finished')}"
+                          if "registrations_stored" in phase else "")
+            add(f"| {label} {name} | {phase['messages']} | {phase['failed']} | {phase['messages_per_s']} | "
+                f"{fmt(phase['p50_ms'])} | {fmt(phase['p95_ms'])} | {fmt(phase['p99_ms'])} | {fmt(phase['max_ms'])} | "
+                f"{fmt(phase.get('rasa_cpu_ms_per_message'), 1)} | {phase.get('cpu_locust')} | "
+                f"{phase.get('other_load_cores')} | {registered} |")
+    add("")
+    by_writing = [(label, u, (level(r, "questions", u) or {}).get("p95_by_writing") or {})
+                  for label, r in (("A", a), ("B", b)) for u in users]
+    if any(w for _, _, w in by_writing):
+        add("Question p95 (ms) by way of writing:")
+        add("")
+        add("| run | " + " | ".join(WRITINGS) + " |")
+        add("|---|" + "---|" * len(WRITINGS))
+        for label, u, figures in by_writing:
+            add(f"| {label} questions x{u} | " + " | ".join(fmt(figures.get(w)) for w in WRITINGS) + " |")
+        add("")
+    for label, result in (("A", a), ("B", b)):
+        model = result["model"]
+        if model.get("training_seconds") is not None:
+            add(f"Training {label}: {model['training_seconds']} s wall"
+                + (f", {model['training_cpu_s']} s CPU" if model.get("training_cpu_s") is not None else "")
+                + f", measured {model['trained_at']}{' (reused from bench/models/)' if model.get('reused') else ''}"
+                + (f"; other load meanwhile {model['other_load_cores']} cores." if model.get("other_load_cores") is not None else ".")
+                + (f" {model['note'][0].upper()}{model['note'][1:]}." if model.get("note") else ""))
+            add("")
+
+    variants = results.get("variants") or {}
+    if variants:
+        add("## Starting Rasa differently (before / after)")
+        add("")
+        add("A's model served again with only these environment variables changed; questions only.")
+        add("")
+        add("| questions | A as started by `scripts/start-rasa.sh` | " + " | ".join(
+            f"{name} ({', '.join(f'`{k}={v}`' for k, v in v_['env'].items())})" for name, v_ in variants.items()) + " |")
+        add("|---|---|" + "---|" * len(variants))
+        add("| cold start | " + fmt(a.get("cold_start_s"), 1, " s") + " | " +
+            " | ".join(fmt(v_.get("cold_start_s"), 1, " s") for v_ in variants.values()) + " |")
+        for u in users:
+            add(f"| {u} user{'s' if u > 1 else ''}: p50 / p95 / p99 ms | {latency_cell(level(a, 'questions', u))} | " +
+                " | ".join(latency_cell(level(v_, "questions", u)) for v_ in variants.values()) + " |")
+        for u in users:
+            add(f"| {u} user{'s' if u > 1 else ''}: msg/s; Rasa CPU ms/msg; other load | " +
+                " | ".join(_rate_cell(level(r_, "questions", u)) for r_ in (a, *variants.values())) + " |")
+        add(f"| throughput at saturation | {fmt(saturation(a), 1, ' msg/s')} | " +
+            " | ".join(fmt(saturation(v_), 1, " msg/s") for v_ in variants.values()) + " |")
+        add("| resident memory | " + fmt(rss(a) and rss(a) / MIB, 0, " MiB") + " | " +
+            " | ".join(fmt(rss(v_) and rss(v_) / MIB, 0, " MiB") for v_ in variants.values()) + " |")
+        add("")
+
+    for label, result in (("A", a), ("B", b)):
+        prof = result.get("profile")
+        if not prof:
+            continue
+        add(f"## Where {label}'s time goes (py-spy)")
+        add("")
+        if "error" in prof:
+            add(prof["error"])
+            add("")
+            continue
+        add(f"`py-spy record --nonblocking --rate 100` on the Rasa process for {results['sizes']['profile_seconds']:.0f} s "
+            f"while {results['sizes']['profile_users']} users asked questions, on a fresh start of the same model "
+            f"after 50 warm-up questions ({prof['samples']} samples; py-spy counts a thread only while it is not "
+            "idle). Each sample is put in the deepest of these parts of handling a message found on its stack:")
+        add("")
+        add("| part | share of samples |")
+        add("|---|---|")
+        for name, share in prof["groups"]:
+            add(f"| {name} | {share}% |")
+        tracker = sum(share for name, share in prof["groups"] if name.startswith("tracker store"))
+        add(f"| *tracker store in all* | *{tracker:.1f}%* |")
+        add("")
+        add("Functions most often running themselves (own time):")
+        add("")
+        add("| own | function |")
+        add("|---|---|")
+        for name, share in prof["own"][:10]:
+            add(f"| {share}% | `{name}` |")
+        add("")
+
+    add("## How each figure was measured")
+    add("")
+    add("- **Servers**: for A, then B, the registration service, the action server and Rasa are started "
+        "as `make run` starts them (`tests/conftest.py`'s `Servers`: `scripts/with-env.sh` + "
+        "`scripts/start-rasa.sh`, SQL tracker store on a fresh SQLite file, the project's `endpoints.yml` "
+        "and `credentials.yml`, `LOG_LEVEL` from `.env.example`), on free ports of 127.0.0.1, with "
+        "databases in the run's folder. B is served with the same domain, action server and "
+        "`components/nlg.py`; its pipeline never sets `language`, so B always answers in Georgian.")
+    add("- **Training time**: wall time of `rasa train --force` with an empty Rasa cache "
+        "(`RASA_CACHE_DIRECTORY` in a new folder), so nothing is reused from an earlier training. Models "
+        "go to `bench/models/`, named after a hash of data, domain, components and config; a model already "
+        "there is reused with the time measured when it was trained (date above).")
+    add("- **Model size**: size of the `.tar.gz`.")
+    add("- **Cold start**: from starting Rasa's process (`scripts/start-rasa.sh`) to the first non-empty "
+        "answer to a REST message (polled every 0.1 s); the action server and the service are up before.")
+    add(f"- **Resident memory**: VmRSS of the Rasa process (and any children) from `/proc`, read after "
+        f"{sizes['memory_messages']:,} answered questions sent by {sizes['memory_users']} Locust users.")
+    add("- **Latency**: Locust 2.46 (`bench/locustfile.py`, headless, `FastHttpUser`, in `bench/.venv`), "
+        "users that send their next message as soon as the answer arrives (no think time), all started "
+        f"at once, each level for {sizes['duration_s']:.0f} s. Every answer's time is recorded and the "
+        "percentiles computed exactly from them (numpy, linear interpolation), failures excluded. "
+        "*Questions*: random messages of `tests/evaluation/*.yml` (Georgian letters, translit, English), "
+        f"a new conversation id every {sizes['session_length']} questions. *Registration conversations*: "
+        "the whole form as in `tests/test_registration_conversation.py` (opening in one of the three ways "
+        "of writing, name, e-mail, Skip, consent, confirmation: 6 messages), each with its own id and "
+        "e-mail, against the real registration service; the percentiles are over all 6 steps.")
+    add("- **Throughput at saturation**: answered messages per second over a level's run; the best "
+        "question level is reported (with no think time, the highest level keeps Rasa busy all the time).")
+    add("- **Accuracy / macro-F1**: `scripts/evaluate.py` (`load_examples`, `parse_all`, `score`) on "
+        "`tests/evaluation/`, per way of writing; the predicted intent after the FallbackClassifier.")
+    add("- **Caveats**: Locust, the action server and the registration service share the "
+        f"{m['nproc']} cores with Rasa, so saturated figures are lower than Rasa alone would give "
+        "(Locust's own CPU is in the detail table). *Other load* shows CPU used by unrelated processes "
+        "during each level; when it is well above 0 the latencies are inflated. One run per figure: no "
+        "confidence intervals.")
+    add("")
+    add(f"Raw figures: `{out.relative_to(PROJECT_DIR) if out.is_relative_to(PROJECT_DIR) else out}/results.json` "
+        "(not committed; `bench/results/` is ignored by git).")
+    add("")
+    return "\n".join(lines)
+
+
+# --- picture ----------------------------------------------------------------------------------
+
+def plot(results: Dict[str, Any], path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    users = results["sizes"]["users"]
+    figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
+    colours = {"A": "#1f6feb", "B": "#d1242f"}
+    names = {"A": "A: ours", "B": "B: Rasa default"}
+    for axis, kind, title in zip(axes, ("questions", "conversations"),
+                                 ("Questions", "Registration conversations")):
+        for label in ("A", "B"):
+            result = results["assistants"][label]
+            xs = [u for u in users if level(result, kind, u)]
+            if not xs:
+                continue
+            for q, style in (("p50_ms", ":"), ("p95_ms", "-"), ("p99_ms", "--")):
+                axis.plot(xs, [level(result, kind, u)[q] for u in xs], style, marker="o", color=colours[label],
+                          label=f"{names[label]} {q[:3]}", linewidth=1.8 if q == "p95_ms" else 1.1)
+        if kind == "questions":
+            axis.scatter([1, 8], [TARGETS["p95_1"], TARGETS["p95_8"]], marker="_", s=400, color="black",
+                         label="p95 target", zorder=5)
+        axis.set_xscale("log", base=2)
+        axis.set_yscale("log")
+        axis.set_xticks(users)
+        axis.set_xticklabels([str(u) for u in users])
+        axis.set_xlabel("concurrent users")
+        axis.set_title(title)
+        axis.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("latency (ms, log scale)")
+    axes[1].legend(fontsize=7, loc="upper left")
+    m = results["machine"]
+    figure.suptitle(f"Latency against concurrency over REST, {m['nproc']} cores, {m['date'][:10]}", fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def main() -> int:
+    run = Path(sys.argv[1])
+    results = json.loads((run / "results.json").read_text())
+    doc = PROJECT_DIR / "docs" / "benchmarks.md"
+    picture = PROJECT_DIR / "docs" / "benchmarks-latency.png"
+    plot(results, picture)
+    doc.write_text(render(results, picture, run.resolve()), encoding="utf-8")
+    print(f"wrote {doc} and {picture}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
