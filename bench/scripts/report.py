@@ -494,7 +494,11 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         f"{m['nproc']} cores with Rasa, so saturated figures are lower than Rasa alone would give "
         "(Locust's own CPU is in the detail table). *Other load* shows CPU used by unrelated processes "
         "during each level; when it is well above 0 the latencies are inflated. One run per figure: no "
-        "confidence intervals.")
+        "confidence intervals. This machine is a virtual machine on a shared host, and contention there is "
+        "invisible from inside (no steal time is reported): on 2026-11-23 two full runs 30 minutes apart, "
+        "both with no other process busy, differed by up to 1.8× in A's latency and throughput. Compare "
+        "figures within one run (A against B, A against *A served again*), and take a target missed or "
+        "met by less than that margin as undecided.")
     add("")
     add(f"Raw figures: `{out.relative_to(PROJECT_DIR) if out.is_relative_to(PROJECT_DIR) else out}/results.json` "
         "(not committed; `bench/results/` is ignored by git).")
