@@ -61,6 +61,9 @@ QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
 # "repeat" serves A again exactly as before: the run-to-run spread the others are judged against.
 DEFAULT_VARIANTS = ["repeat:", "log-warning:LOG_LEVEL=WARNING", "2-workers:SANIC_WORKERS=2,BENCH_LOCK_STORE=redis",
                     "redis-tracker:BENCH_TRACKER_STORE=redis"]
+# Always measured: A served as it was before a change that is applied (the named baseline of
+# that change, side by side in the same run). Rasa's own SQL tracker store instead of ours.
+BEFORE_VARIANTS = ["rasa-sql-store:BENCH_TRACKER_STORE=SQL"]
 
 
 def log(message: str) -> None:
@@ -349,11 +352,13 @@ class Assistant:
         import yaml
 
         endpoints = yaml.safe_load((PROJECT_DIR / "endpoints.yml").read_text())
-        redis = {"type": "redis", "url": "127.0.0.1", "port": int(env["BENCH_REDIS_PORT"])}
+        redis = {"type": "redis", "url": "127.0.0.1", "port": int(env.get("BENCH_REDIS_PORT", 0))}
         if lock == "redis":
             endpoints["lock_store"] = dict(redis)
         if tracker == "redis":
             endpoints["tracker_store"] = {**redis, "db": 1}
+        elif tracker:  # another type with the same url, e.g. Rasa's own "SQL"
+            endpoints["tracker_store"]["type"] = tracker
         path = self.workdir / "endpoints.yml"
         path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
         return ["scripts/with-env.sh", str(VENV_BIN / "rasa"), "run", "--model", env["RASA_MODEL"],
@@ -365,7 +370,7 @@ class Assistant:
         starting Rasa's process to its first answer over REST."""
         self.servers.start("backend")
         self.servers.start("actions")
-        if self.servers.env.get("BENCH_LOCK_STORE") or self.servers.env.get("BENCH_TRACKER_STORE"):
+        if "redis" in (self.servers.env.get("BENCH_LOCK_STORE"), self.servers.env.get("BENCH_TRACKER_STORE")):
             self.start_redis()
         log_path = self.workdir / "rasa.log"
         started = time.monotonic()
@@ -592,7 +597,7 @@ def main() -> int:
     parser.add_argument("--variant", action="append", default=[], metavar="NAME:VAR=VALUE[,VAR=VALUE]",
                         help="also serve A with these environment variables (e.g. "
                              "'log-warning:LOG_LEVEL=WARNING'): questions only, reported before/after. "
-                             "Default: DEFAULT_VARIANTS when A misses a speed target; 'none': no variants")
+                             "Default: BEFORE_VARIANTS, and DEFAULT_VARIANTS when A misses a speed target; 'none': no variants")
     parser.add_argument("--b-epochs", type=int, default=0, help="train B with this many epochs (smoke runs)")
     parser.add_argument("--model-a", type=Path, help="serve this model as A instead of training one")
     parser.add_argument("--retrain", action="store_true", help="train A and B even when models exist")
@@ -651,7 +656,7 @@ def main() -> int:
                 f"{args.profile_users} users asking questions) ...")
             results["assistants"][label]["profile"] = profile_pass(
                 label, Path(models[label]["path"]), args, out, questions)
-    variants = args.variant or (DEFAULT_VARIANTS if missed_speed_targets(results) else [])
+    variants = args.variant or (BEFORE_VARIANTS + (DEFAULT_VARIANTS if missed_speed_targets(results) else []))
     for variant in [v for v in variants if v != "none"]:
         name, _, settings = variant.partition(":")
         env = dict(pair.split("=", 1) for pair in settings.split(",") if pair)
