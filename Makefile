@@ -6,7 +6,7 @@ PYTHON := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 WITH_ENV := scripts/with-env.sh
 
-.PHONY: help install train run test validate evaluate accept missed models lock clean
+.PHONY: help install train run test validate evaluate accept missed models lock clean audit
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,13 +48,17 @@ missed: ## Recent messages the assistant did not understand (names, emails, phon
 models: ## List the trained models: date, and which matches the current data / is accepted
 	$(PYTHON) scripts/model.py list
 
-test: validate ## Validate, train if needed, run every test and the conversation tests
+test: validate audit ## Validate, audit, train if needed, run every test and the conversation tests
 	$(PYTHON) scripts/model.py train
 	bash web/scripts/setup-test.sh
 	backend/scripts/test.sh
 	$(PYTHON) -m pytest tests
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 		--model "$$($(PYTHON) scripts/model.py path)" --out results
+
+audit: ## Look every pinned dependency up for known vulnerabilities (pip-audit; audit/advisories.yml)
+	bash audit/setup.sh
+	audit/.venv/bin/python audit/audit.py
 
 lock: ## Re-pin requirements.lock from requirements.txt (needs the network)
 	$(PYTHON) -m pip install -r requirements.txt
