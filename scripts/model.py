@@ -12,6 +12,7 @@ Extra arguments after `train` go to `rasa train` (tests pass a smaller config th
 from __future__ import annotations
 
 import datetime
+import fcntl
 import hashlib
 import json
 import os
@@ -53,7 +54,8 @@ def trained_at(model: Path) -> datetime.datetime:
 def list_models(current: str) -> None:
     accepted_file = PROJECT_DIR / "tests" / "evaluation" / "accepted.json"
     accepted = json.loads(accepted_file.read_text(encoding="utf-8")).get("model") if accepted_file.exists() else None
-    models = [(trained_at(p), p) for p in (PROJECT_DIR / "models").glob("*.tar.gz")]
+    models = [(trained_at(p), p) for p in (PROJECT_DIR / "models").glob("*.tar.gz")
+              if "-partial-" not in p.name]
     if not models:
         print("No trained models; `make train` trains one.")
         return
@@ -68,6 +70,32 @@ def list_models(current: str) -> None:
     print("\nServe another one (roll back): RASA_MODEL=models/<name>.tar.gz make run")
 
 
+def train(name: str, path: Path, config: str, extra: list[str]) -> int:
+    """Trains into a temporary name and renames it, under a lock: a second `make train`
+    (or test run) started meanwhile waits and then finds the model, and nobody ever
+    loads a half-written archive."""
+    path.parent.mkdir(exist_ok=True)
+    with open(path.parent / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            print(f"Model {path.relative_to(PROJECT_DIR)} matches the current data; not retraining.")
+            return 0
+        partial = f"{name}-partial-{os.getpid()}"
+        rasa = str(Path(sys.executable).with_name("rasa"))
+        code = subprocess.call(
+            [rasa, "train", "--config", config, "--fixed-model-name", partial,
+             "--out", str(path.parent), "--force", *extra],
+            cwd=PROJECT_DIR,
+        )
+        trained = path.parent / f"{partial}.tar.gz"
+        if code == 0 and trained.exists():
+            os.replace(trained, path)
+            print(f"Model {path.relative_to(PROJECT_DIR)} trained.")
+        else:
+            trained.unlink(missing_ok=True)
+        return code
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "path"
     config = os.environ.get("RASA_CONFIG", "config.yml")
@@ -80,15 +108,7 @@ def main(argv: list[str]) -> int:
     elif command == "list":
         list_models(name)
     elif command == "train":
-        if path.exists():
-            print(f"Model {path.relative_to(PROJECT_DIR)} matches the current data; not retraining.")
-            return 0
-        rasa = str(Path(sys.executable).with_name("rasa"))
-        return subprocess.call(
-            [rasa, "train", "--config", config, "--fixed-model-name", name,
-             "--out", "models", "--force", *argv[1:]],
-            cwd=PROJECT_DIR,
-        )
+        return train(name, path, config, argv[1:])
     else:
         print(__doc__, file=sys.stderr)
         return 2
