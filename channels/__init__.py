@@ -1,1 +1,3 @@
-"""Input channels of our own, named in credentials.yml: Rasa's, with their bugs mended."""
+"""The ways in: our input channels (Rasa's, with their bugs mended), the guard every
+channel passes messages through (guard.py) and what it says (notices.py), and the action
+server's checked webhook (action_server.py)."""

@@ -19,6 +19,13 @@ this one does instead:
 - Photos, stickers, voice, locations ... are dropped silently. Here they get the domain's
   ``utter_unsupported_message`` in the conversation's language.
 - A malformed update is a 500 there (and Telegram retries it); a 400 here.
+- Anyone who finds the webhook's address can post updates to it. Here the webhook is set
+  with a ``secret_token`` (TELEGRAM_SECRET_TOKEN, or a new random one at every start),
+  Telegram sends it back in ``X-Telegram-Bot-Api-Secret-Token``, and an update without
+  it is refused with 403 before it is read.
+
+Text and button presses go through the shared guard (channels/guard.py) like every
+channel's messages: rate limit, normalised text, an answer when the turn said nothing.
 
 Every Bot API call goes to TELEGRAM_API_URL with a timeout; a failed call is logged and
 the conversation carries on.
@@ -30,23 +37,29 @@ import asyncio
 import hashlib
 import json
 import logging
+import hmac
 import os
 import re
+import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
 import aiohttp
 from aiogram import Bot
+from aiogram.bot import api
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.exceptions import TelegramAPIError
+from aiogram.utils.payload import prepare_arg
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from channels.guard import MessageGuard, agent_of
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +79,9 @@ UNSUPPORTED_CONTENT = (
 )
 # The updates the webhook asks Telegram for; others (channel posts, polls ...) are ignored.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+# Telegram sends the webhook's secret_token back in this header (Bot API 6.1).
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
 
 
 @dataclass(frozen=True)
@@ -75,14 +91,15 @@ class TelegramSettings:
     webhook_url: Optional[str] = None
     api_url: str = DEFAULT_API_URL
     timeout: float = CALL_TIMEOUT_SECONDS
+    secret_token: Optional[str] = None  # None: a new random one at every start
 
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] = os.environ, overrides: Optional[Mapping[str, Any]] = None
     ) -> "TelegramSettings":
-        """TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_API_URL; keys
-        of the credentials block (Rasa's ``access_token``, ``verify``, ``webhook_url``,
-        and ``api_url``) win where set."""
+        """TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_API_URL,
+        TELEGRAM_SECRET_TOKEN; keys of the credentials block (Rasa's ``access_token``,
+        ``verify``, ``webhook_url``, and ``api_url``, ``secret_token``) win where set."""
         overrides = overrides or {}
 
         def setting(key: str, variable: str) -> Optional[str]:
@@ -93,11 +110,16 @@ class TelegramSettings:
         if not token:
             raise RasaException("The Telegram channel needs TELEGRAM_TOKEN (the token from BotFather).")
         bot_name = setting("verify", "TELEGRAM_BOT_NAME")
+        secret_token = setting("secret_token", "TELEGRAM_SECRET_TOKEN")
+        if secret_token and not _SECRET_TOKEN.fullmatch(secret_token):
+            raise RasaException("TELEGRAM_SECRET_TOKEN may hold only A-Z, a-z, 0-9, _ and -, "
+                                "at most 256 characters (Telegram's rule for secret_token).")
         return cls(
             token=token,
             bot_name=bot_name.lstrip("@") if bot_name else None,
             webhook_url=setting("webhook_url", "TELEGRAM_WEBHOOK_URL"),
             api_url=setting("api_url", "TELEGRAM_API_URL") or DEFAULT_API_URL,
+            secret_token=secret_token,
         )
 
 
@@ -177,6 +199,12 @@ class TelegramBotOutput(TelegramOutput):
         )
         self._secret = settings.token
         self.payloads = payloads
+
+    async def set_webhook_with_secret(self, url: str, secret_token: str) -> None:
+        """setWebhook with ``secret_token``, which aiogram 2.15's ``set_webhook`` lacks."""
+        await self.request(api.Methods.SET_WEBHOOK, {
+            "url": url, "allowed_updates": prepare_arg(ALLOWED_UPDATES), "secret_token": secret_token,
+        })
 
     async def request(self, method: str, data: Optional[Dict] = None,
                       files: Optional[Dict] = None, **kwargs: Any) -> Any:
@@ -291,6 +319,9 @@ class TelegramChannel(TelegramInput):
     def __init__(self, settings: TelegramSettings) -> None:
         super().__init__(settings.token, settings.bot_name, settings.webhook_url, debug_mode=False)
         self.settings = settings
+        # Telegram sends it back with every update; generated when not configured
+        self.secret_token = settings.secret_token or secrets.token_urlsafe(32)
+        self.guard = MessageGuard(self.name())
         self.payloads = CallbackPayloads()
         self._bot: Optional[TelegramBotOutput] = None
         self._recent_updates: "OrderedDict[int, None]" = OrderedDict()
@@ -314,10 +345,11 @@ class TelegramChannel(TelegramInput):
                 pass
         if not self.webhook_url:
             logger.warning("TELEGRAM_WEBHOOK_URL is unset: Telegram sends updates only if "
-                           "a webhook was set some other way.")
+                           "a webhook was set some other way, with secret_token set to "
+                           "TELEGRAM_SECRET_TOKEN (updates without it are refused).")
             return
         try:
-            await bot.set_webhook(self.webhook_url, allowed_updates=ALLOWED_UPDATES)
+            await bot.set_webhook_with_secret(self.webhook_url, self.secret_token)
             logger.info("Telegram webhook set to %s.", self.webhook_url)
         except TelegramCallFailed:
             logger.error("Telegram webhook not set; updates will not arrive until it is "
@@ -346,6 +378,10 @@ class TelegramChannel(TelegramInput):
 
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
+            if not self._has_secret(request):
+                logger.warning("Telegram webhook: an update without the right %s was refused.",
+                               SECRET_HEADER)
+                return response.json({"error": "forbidden"}, status=403)
             try:
                 incoming = parse_update(request.body)
             except MalformedUpdate as error:
@@ -360,6 +396,10 @@ class TelegramChannel(TelegramInput):
             return response.text("success")
 
         return telegram_webhook
+
+    def _has_secret(self, request: Request) -> bool:
+        sent = request.headers.get(SECRET_HEADER) or ""
+        return hmac.compare_digest(sent.encode("utf-8"), self.secret_token.encode("utf-8"))
 
     def _seen_before(self, update_id: Optional[int]) -> bool:
         """Telegram resends an update that got no answer in time; answer it once."""
@@ -376,6 +416,7 @@ class TelegramChannel(TelegramInput):
                       on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         bot = self.get_output_channel()
         sender_id = str(incoming.chat_id)
+        agent = agent_of(request.app)
         if incoming.kind == "button":
             try:  # first, so the button stops spinning even if the answer takes a while
                 await bot.answer_callback_query(incoming.callback_query_id)
@@ -385,13 +426,13 @@ class TelegramChannel(TelegramInput):
         elif incoming.kind == "text":
             text = self._command_text(incoming.text)
         else:
-            await self._answer_unsupported(request, sender_id, bot)
+            if await self.guard.admit(agent, bot, sender_id):
+                await self._answer_unsupported(request, sender_id, bot)
             return
         if not text:
             return
-        await on_new_message(UserMessage(
-            text, bot, sender_id, input_channel=self.name(), metadata=self.get_metadata(request)
-        ))
+        await self.guard.handle(agent, on_new_message, bot, sender_id, text,
+                                self.get_metadata(request), self.name())
 
     def _command_text(self, text: str) -> str:
         """"/start@avatar_bot" -> "/greet": group commands name the bot; /start greets."""

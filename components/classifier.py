@@ -5,6 +5,10 @@ weighting the n-grams by TF-IDF (sublinear) and regularising less (C=30) is righ
 often in every way of writing, in 5-fold cross-validation on the training data and on
 the held-out set, and its confidences separate gibberish from questions better, so the
 fallback threshold does its job (docs/evaluation.md).
+
+A message with no features at all (only emoji or punctuation: the tokenizer keeps no
+word) counts as an all-zero row; Rasa's classifier fails on it ("Found array with 0
+feature(s)"), which would end the turn without an answer.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 from typing import Any, Dict, List, Text
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from rasa.engine.graph import ExecutionContext
@@ -40,7 +44,10 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.tfidf = TfidfTransformer(sublinear_tf=self.config["sublinear_tf"])
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        return self.tfidf.transform(super()._create_X(messages))
+        width = len(self.tfidf.idf_)
+        rows = [super(TfidfLogisticRegressionClassifier, self)._create_X([message]) for message in messages]
+        rows = [row if row.shape[1] == width else csr_matrix((1, width)) for row in rows]
+        return self.tfidf.transform(vstack(rows, format="csr") if rows else csr_matrix((0, width)))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]

@@ -21,12 +21,16 @@ if [ -n "${TELEGRAM_TOKEN:-}" ] && ! grep -qE '^(telegram|channels\.telegram\.Te
   {
     cat "$credentials"
     printf '\n# Added by scripts/start-rasa.sh because TELEGRAM_TOKEN is set; settings come from\n'
-    printf '# TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL and TELEGRAM_API_URL.\n'
+    printf '# TELEGRAM_TOKEN, TELEGRAM_BOT_NAME, TELEGRAM_WEBHOOK_URL, TELEGRAM_API_URL and\n'
+    printf '# TELEGRAM_SECRET_TOKEN.\n'
     printf 'channels.telegram.TelegramChannel:\n'
   } > "$effective"
   mv -f "$effective" var/credentials.yml
   credentials=var/credentials.yml
 fi
+# Sanic accepts request bodies up to 100 MB by default; a message is cut at
+# CHANNEL_MAX_MESSAGE_CHARS anyway. A bigger body gets 413 before it is read.
+export SANIC_REQUEST_MAX_SIZE="${RASA_REQUEST_MAX_BYTES:-1048576}"
 args=(run --model "$model" --port "${RASA_PORT:-5005}" --interface "${RASA_HOST:-127.0.0.1}"
       --credentials "$credentials" --endpoints endpoints.yml)
 read -r -a origins <<< "${RASA_CORS_ORIGINS:-}"
@@ -38,4 +42,5 @@ if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
   fi
   args+=(--enable-api --auth-token "$RASA_AUTH_TOKEN")
 fi
-exec .venv/bin/rasa "${args[@]}"
+# actions/logmask.py masks emails and phone numbers in every log record, then runs `rasa`.
+exec .venv/bin/python -m actions.logmask rasa "${args[@]}"

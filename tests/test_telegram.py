@@ -13,6 +13,7 @@ import itertools
 import json
 import logging
 import os
+import re
 
 import pytest
 import requests
@@ -143,6 +144,16 @@ def test_settings_come_from_the_environment():
         TelegramSettings.from_env({"TELEGRAM_TOKEN": ""})
 
 
+def test_the_secret_token_is_configured_or_new_at_every_start():
+    configured = TelegramSettings.from_env({"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_SECRET_TOKEN": "s3cret_-X"})
+    assert TelegramChannel(configured).secret_token == "s3cret_-X"
+    unset = TelegramSettings.from_env({"TELEGRAM_TOKEN": TOKEN})
+    first, second = TelegramChannel(unset).secret_token, TelegramChannel(unset).secret_token
+    assert first != second and len(first) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", first)
+    with pytest.raises(Exception, match="TELEGRAM_SECRET_TOKEN"):
+        TelegramSettings.from_env({"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_SECRET_TOKEN": "no spaces"})
+
+
 def test_group_commands_lose_the_bot_name_and_start_greets():
     channel = TelegramChannel(TelegramSettings(token=TOKEN, bot_name="avatar_bot"))
     assert channel._command_text("/start") == "/greet"
@@ -179,7 +190,8 @@ def test_made_outside_a_loop_and_used_inside_one(stub):
     asyncio.run(serve())
     assert stub.calls() == [
         {"method": "setWebhook", "params": {
-            "url": WEBHOOK_URL, "allowed_updates": '["message","edited_message","callback_query"]'}},
+            "url": WEBHOOK_URL, "allowed_updates": '["message","edited_message","callback_query"]',
+            "secret_token": channel.secret_token}},
         {"method": "sendMessage", "params": {"chat_id": "77", "text": "გამარჯობა"}},
     ]
 
@@ -264,17 +276,22 @@ def telegram(model_path, tmp_path_factory):
         servers.start("actions")
         servers.start("rasa")
         stub.wait_for(lambda calls: any(c["method"] == "setWebhook" for c in calls))
+        # no TELEGRAM_SECRET_TOKEN: Rasa made one and gave it to Telegram with the webhook
+        servers.telegram_secret = stub.calls("setWebhook")[0]["params"]["secret_token"]
         yield servers, stub
     finally:
         servers.stop_all()
         stub.stop()
 
 
-def post(servers: Servers, body) -> requests.Response:
+def post(servers: Servers, body, secret: str | None = None) -> requests.Response:
+    """Posts an update as Telegram does: with the webhook's secret token."""
     url = f"{servers.rasa_url}/webhooks/telegram/webhook"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": servers.telegram_secret if secret is None else secret}
     if isinstance(body, (bytes, str)):
-        return requests.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=60)
-    return requests.post(url, json=body, timeout=60)
+        return requests.post(url, data=body, timeout=60,
+                             headers={"Content-Type": "application/json", **headers})
+    return requests.post(url, json=body, headers=headers, timeout=60)
 
 
 def sent_text(chat_id: int, text: str) -> dict:
@@ -296,7 +313,8 @@ e2e = pytest.mark.e2e
 def test_the_webhook_is_set_once_and_getme_is_never_called(telegram):
     servers, stub = telegram
     assert stub.calls("setWebhook") == [{"method": "setWebhook", "params": {
-        "url": WEBHOOK_URL, "allowed_updates": '["message","edited_message","callback_query"]'}}]
+        "url": WEBHOOK_URL, "allowed_updates": '["message","edited_message","callback_query"]',
+        "secret_token": servers.telegram_secret}}]
     post(servers, update(message=message(1000, text="hi")))
     assert stub.calls("getMe") == []
     log = (servers.workdir / "rasa.log").read_text()
@@ -397,6 +415,18 @@ def test_malformed_updates_get_400_and_rasa_stays_up(telegram, body):
     assert stub.calls() == []
     assert servers.processes["rasa"].poll() is None
     assert requests.get(f"{servers.rasa_url}/webhooks/telegram/", timeout=10).json() == {"status": "ok"}
+
+
+@e2e
+@pytest.mark.parametrize("secret", ["", "wrong"])
+def test_an_update_without_the_secret_token_gets_403(telegram, secret):
+    servers, stub = telegram
+    stub.clear()
+    answer = post(servers, update(message=message(1010, text="hello")), secret=secret)
+    assert answer.status_code == 403
+    assert stub.calls() == []
+    log = (servers.workdir / "rasa.log").read_text()
+    assert servers.telegram_secret not in log
 
 
 @e2e
