@@ -12,8 +12,16 @@ MAX_AFFILIATION_LENGTH = 120
 MAX_NAME_WORDS = 6
 SKIPPED = "-"
 
-# Georgian (Mkhedruli, Mtavruli) or Latin letters, with spaces, hyphens, apostrophes, dots.
-_NAME_WORD = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ž\u10a0-\u10ff\u1c90-\u1cbf'’.\-]+$")
+# Georgian (Mkhedruli, Mtavruli) or Latin letters, with hyphens, apostrophes and dots, a
+# letter first: the registration service's rule (backend/app/schemas.py, _NAME), so that a
+# name accepted here is never refused there after the citizen has confirmed it. Only the
+# assigned letters of the Georgian blocks (not Asomtavruli, nor the unassigned code points
+# the blocks hold).
+_LETTERS = ("\u10d0-\u10fa\u10fd-\u10ff" "\u1c90-\u1cba\u1cbd-\u1cbf"
+            "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff")
+_LETTER = re.compile(f"[{_LETTERS}]")
+_NAME_WORD = re.compile(f"^[{_LETTERS}'\u2019\u02bc.\\-]+$")
+_MAX_EMAIL_LOCAL_PART = 64  # RFC 5321; the service refuses longer ones
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -29,7 +37,9 @@ def clean_full_name(text: str) -> Optional[str]:
     words = name.split(" ")
     if not 2 <= len(name) <= MAX_NAME_LENGTH or len(words) > MAX_NAME_WORDS:
         return None
-    if not all(_NAME_WORD.match(word) and any(c.isalpha() for c in word) for word in words):
+    if not all(_NAME_WORD.match(word) and _LETTER.search(word) for word in words):
+        return None
+    if not _LETTER.match(name):
         return None
     return name
 
@@ -37,6 +47,8 @@ def clean_full_name(text: str) -> Optional[str]:
 def clean_email(text: str) -> Optional[str]:
     email = _squash(text).strip("<>").lower()
     if " " in email or len(email) > 254 or not _EMAIL.match(email) or ".." in email:
+        return None
+    if len(email.split("@", 1)[0]) > _MAX_EMAIL_LOCAL_PART:
         return None
     return email
 

@@ -5,16 +5,21 @@ channel. Run by bench/scripts/run.py from bench/.venv, headless, against 127.0.0
         --run-time 40s --questions-file Q.json --samples-out S.json [--max-messages N] \
         QuestionUser | ConversationUser
 
+and by bench/scripts/loadtest.py with both kinds of user at once, --conversations-out C.json
+(every registration conversation: its e-mail and the confirmation code it was given) and
+--fail-empty (an empty answer counts as a failed message).
+
 Every user sends its next message as soon as the previous answer arrives (no think time), so
 N users are N messages in flight at most. Each run stops by itself: at --run-time, or once
 --max-messages answers have come back. Every answer's latency is written to --samples-out
-(exact figures, not Locust's rounded percentiles).
+(exact figures, not Locust's rounded percentiles), with the error of each failed one.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import re
 import uuid
 from urllib.parse import urlparse
 
@@ -23,8 +28,13 @@ from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 SAMPLES: list = []
-STATE = {"reserved": 0, "answered": 0, "conversations": 0, "finished": 0}
+STATE = {"reserved": 0, "answered": 0, "conversations": 0, "finished": 0, "unanswered": 0}
 QUESTIONS: list = []
+CONVERSATIONS: list = []
+
+# The confirmation code in utter_registration_confirmed / _waitlisted, in either language
+# ("code: K7MP2QXA", "კოდი: K7MP2QXA"); the alphabet of actions/validation.py's clean_code.
+CODE = re.compile(r"(?:code|კოდი): ([ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8})\b")
 
 # Openings in the three ways of writing, as tests/test_registration_conversation.py uses them.
 OPENINGS = [
@@ -41,6 +51,9 @@ def _arguments(parser):
     parser.add_argument("--max-messages", type=int, default=0, help="stop after this many answers (0: no limit)")
     parser.add_argument("--session-length", type=int, default=5, help="questions per conversation id")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--conversations-out", default="", help="where to write every registration conversation")
+    parser.add_argument("--email-prefix", default="bench", help="registration e-mails: PREFIX.<random>@example.org")
+    parser.add_argument("--fail-empty", action="store_true", help="count an empty answer as a failed message")
 
 
 @events.init.add_listener
@@ -60,6 +73,7 @@ def _record(request_type, name, response_time, response_length, exception, conte
     SAMPLES.append({
         "name": name, "ms": round(response_time, 3), "start": start_time, "ok": exception is None,
         "writing": (context or {}).get("writing"), "step": (context or {}).get("step"),
+        **({} if exception is None else {"error": str(exception)[:300]}),
     })
 
 
@@ -84,6 +98,10 @@ def _write(environment, **_):
     if path:
         with open(path, "w", encoding="utf-8") as file:
             json.dump({"samples": SAMPLES, **STATE}, file)
+    path = environment.parsed_options.conversations_out
+    if path:
+        with open(path, "w", encoding="utf-8") as file:
+            json.dump(CONVERSATIONS, file, ensure_ascii=False)
 
 
 class RestUser(FastHttpUser):
@@ -93,7 +111,8 @@ class RestUser(FastHttpUser):
     network_timeout = 60.0
     connection_timeout = 10.0
 
-    def say(self, sender: str, text: str, **context) -> list:
+    def say(self, sender: str, text: str, **context) -> list | None:
+        """The answers, or None when the message failed (HTTP error, timeout, not JSON)."""
         budget = self.environment.parsed_options.max_messages
         if budget:
             if STATE["reserved"] >= budget:
@@ -104,15 +123,20 @@ class RestUser(FastHttpUser):
                               catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
-                return []
+                return None
             try:
                 answers = response.json()
             except ValueError:
                 response.failure("not JSON")
-                return []
+                return None
             if not isinstance(answers, list):
                 response.failure("not a list of answers")
-                return []
+                return None
+            if not answers:
+                STATE["unanswered"] += 1
+                if self.environment.parsed_options.fail_empty:
+                    response.failure("no answer")
+                    return None
             response.success()
             return answers
 
@@ -142,17 +166,29 @@ class QuestionUser(RestUser):
 class ConversationUser(RestUser):
     """Registers for the event, the whole form, as a citizen would: opening, name, email,
     Skip for the organisation, consent, confirmation. Each conversation has its own id and
-    e-mail address, so every one ends with a new row in the registration service."""
+    e-mail address, so every one ends with a new row in the registration service. Each is
+    written down (--conversations-out) with the code its last answer gave, if any: the load
+    test matches them with the service's rows."""
 
     @task
     def register(self):
         writing, opening, name = random.choice(OPENINGS)
         sender = uuid.uuid4().hex
-        email = f"bench.{uuid.uuid4().hex[:12]}@example.org"
+        email = f"{self.environment.parsed_options.email_prefix}.{uuid.uuid4().hex[:12]}@example.org"
         STATE["conversations"] += 1
+        record = {"sender": sender, "email": email, "writing": writing, "failed_step": None, "code": None}
+        CONVERSATIONS.append(record)
         steps = [("opening", opening), ("name", name), ("email", email), ("affiliation", "/deny"),
                  ("consent", "/affirm"), ("confirm", "/affirm")]
         for step, text in steps:
-            self.say(sender, text, name=f"conversation {step}", writing=writing, step=step)
-        # whether it registered is counted in the service's database afterwards
-        STATE["finished"] += 1
+            answers = self.say(sender, text, name=f"conversation {step}", writing=writing, step=step)
+            if answers is None:
+                record["failed_step"] = step
+                break
+            if step == "confirm":
+                found = CODE.findall(" ".join(str(a.get("text", "")) for a in answers))
+                record["code"] = found[0] if found else None
+                record["codes_in_answer"] = len(found)
+        else:
+            # whether it registered is counted in the service's database afterwards
+            STATE["finished"] += 1

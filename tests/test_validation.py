@@ -11,6 +11,10 @@ from actions.validation import clean_affiliation, clean_code, clean_email, clean
     ("Jean-Luc O'Neill", "Jean-Luc O'Neill"),
     ("ᲜᲘᲜᲝ ᲑᲔᲠᲘᲫᲔ", "ᲜᲘᲜᲝ ᲑᲔᲠᲘᲫᲔ"),
     ("Zoë Müller", "Zoë Müller"),
+    ("Nguyễn Thị Ánh", "Nguyễn Thị Ánh"),  # every Latin letter the registration service accepts
+    ("'Nino Beridze", None),  # the service wants a letter first
+    ("Ⴀნა ბერიძე", None),  # Asomtavruli: not a letter the service accepts
+    ("\u10c6\u10d0\u10d0", None),  # an unassigned code point of the Georgian block
     ("", None),
     ("   ", None),
     ("a", None),
@@ -36,6 +40,7 @@ def test_full_name(text, expected):
     ("nino@@example.com", None),
     ("nino@exa mple.com", None),
     ("nino..b@example.com", None),
+    ("a" * 65 + "@example.com", None),  # at most 64 characters before the @ (RFC 5321)
     ("", None),
     ("'; DROP TABLE x; --@example.com", None),
 ])
