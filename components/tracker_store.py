@@ -18,7 +18,8 @@ never corrupt the file (https://www.sqlite.org/wal.html). Registrations are not 
 but in the registration service's own database. A `busy_timeout` makes a writer wait for
 another one instead of failing at once.
 
-PostgreSQL (TRACKER_STORE_URL=postgresql://...) is passed to Rasa's store unchanged.
+PostgreSQL (TRACKER_STORE_URL=postgresql://...) keeps Rasa's settings. On both, an error's
+text leaves out the statement's values (`hide_parameters`): no conversation text in logs.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +54,20 @@ class TunedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-            return
-        # Rasa handles one message at a time on Sanic's event-loop thread; the pool lets
-        # a second thread (if any) have its own connection instead of sharing one.
+        # An error's text never carries the statement's values (messages, names, emails)
+        # into the logs.
+        options: dict[str, Any] = {"hide_parameters": True}
+        sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        if sqlite_file:
+            # Rasa handles one message at a time on Sanic's event-loop thread; the pool lets
+            # a second thread (if any) have its own connection instead of sharing one.
+            options.update(poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
+                           connect_args={"check_same_thread": False})
+        else:
+            options.update(create_engine_kwargs(url))
         self.engine.dispose()
-        self.engine = sa.create_engine(
-            url, poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
-            connect_args={"check_same_thread": False},
-        )
-        sa.event.listen(self.engine, "connect", _tune_sqlite)
+        self.engine = sa.create_engine(url, **options)
+        if sqlite_file:
+            sa.event.listen(self.engine, "connect", _tune_sqlite)
+            logger.debug("SQLite tracker store %s in WAL mode with a pooled connection.", url.database)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        logger.debug("SQLite tracker store %s in WAL mode with a pooled connection.", url.database)

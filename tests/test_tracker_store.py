@@ -7,6 +7,7 @@ import sqlite3
 import threading
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
@@ -82,3 +83,11 @@ def test_a_writer_waits_for_another_instead_of_failing(domain, tmp_path):
         loop.close()
         other.close()
     assert asyncio.run(store.retrieve("second")) is not None
+
+
+def test_an_errors_text_leaves_out_what_the_citizen_wrote(domain, tmp_path):
+    store = TunedSQLTrackerStore(domain=domain, host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    with pytest.raises(Exception) as error:
+        with store.engine.connect() as connection:
+            connection.execute(sa.text("SELECT * FROM no_such_table WHERE x = :v"), {"v": "nino@example.org"})
+    assert "nino@example.org" not in str(error.value)
