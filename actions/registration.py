@@ -112,7 +112,12 @@ class ActionSubmitRegistration(Action):
                 language=language_of(tracker),
                 municipality=municipality if isinstance(municipality, str) else None,
                 organisation=None if affiliation in (None, SKIPPED) else affiliation,
+                sender_id=tracker.sender_id,
             )
+        except service.RegistrationRateLimited:
+            # nothing was sent to the database; keep the answers and the key for later
+            dispatcher.utter_message(response="utter_registration_too_many_attempts")
+            return [SlotSet("registration_key", key), SlotSet("registration_confirmed", None)]
         except service.RegistrationServiceUnavailable:
             dispatcher.utter_message(response="utter_registration_unavailable")
             if current_event().registration_url:
@@ -194,7 +199,10 @@ class ActionCheckRegistration(Action):
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         code, email = tracker.get_slot("lookup_code"), tracker.get_slot("lookup_email")
         try:
-            outcome = service.registration_client().status(code, email)
+            outcome = service.registration_client().status(code, email, sender_id=tracker.sender_id)
+        except service.RegistrationRateLimited:
+            dispatcher.utter_message(response="utter_too_many_attempts")
+            return _reset(*LOOKUP_SLOTS)
         except service.RegistrationServiceUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return _reset(*LOOKUP_SLOTS)
@@ -214,7 +222,10 @@ class ActionCancelRegistration(Action):
             dispatcher.utter_message(response="utter_cancel_kept")
             return _reset(*LOOKUP_SLOTS)
         try:
-            outcome = service.registration_client().cancel(code, email)
+            outcome = service.registration_client().cancel(code, email, sender_id=tracker.sender_id)
+        except service.RegistrationRateLimited:
+            dispatcher.utter_message(response="utter_too_many_attempts")
+            return _reset(*LOOKUP_SLOTS)
         except service.RegistrationServiceUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable")
             return _reset(*LOOKUP_SLOTS)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
@@ -16,7 +17,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import registration_client as service
-from actions.registration import ActionSubmitRegistration
+from actions.registration import (
+    ActionCancelRegistration,
+    ActionCheckRegistration,
+    ActionSubmitRegistration,
+)
 from tests.conftest import free_port
 
 DOMAIN = Domain.load("domain.yml").as_dict()
@@ -29,8 +34,10 @@ def client_for(url, **kwargs):
 
 
 def details(**changes):
+    # a conversation of its own each: the service limits attempts per conversation
     return {"event_id": "avatar-schio", "full_name": "Nino Beridze",
-            "email": f"nino.{uuid.uuid4().hex[:8]}@example.org", "language": "ka", **changes}
+            "email": f"nino.{uuid.uuid4().hex[:8]}@example.org", "language": "ka",
+            "sender_id": uuid.uuid4().hex, **changes}
 
 
 def test_submit_confirms_and_the_same_key_never_registers_twice(backend):
@@ -57,10 +64,39 @@ def test_status_and_cancel_need_the_right_email(backend):
     client = client_for(backend.backend_url)
     body = details()
     code = client.submit(key=uuid.uuid4().hex, **body).code
-    assert client.status(code, "someone.else@example.org").kind == service.NOT_FOUND
-    assert client.status(code, body["email"]).kind == service.CONFIRMED
-    assert client.cancel(code, body["email"]).kind == service.CANCELLED
-    assert client.status(code, body["email"]).kind == service.CANCELLED
+    sender = body["sender_id"]
+    assert client.status(code, "someone.else@example.org", sender_id=sender).kind == service.NOT_FOUND
+    assert client.status(code, body["email"], sender_id=sender).kind == service.CONFIRMED
+    assert client.cancel(code, body["email"], sender_id=sender).kind == service.CANCELLED
+    assert client.status(code, body["email"], sender_id=sender).kind == service.CANCELLED
+
+
+def test_too_many_attempts_from_one_conversation_is_its_own_error(backend):
+    """The service's defaults: 5 registration attempts per conversation per 10 minutes.
+    The 6th is refused at once (429, no retry); replays of a key do not count; another
+    conversation is not affected."""
+    client = client_for(backend.backend_url)
+    sender = uuid.uuid4().hex
+    keys = [uuid.uuid4().hex for _ in range(5)]
+    bodies = [details(sender_id=sender) for _ in keys]
+    outcomes = [client.submit(key=key, **body) for key, body in zip(keys, bodies)]
+    assert {outcome.kind for outcome in outcomes} == {service.CONFIRMED}
+
+    started = time.monotonic()
+    with pytest.raises(service.RegistrationRateLimited) as refused:
+        client.submit(key=uuid.uuid4().hex, **details(sender_id=sender))
+    assert time.monotonic() - started < 1  # answered at once, not retried
+    assert 1 <= refused.value.retry_after <= 600
+    assert isinstance(refused.value, service.RegistrationServiceUnavailable)
+
+    assert client.submit(key=keys[0], **bodies[0]) == outcomes[0]  # a replay still answers
+    assert client.submit(key=uuid.uuid4().hex, **details()).kind == service.CONFIRMED
+    assert len(backend.registrations(email=bodies[0]["email"])) == 1
+
+
+def test_the_service_sees_a_hash_of_the_conversation_not_its_id():
+    assert service.client_id("telegram-123456") == hashlib.sha256(b"telegram-123456").hexdigest()[:32]
+    assert service._client_headers(None) == {}
 
 
 def test_nothing_listening_is_unavailable_quickly():
@@ -176,16 +212,16 @@ def test_an_answer_lost_to_a_timeout_is_retried_without_a_second_row(backend):
         proxy.close()
 
 
-def submit_tracker(slots):
+def submit_tracker(slots, sender="citizen"):
     latest = {"text": "/affirm", "intent": {"name": "affirm"}, "entities": [], "language": None}
     events = [{"event": "user", "text": "I want to register", "parse_data": {"language": "en"}},
               {"event": "user", "text": "/affirm", "parse_data": latest}]
-    return Tracker("citizen", slots, latest, events, False, None, {}, "registration_form")
+    return Tracker(sender, slots, latest, events, False, None, {}, "registration_form")
 
 
-def run_submit(slots):
+def run_submit(slots, sender="citizen"):
     dispatcher = CollectingDispatcher()
-    events = ActionSubmitRegistration().run(dispatcher, submit_tracker(slots), DOMAIN)
+    events = ActionSubmitRegistration().run(dispatcher, submit_tracker(slots, sender), DOMAIN)
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
@@ -215,3 +251,47 @@ def test_submit_action_without_consent_sends_nothing(backend):
     assert [m["response"] for m in messages] == ["utter_consent_required"]
     assert changes["email"] is None
     assert backend.registrations(email=email) == []
+
+
+def test_submit_action_over_the_limit_keeps_answers_and_key(backend, monkeypatch):
+    """Too many attempts from one conversation: the citizen is told so, in their
+    language, and nothing they typed is lost; the kept key registers once later."""
+    sender = uuid.uuid4().hex
+    client = client_for(backend.backend_url)
+    for _ in range(5):  # this conversation's attempts, used up
+        client.submit(key=uuid.uuid4().hex, **details(sender_id=sender))
+    email = f"limited.{uuid.uuid4().hex[:8]}@example.org"
+    slots = {"full_name": "Marco Viola", "email": email, "affiliation": "-", "consent": True,
+             "registration_confirmed": True, "registration_key": None}
+    monkeypatch.setattr(service, "_client", client)
+    messages, changes = run_submit(slots, sender)
+    assert [m["response"] for m in messages] == ["utter_registration_too_many_attempts"]
+    key = changes["registration_key"]
+    assert key and changes == {"registration_key": key, "registration_confirmed": None}
+    assert backend.registrations(email=email) == []
+
+    variations = DOMAIN["responses"]["utter_registration_too_many_attempts"]
+    assert [v.get("condition") for v in variations] == [
+        None, [{"type": "slot", "name": "language", "value": "en"}]]
+    assert "too many attempts" in variations[1]["text"] and "answers are kept" in variations[1]["text"]
+
+    # what the retry sends later (the limit's window over): the same key, the same answers
+    messages, changes = run_submit({**slots, "registration_key": key}, uuid.uuid4().hex)
+    assert messages[0]["response"] == "utter_registration_confirmed"
+    assert len(backend.registrations(email=email)) == 1
+
+
+def test_checking_and_cancelling_over_the_limit_say_so(backend, monkeypatch):
+    """20 look-ups or cancellations per conversation per 10 minutes (guessing codes)."""
+    sender = uuid.uuid4().hex
+    client = client_for(backend.backend_url)
+    for number in range(20):
+        assert client.status("ABCDEFGH", f"guess{number}@example.org", sender_id=sender).kind == service.NOT_FOUND
+    monkeypatch.setattr(service, "_client", client)
+    slots = {"lookup_code": "ABCDEFGH", "lookup_email": "nino@example.org", "cancel_confirmed": True}
+    tracker = Tracker(sender, slots, {"text": "/affirm"}, [], False, None, {}, None)
+    for action in (ActionCheckRegistration(), ActionCancelRegistration()):
+        dispatcher = CollectingDispatcher()
+        events = action.run(dispatcher, tracker, DOMAIN)
+        assert [m["response"] for m in dispatcher.messages] == ["utter_too_many_attempts"]
+        assert {e["name"] for e in events} == {"lookup_code", "lookup_email", "cancel_confirmed"}

@@ -36,3 +36,22 @@ def service_unavailable(
     message: str = "The database is busy or unavailable; try again shortly.",
 ) -> ApiError:
     return ApiError(503, "service_unavailable", message, headers={"Retry-After": "5"})
+
+
+def too_many_requests(retry_after: str) -> ApiError:
+    return ApiError(
+        429,
+        "too_many_requests",
+        f"Too many attempts from this client; try again in {retry_after} seconds.",
+        headers={"Retry-After": retry_after},
+    )
+
+
+def payload_too_large(max_bytes: int) -> ApiError:
+    # Connection: close, so the server does not go on reading what is left of the body.
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"The request body is larger than {max_bytes} bytes.",
+        headers={"Connection": "close"},
+    )

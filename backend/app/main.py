@@ -14,14 +14,18 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.body_limit import BodySizeLimit
 from app.api.deps import refuse_repeated_query_parameters
 from app.api.routes import events, health, registrations
 from app.content import load_events
 from app.core.config import Settings, get_settings
 from app.core.db import Database
+from app.core.logging import configure_logging
 from app.core.migrations import check_at_head
+from app.core.rate_limit import RateLimits
 from app.errors import ApiError, service_unavailable
 from app.services.events import sync_events
 
@@ -37,6 +41,7 @@ _ERROR_CODES = {
     406: "not_acceptable",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    429: "too_many_requests",
 }
 
 
@@ -71,9 +76,16 @@ async def _on_http_exception(request: Request, error: StarletteHTTPException) ->
     return JSONResponse(body, status_code=error.status_code, headers=headers or None)
 
 
-async def _on_operational_error(_request: Request, error: OperationalError) -> JSONResponse:
-    # A locked database, a full disk, a lost connection: the transaction was rolled back.
-    log.warning("database unavailable: %s", error.orig)
+async def _on_database_unavailable(
+    _request: Request, error: OperationalError | PoolTimeoutError
+) -> JSONResponse:
+    """The one place where the database's failures become 503 `service_unavailable` with
+    Retry-After. OperationalError: SQLite's "database is locked" (after the busy timeout),
+    "database or disk is full", "disk I/O error"; PostgreSQL's lost connection, full disk
+    (DiskFull) and lock timeout (LockNotAvailable). The pool's TimeoutError: every
+    connection busy for DATABASE_LOCK_TIMEOUT_MS. The write transaction was rolled back
+    (Database.write_session), so nothing is half-written."""
+    log.warning("database unavailable: %s", getattr(error, "orig", None) or type(error).__name__)
     return _api_error_response(service_unavailable())
 
 
@@ -81,7 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application. Without `settings`, they are read from the environment, and a
     production environment with default tokens refuses to start here."""
     settings = settings or get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(settings.log_level)  # emails and phone numbers masked in every record
     database = Database(settings.database_url, lock_timeout_ms=settings.database_lock_timeout_ms)
 
     @asynccontextmanager
@@ -105,9 +117,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.rate_limits = RateLimits.from_settings(
+        registrations=settings.registration_rate_limit,
+        lookups=settings.lookup_rate_limit,
+        window_seconds=settings.rate_limit_window_seconds,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(ApiError, _on_api_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)  # type: ignore[arg-type]
-    app.add_exception_handler(OperationalError, _on_operational_error)  # type: ignore[arg-type]
+    for database_error in (OperationalError, PoolTimeoutError):
+        app.add_exception_handler(database_error, _on_database_unavailable)  # type: ignore[arg-type]
     app.include_router(health.router)
     app.include_router(events.router, prefix=API_PREFIX)
     app.include_router(registrations.router, prefix=API_PREFIX)

@@ -140,6 +140,10 @@ def settings(database_url: str, events_file: Path) -> Settings:
         registration_service_token=SERVICE_TOKEN,
         registration_admin_token=ADMIN_TOKEN,
         database_lock_timeout_ms=5000,
+        # Out of the way of the tests that send many requests from one client;
+        # tests/api/test_limits.py checks the limits themselves.
+        registration_rate_limit=10_000,
+        lookup_rate_limit=10_000,
         log_level="WARNING",
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,13 @@ from app.core.config import Settings
 from app.core.db import Database, make_engine
 from app.core.migrations import DatabaseNotMigrated
 from app.main import create_app
-from tests.conftest import count_registrations, new_key, registration_body, service_headers
+from tests.conftest import (
+    admin_headers,
+    count_registrations,
+    new_key,
+    registration_body,
+    service_headers,
+)
 
 
 def test_unknown_paths_and_methods_use_the_error_shape(client: TestClient) -> None:
@@ -94,6 +101,28 @@ def test_a_full_disk_answers_503_and_leaves_nothing_half_written(
         "/api/v1/registrations", json=registration_body(), headers=service_headers(new_key())
     )
     assert again.status_code == 201
+
+
+def test_no_free_database_connection_answers_503_in_bounded_time(
+    settings: Settings,
+) -> None:
+    """Every pooled connection busy (e.g. all waiting on a lock): a request waits at most
+    max(DATABASE_LOCK_TIMEOUT_MS, 1 s) for one, then answers 503 instead of hanging."""
+    app = create_app(settings.model_copy(update={"database_lock_timeout_ms": 200}))
+    engine = app.state.db.engine
+    with TestClient(app) as client:
+        held = [engine.connect() for _ in range(engine.pool.size() + engine.pool._max_overflow)]
+        started = time.monotonic()
+        response = client.get("/api/v1/registrations", headers=admin_headers())
+        waited = time.monotonic() - started
+        for connection in held:
+            connection.close()
+        assert client.get("/api/v1/registrations", headers=admin_headers()).status_code == 200
+
+    assert response.status_code == 503
+    assert response.json()["detail"]["code"] == "service_unavailable"
+    assert response.headers["Retry-After"] == "5"
+    assert 0.9 <= waited < 4, waited
 
 
 def test_start_up_refuses_an_unmigrated_database(settings: Settings, tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Shared dependencies: the database, today's date, and the two bearer tokens."""
+"""Shared dependencies: the database, today's date, the two bearer tokens, and who the
+client is (for the rate limits)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import hmac
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.core.config import Settings
 from app.core.db import Database
+from app.core.rate_limit import RateLimits
 from app.errors import ApiError
 
 service_bearer = HTTPBearer(
@@ -71,8 +73,40 @@ def require_admin_token(
         raise _unauthorized()
 
 
+def get_rate_limits(request: Request) -> RateLimits:
+    return request.app.state.rate_limits
+
+
+CLIENT_ID_MAX = 128
+
+
+def get_client(
+    request: Request,
+    x_client_id: Annotated[
+        str | None,
+        Header(
+            alias="X-Client-Id",
+            min_length=1,
+            max_length=CLIENT_ID_MAX,
+            pattern=r"^[!-~]+$",
+            description="Who an attempt is for, as an opaque id: the assistant's action "
+            "server sends a hash of the conversation id (the first 32 hex digits of its "
+            "SHA-256). Rate limits count per X-Client-Id, or per remote address without "
+            "one. Kept in memory for the rate-limit window only, never stored or logged.",
+        ),
+    ] = None,
+) -> str:
+    """The client that the rate limits count for. The header is trusted because only a
+    holder of the service token reaches the limited routes (the token is checked first)."""
+    if x_client_id is not None:
+        return f"id:{x_client_id}"
+    return f"address:{request.client.host if request.client else 'unknown'}"
+
+
 DatabaseDep = Annotated[Database, Depends(get_db)]
 TodayDep = Annotated[dt.date, Depends(get_today)]
+RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]
+ClientDep = Annotated[str, Depends(get_client)]
 
 
 def refuse_repeated_query_parameters(request: Request) -> None:

@@ -63,8 +63,33 @@ class Settings(BaseSettings):
     database_lock_timeout_ms: int = Field(
         default=5000,
         ge=0,
-        description="How long a request waits for a database lock before answering 503 "
-        "(SQLite busy_timeout, PostgreSQL lock_timeout).",
+        le=30_000,
+        description="How long a request waits for a database lock (or a pooled connection) "
+        "before answering 503 (SQLite busy_timeout, PostgreSQL lock_timeout). At most 30 s, "
+        "so a locked database never holds a request for longer.",
+    )
+    registration_rate_limit: int = Field(
+        default=5,
+        ge=0,
+        description="Registration attempts per client per RATE_LIMIT_WINDOW_SECONDS (0: no "
+        "limit). A repeated Idempotency-Key does not count again.",
+    )
+    lookup_rate_limit: int = Field(
+        default=20,
+        ge=0,
+        description="Look-ups and cancellations (which take an email) per client per "
+        "RATE_LIMIT_WINDOW_SECONDS (0: no limit).",
+    )
+    rate_limit_window_seconds: int = Field(
+        default=600,
+        ge=1,
+        le=86_400,
+        description="The sliding window of both rate limits.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="A request body larger than this is refused with 413 before it is read.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

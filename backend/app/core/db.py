@@ -4,6 +4,8 @@ SQLite: WAL journal, a busy timeout, foreign keys on, and transactions begun by 
 (pysqlite's own BEGIN handling is turned off) so that a write can start with
 BEGIN IMMEDIATE and take the write lock before it reads what it decides on.
 PostgreSQL: psycopg 3, pre-ping, a lock timeout.
+Both: a request waits at most the lock timeout for a lock, and again at most that long
+(1 s at least) for a pooled connection; app.main answers 503 when either runs out.
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 def make_engine(url: str, *, lock_timeout_ms: int = 5000, pooled: bool = True) -> Engine:
     """An engine for `url` with this service's connection settings."""
+    pool_options = (
+        {"pool_timeout": max(lock_timeout_ms / 1000, 1.0)} if pooled else {"poolclass": NullPool}
+    )
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": lock_timeout_ms / 1000},
-            **({} if pooled else {"poolclass": NullPool}),
+            **pool_options,
         )
 
         @event.listens_for(engine, "connect")
@@ -65,7 +70,7 @@ def make_engine(url: str, *, lock_timeout_ms: int = 5000, pooled: bool = True) -
         url,
         pool_pre_ping=True,
         connect_args=connect_args,
-        **({} if pooled else {"poolclass": NullPool}),
+        **pool_options,
     )
 
 

@@ -150,6 +150,12 @@ def _create_once(
     return Created(registration, replayed=False)
 
 
+def is_stored_key(db: Database, key: str) -> bool:
+    """Whether a registration was made with this Idempotency-Key (a repeat is a replay)."""
+    with db.session() as session:
+        return _by_key(session, key) is not None
+
+
 def create_registration(
     db: Database, data: RegistrationCreate, key: str, today: dt.date
 ) -> Created:

@@ -23,6 +23,10 @@ SETTINGS_VARIABLES = (
     "PORT",
     "REGISTRATION_TIMEZONE",
     "DATABASE_LOCK_TIMEOUT_MS",
+    "REGISTRATION_RATE_LIMIT",
+    "LOOKUP_RATE_LIMIT",
+    "RATE_LIMIT_WINDOW_SECONDS",
+    "MAX_BODY_BYTES",
     "LOG_LEVEL",
 )
 
@@ -43,6 +47,10 @@ def test_defaults(clean_environment: pytest.MonkeyPatch) -> None:
     assert (settings.host, settings.port) == ("127.0.0.1", 8000)
     assert settings.registration_service_token == DEFAULT_SERVICE_TOKEN
     assert settings.registration_admin_token == DEFAULT_ADMIN_TOKEN
+    assert settings.database_lock_timeout_ms == 5000
+    assert (settings.registration_rate_limit, settings.lookup_rate_limit) == (5, 20)
+    assert settings.rate_limit_window_seconds == 600
+    assert settings.max_body_bytes == 64 * 1024
 
 
 def test_read_from_the_environment(clean_environment: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -90,3 +98,20 @@ def test_production_with_real_tokens_starts(clean_environment: pytest.MonkeyPatc
 def test_development_allows_the_defaults(clean_environment: pytest.MonkeyPatch) -> None:
     clean_environment.setenv("ENVIRONMENT", "development")
     assert Settings().is_development
+
+
+def test_limits_read_from_the_environment(clean_environment: pytest.MonkeyPatch) -> None:
+    clean_environment.setenv("REGISTRATION_RATE_LIMIT", "0")
+    clean_environment.setenv("LOOKUP_RATE_LIMIT", "7")
+    clean_environment.setenv("RATE_LIMIT_WINDOW_SECONDS", "60")
+    clean_environment.setenv("MAX_BODY_BYTES", "2048")
+    settings = Settings()
+    assert (settings.registration_rate_limit, settings.lookup_rate_limit) == (0, 7)
+    assert (settings.rate_limit_window_seconds, settings.max_body_bytes) == (60, 2048)
+
+
+def test_a_lock_timeout_is_bounded(clean_environment: pytest.MonkeyPatch) -> None:
+    """A locked database answers 503 within seconds; a setting cannot make it hang."""
+    clean_environment.setenv("DATABASE_LOCK_TIMEOUT_MS", "600000")
+    with pytest.raises(ValidationError, match="database_lock_timeout_ms"):
+        Settings()

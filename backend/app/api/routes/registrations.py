@@ -7,8 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from pydantic_core import PydanticCustomError
 
-from app.api.deps import DatabaseDep, TodayDep, require_admin_token, require_service_token
-from app.errors import registration_not_found
+from app.api.deps import (
+    ClientDep,
+    DatabaseDep,
+    RateLimitsDep,
+    TodayDep,
+    require_admin_token,
+    require_service_token,
+)
+from app.core.rate_limit import retry_after_header
+from app.errors import registration_not_found, too_many_requests
 from app.models import Registration
 from app.schemas import (
     EMAIL_MAX,
@@ -32,12 +40,32 @@ IDEMPOTENCY_KEY_PATTERN = r"^[!-~]+$"
 # Query text without control characters (PostgreSQL refuses NUL in text).
 PLAIN_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
+_retry_after = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer"},
+    }
+}
 _unauthorized = {401: {"model": ErrorResponse, "description": "Missing or wrong bearer token."}}
 _unavailable = {
-    503: {"model": ErrorResponse, "description": "The database is locked or unavailable."}
+    503: {
+        "model": ErrorResponse,
+        "description": "service_unavailable: the database is locked, full or unreachable; "
+        "nothing was written.",
+        "headers": _retry_after,
+    }
+}
+_too_many = {
+    429: {
+        "model": ErrorResponse,
+        "description": "too_many_requests: this client (X-Client-Id, else the remote "
+        "address) made too many attempts in the rate-limit window.",
+        "headers": _retry_after,
+    }
 }
 _bad_body = {
-    400: {"model": ErrorResponse, "description": "The body could not be read (e.g. not UTF-8)."}
+    400: {"model": ErrorResponse, "description": "The body could not be read (e.g. not UTF-8)."},
+    413: {"model": ErrorResponse, "description": "payload_too_large: the body is over the cap."},
 }
 _not_found = {
     404: {"model": ErrorResponse, "description": "No registration with this code (and email)."}
@@ -49,6 +77,43 @@ EmailFilter = Annotated[str | None, Query(max_length=EMAIL_MAX, pattern=PLAIN_TE
 
 def _public(registration: Registration) -> RegistrationPublic:
     return RegistrationPublic.model_validate(registration)
+
+
+def _registration_attempt(
+    db: DatabaseDep,
+    limits: RateLimitsDep,
+    client: ClientDep,
+    idempotency_key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=IDEMPOTENCY_KEY_MAX,
+            pattern=IDEMPOTENCY_KEY_PATTERN,
+            description="Any unique string per registration attempt (e.g. a UUID). Sending "
+            "the same key and body again answers the same registration.",
+        ),
+    ],
+) -> str:
+    """The Idempotency-Key, once the attempt is within the client's registration limit.
+
+    A key already counted for this client (a retry after a timeout or a 503) or already
+    stored (a replay, even after a restart) does not count, and is answered as usual.
+    """
+    limiter = limits.registrations
+    if limiter.counted(client, idempotency_key) or service.is_stored_key(db, idempotency_key):
+        return idempotency_key
+    wait = limiter.attempt(client, idempotency_key)
+    if wait is not None:
+        raise too_many_requests(retry_after_header(wait))
+    return idempotency_key
+
+
+def _lookup_attempt(limits: RateLimitsDep, client: ClientDep) -> None:
+    """Counts a look-up or cancellation (both take an email: a limit stops guessing)."""
+    wait = limits.lookups.attempt(client)
+    if wait is not None:
+        raise too_many_requests(retry_after_header(wait))
 
 
 @router.post(
@@ -64,6 +129,7 @@ def _public(registration: Registration) -> RegistrationPublic:
             "model": ErrorResponse,
             "description": "idempotency_key_reused, already_registered or registration_closed",
         },
+        **_too_many,
         **_unavailable,
     },
 )
@@ -71,17 +137,7 @@ def create_registration(
     db: DatabaseDep,
     today: TodayDep,
     data: Annotated[RegistrationCreate, Body()],
-    idempotency_key: Annotated[
-        str,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=IDEMPOTENCY_KEY_MAX,
-            pattern=IDEMPOTENCY_KEY_PATTERN,
-            description="Any unique string per registration attempt (e.g. a UUID). Sending "
-            "the same key and body again answers the same registration.",
-        ),
-    ],
+    idempotency_key: Annotated[str, Depends(_registration_attempt)],
     response: Response,
 ) -> RegistrationPublic:
     """Registers someone for an event: "confirmed" while places are left, else "waitlisted"."""
@@ -182,8 +238,8 @@ def export_registrations(
 @router.get(
     "/{confirmation_code}",
     response_model=RegistrationPublic,
-    dependencies=[Depends(require_service_token)],
-    responses={**_unauthorized, **_not_found, **_unavailable},
+    dependencies=[Depends(require_service_token), Depends(_lookup_attempt)],
+    responses={**_unauthorized, **_not_found, **_too_many, **_unavailable},
 )
 def get_registration(
     db: DatabaseDep,
@@ -201,8 +257,8 @@ def get_registration(
 @router.post(
     "/{confirmation_code}/cancel",
     response_model=RegistrationPublic,
-    dependencies=[Depends(require_service_token)],
-    responses={**_bad_body, **_unauthorized, **_not_found, **_unavailable},
+    dependencies=[Depends(require_service_token), Depends(_lookup_attempt)],
+    responses={**_bad_body, **_unauthorized, **_not_found, **_too_many, **_unavailable},
 )
 def cancel_registration(
     db: DatabaseDep, confirmation_code: str, data: Annotated[CancelRequest, Body()]
