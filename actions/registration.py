@@ -4,11 +4,14 @@ The forms collect and check the answers (validate_* below); the submit actions c
 registration service through actions.registration_client and turn each outcome into its
 own answer. One idempotency key per registration attempt is kept in the conversation
 (slot `registration_key`), so a retry after a timeout or an outage re-uses it and the
-service never registers twice.
+service never registers twice. The service is called from a worker thread
+(asyncio.to_thread), so a slow or unreachable service holds up only the conversation that
+waits for it, never the action server's other conversations.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from abc import ABC, abstractmethod
@@ -84,7 +87,7 @@ class ActionSubmitRegistration(Action):
     def name(self) -> Text:
         return "action_submit_registration"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         is_open = _registration_open()
         if is_open is None:
@@ -104,7 +107,8 @@ class ActionSubmitRegistration(Action):
         affiliation = tracker.get_slot("affiliation")
         municipality = (tracker.latest_message.get("metadata") or {}).get("municipality")
         try:
-            outcome = service.registration_client().submit(
+            outcome = await asyncio.to_thread(
+                service.registration_client().submit,
                 key=key,
                 event_id=current_event().id,
                 full_name=tracker.get_slot("full_name"),
@@ -195,11 +199,12 @@ class ActionCheckRegistration(Action):
     def name(self) -> Text:
         return "action_check_registration"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         code, email = tracker.get_slot("lookup_code"), tracker.get_slot("lookup_email")
         try:
-            outcome = service.registration_client().status(code, email, sender_id=tracker.sender_id)
+            outcome = await asyncio.to_thread(
+                service.registration_client().status, code, email, sender_id=tracker.sender_id)
         except service.RegistrationRateLimited:
             dispatcher.utter_message(response="utter_too_many_attempts")
             return _reset(*LOOKUP_SLOTS)
@@ -215,14 +220,15 @@ class ActionCancelRegistration(Action):
     def name(self) -> Text:
         return "action_cancel_registration"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         code, email = tracker.get_slot("lookup_code"), tracker.get_slot("lookup_email")
         if tracker.get_slot("cancel_confirmed") is not True:
             dispatcher.utter_message(response="utter_cancel_kept")
             return _reset(*LOOKUP_SLOTS)
         try:
-            outcome = service.registration_client().cancel(code, email, sender_id=tracker.sender_id)
+            outcome = await asyncio.to_thread(
+                service.registration_client().cancel, code, email, sender_id=tracker.sender_id)
         except service.RegistrationRateLimited:
             dispatcher.utter_message(response="utter_too_many_attempts")
             return _reset(*LOOKUP_SLOTS)

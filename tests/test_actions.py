@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import re
 
 import pytest
@@ -32,6 +34,8 @@ def tracker_for(text, intent, language, writing=None, ranking=None, earlier_lang
 def run(action, tracker):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, tracker, DOMAIN)
+    if inspect.isawaitable(events):  # the actions that call the registration service
+        events = asyncio.run(events)
     return dispatcher.messages, events
 
 

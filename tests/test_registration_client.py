@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import socket
 import threading
@@ -221,7 +222,7 @@ def submit_tracker(slots, sender="citizen"):
 
 def run_submit(slots, sender="citizen"):
     dispatcher = CollectingDispatcher()
-    events = ActionSubmitRegistration().run(dispatcher, submit_tracker(slots, sender), DOMAIN)
+    events = asyncio.run(ActionSubmitRegistration().run(dispatcher, submit_tracker(slots, sender), DOMAIN))
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
@@ -292,6 +293,6 @@ def test_checking_and_cancelling_over_the_limit_say_so(backend, monkeypatch):
     tracker = Tracker(sender, slots, {"text": "/affirm"}, [], False, None, {}, None)
     for action in (ActionCheckRegistration(), ActionCancelRegistration()):
         dispatcher = CollectingDispatcher()
-        events = action.run(dispatcher, tracker, DOMAIN)
+        events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
         assert [m["response"] for m in dispatcher.messages] == ["utter_too_many_attempts"]
         assert {e["name"] for e in events} == {"lookup_code", "lookup_email", "cancel_confirmed"}

@@ -153,3 +153,22 @@ def test_backend_down_keeps_the_answers_and_the_retry_registers_once(servers):
     done = conversation.say("/affirm")
     rows = servers.registrations(email=email)
     assert len(rows) == 1 and rows[0]["confirmation_code"] in text_of(done)
+
+
+def test_a_restart_of_rasa_mid_registration_resumes_from_the_tracker_store(servers):
+    conversation = Conversation(servers)
+    email = unique_email("restart")
+    conversation.say("მინდა დავრეგისტრირდე")
+    conversation.say("ნინო ბერიძე")
+    servers.stop("rasa")
+    servers.start("rasa")
+    # the form goes on where it was: the e-mail is taken and the optional question follows
+    asked_affiliation = conversation.say(email)
+    assert "/deny" in payloads(asked_affiliation), text_of(asked_affiliation)
+    assert georgian_share(text_of(asked_affiliation)) > 0.3, "the language was lost"
+    conversation.say("/deny")
+    summary = conversation.say("/affirm")
+    assert "ნინო ბერიძე" in text_of(summary) and email in text_of(summary)
+    done = conversation.say("/affirm")
+    rows = servers.registrations(email=email)
+    assert len(rows) == 1 and rows[0]["confirmation_code"] in text_of(done)
