@@ -296,3 +296,43 @@ def test_checking_and_cancelling_over_the_limit_say_so(backend, monkeypatch):
         events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
         assert [m["response"] for m in dispatcher.messages] == ["utter_too_many_attempts"]
         assert {e["name"] for e in events} == {"lookup_code", "lookup_email", "cancel_confirmed"}
+
+
+def _action_call(action, sender, slots, domain):
+    return {"next_action": action, "sender_id": sender, "version": "3.6.2", "domain": domain,
+            "tracker": {"sender_id": sender, "slots": slots, "paused": False, "events": [],
+                        "latest_message": {"text": "/affirm", "intent": {"name": "affirm"}, "entities": []},
+                        "latest_event_time": None, "followup_action": None, "active_loop": {},
+                        "latest_action_name": "action_listen", "latest_input_channel": "rest"}}
+
+
+@pytest.mark.e2e
+def test_a_silent_service_holds_up_only_its_own_conversation(tmp_path):
+    """The real action server, with the registration service never answering: while one
+    citizen's registration waits for it, others are still answered at once."""
+    from tests.conftest import Servers
+
+    silent = SilentServer()
+    running = Servers(None, tmp_path, extra_env={
+        "REGISTRATION_SERVICE_URL": silent.url, "REGISTRATION_READ_TIMEOUT": "4", "REGISTRATION_RETRIES": "0"})
+    try:
+        running.start("actions")
+        webhook = f"http://127.0.0.1:{running.action_port}/webhook"
+        slots = {"full_name": "Marco Viola", "email": "marco@example.org", "affiliation": "-",
+                 "consent": True, "registration_confirmed": True}
+        waiting = threading.Thread(target=requests.post, args=(webhook,), daemon=True, kwargs={
+            "json": _action_call("action_submit_registration", "waiting", slots, DOMAIN), "timeout": 30})
+        waiting.start()
+        deadline = time.monotonic() + 5
+        while not silent.accepted and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert silent.accepted, "the submit action never called the service"
+        started = time.monotonic()
+        answer = requests.post(webhook, json=_action_call("action_answer_event", "other", {}, DOMAIN), timeout=30)
+        assert answer.status_code == 200 and answer.json()["responses"]
+        assert time.monotonic() - started < 2, "the other conversation waited for the silent service"
+        assert waiting.is_alive(), "the registration should still be waiting for the service"
+        waiting.join(timeout=20)
+    finally:
+        running.stop_all()
+        silent.close()
