@@ -80,11 +80,18 @@ def test_injection_in_every_field_is_refused_or_stored_verbatim(servers, injecti
         assert_refused(conversation.say(typed), "utter_ask_email")
     asked_affiliation = conversation.say(email)
     assert "/deny" in payloads(asked_affiliation), "the municipality/organisation question was not asked"
-    # the municipality or organisation: free text, accepted as it is
+    # the municipality or organisation: free text, accepted as it is; or, when the model
+    # reads it as a question (e.g. "<script>alert(1)</script>" as the principles: "1"), the
+    # question is answered and the same optional question asked again, nothing lost
     asked_consent = conversation.say(injection)
+    organisation = injection
+    if "/affirm" not in payloads(asked_consent):
+        assert "/deny" in payloads(asked_consent), f"neither taken nor asked again: {text_of(asked_consent)}"
+        asked_consent = conversation.say("/deny")  # skip it
+        organisation = None
     assert {"/affirm", "/deny"} <= set(payloads(asked_consent)), text_of(asked_consent)
     summary = conversation.say("/affirm")
-    for shown in (NAME, email, injection):
+    for shown in (NAME, email, organisation or NAME):
         assert shown in text_of(summary), f"{shown!r} is not shown as typed in the summary"
     # the municipality also arrives as metadata of a message (the web widget's page sets it)
     done = conversation.say("/affirm", metadata={"municipality": injection})
@@ -95,7 +102,7 @@ def test_injection_in_every_field_is_refused_or_stored_verbatim(servers, injecti
     row = rows[0]
     assert row["confirmation_code"] in text_of(done)
     assert (row["full_name"], row["email"], row["organisation"], row["municipality"]) == (
-        NAME, email, injection, injection)
+        NAME, email, organisation, injection)
 
 
 @pytest.mark.parametrize("injection", INJECTIONS)
@@ -105,3 +112,10 @@ def test_injection_as_a_question_is_answered_and_changes_nothing(servers, inject
     assert text_of(answers).strip(), "no answer"
     assert_up(servers)
     assert len(servers.registrations(limit="1000")) == before
+
+
+@pytest.mark.parametrize("injection", INJECTIONS)
+def test_the_affiliation_check_keeps_injection_as_plain_text(injection):
+    from actions.validation import clean_affiliation
+
+    assert clean_affiliation(injection) == injection
