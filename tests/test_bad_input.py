@@ -29,8 +29,7 @@ from channels.notices import NOTICES, notice
 from channels.rest import BadRequest, parse_body
 from components.georgian import georgian_share
 from tests.conftest import Servers
-from tests.telegram_stub import TelegramStub
-from tests.test_telegram import TOKEN, WEBHOOK_URL, message, update, variation
+from tests.test_telegram import message, telegram_servers, update, variation
 
 MAX_CHARS = DEFAULT_MAX_MESSAGE_CHARS
 RATE_LIMIT = 5
@@ -135,25 +134,9 @@ _chats = itertools.count(7000)
 @pytest.fixture(scope="module")
 def guarded(model_path, tmp_path_factory):
     """The action server and Rasa with REST, socket.io and Telegram (to the stand-in)."""
-    stub = TelegramStub(TOKEN).start()
-    servers = Servers(model_path, tmp_path_factory.mktemp("bad_input"), extra_env={
-        "RASA_MODEL": str(model_path),
-        "TELEGRAM_TOKEN": TOKEN,
-        "TELEGRAM_BOT_NAME": "avatar_test_bot",
-        "TELEGRAM_WEBHOOK_URL": WEBHOOK_URL,
-        "TELEGRAM_API_URL": stub.base_url,
-        "TELEGRAM_SECRET_TOKEN": SECRET,
-        "CHANNEL_RATE_LIMIT_MESSAGES": str(RATE_LIMIT),
-        "CHANNEL_RATE_LIMIT_SECONDS": "60",
-    })
-    try:
-        servers.start("actions")
-        servers.start("rasa")
-        stub.wait_for(lambda calls: any(c["method"] == "setWebhook" for c in calls))
-        yield servers, stub
-    finally:
-        servers.stop_all()
-        stub.stop()
+    with telegram_servers(model_path, tmp_path_factory.mktemp("bad_input"), TELEGRAM_SECRET_TOKEN=SECRET,
+                          CHANNEL_RATE_LIMIT_MESSAGES=str(RATE_LIMIT), CHANNEL_RATE_LIMIT_SECONDS="60") as running:
+        yield running
 
 
 def rest(servers: Servers, text, sender: str | None = None) -> list[dict]:

@@ -13,9 +13,7 @@ import requests
 
 from channels.notices import notice
 from components.georgian import georgian_share
-from tests.conftest import Servers
-from tests.telegram_stub import TelegramStub
-from tests.test_telegram import TOKEN, WEBHOOK_URL, message, update
+from tests.test_telegram import message, telegram_servers, update
 
 pytestmark = pytest.mark.e2e
 
@@ -31,22 +29,8 @@ EVENT_QUESTIONS = {
 
 @pytest.fixture(scope="module")
 def faulty(model_path, tmp_path_factory):
-    stub = TelegramStub(TOKEN).start()
-    servers = Servers(model_path, tmp_path_factory.mktemp("faults"), extra_env={
-        "RASA_MODEL": str(model_path),
-        "TELEGRAM_TOKEN": TOKEN,
-        "TELEGRAM_BOT_NAME": "avatar_test_bot",
-        "TELEGRAM_WEBHOOK_URL": WEBHOOK_URL,
-        "TELEGRAM_API_URL": stub.base_url,
-        "TELEGRAM_SECRET_TOKEN": SECRET,
-    })
-    try:
-        servers.start("actions")
-        servers.start("rasa")
-        yield servers, stub
-    finally:
-        servers.stop_all()
-        stub.stop()
+    with telegram_servers(model_path, tmp_path_factory.mktemp("faults"), TELEGRAM_SECRET_TOKEN=SECRET) as running:
+        yield running
 
 
 def texts(answers: list[dict]) -> str:

@@ -9,6 +9,7 @@ Update JSON to /webhooks/telegram/webhook and check the exact Bot API calls made
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -261,27 +262,37 @@ PHOTO = [{"file_id": "AgACAgIAAxkBAAIBa2Z", "file_unique_id": "AQADc7wxG", "widt
           "height": 67, "file_size": 1544}]
 
 
-@pytest.fixture(scope="module")
-def telegram(model_path, tmp_path_factory):
-    """The action server and Rasa with the Telegram channel on, talking to the stand-in."""
+@contextlib.contextmanager
+def telegram_servers(model_path, workdir, **extra_env: str):
+    """The action server and Rasa with the Telegram channel on, talking to a stand-in Bot
+    API; yields (servers, stub) once Rasa has set its webhook. ``extra_env``: more settings
+    (e.g. TELEGRAM_SECRET_TOKEN, the channels' rate limit)."""
     stub = TelegramStub(TOKEN).start()
-    servers = Servers(model_path, tmp_path_factory.mktemp("telegram"), extra_env={
+    servers = Servers(model_path, workdir, extra_env={
         "RASA_MODEL": str(model_path),
         "TELEGRAM_TOKEN": TOKEN,
         "TELEGRAM_BOT_NAME": BOT_USER["username"],
         "TELEGRAM_WEBHOOK_URL": WEBHOOK_URL,
         "TELEGRAM_API_URL": stub.base_url,
+        **extra_env,
     })
     try:
         servers.start("actions")
         servers.start("rasa")
         stub.wait_for(lambda calls: any(c["method"] == "setWebhook" for c in calls))
-        # no TELEGRAM_SECRET_TOKEN: Rasa made one and gave it to Telegram with the webhook
-        servers.telegram_secret = stub.calls("setWebhook")[0]["params"]["secret_token"]
         yield servers, stub
     finally:
         servers.stop_all()
         stub.stop()
+
+
+@pytest.fixture(scope="module")
+def telegram(model_path, tmp_path_factory):
+    """The action server and Rasa with the Telegram channel on, talking to the stand-in."""
+    with telegram_servers(model_path, tmp_path_factory.mktemp("telegram")) as (servers, stub):
+        # no TELEGRAM_SECRET_TOKEN: Rasa made one and gave it to Telegram with the webhook
+        servers.telegram_secret = stub.calls("setWebhook")[0]["params"]["secret_token"]
+        yield servers, stub
 
 
 def post(servers: Servers, body, secret: str | None = None) -> requests.Response:

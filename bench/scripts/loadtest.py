@@ -46,10 +46,11 @@ from typing import Any, Dict, List, Optional
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BENCH_DIR = PROJECT_DIR / "bench"
-LOCUST = BENCH_DIR / ".venv" / "bin" / "locust"
-ADMIN = {"Authorization": "Bearer dev-admin-token-change-me"}
-QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
 MIB = 2 ** 20
+
+sys.path.insert(0, str(BENCH_DIR / "scripts"))
+import run as bench  # noqa: E402  (the benchmark's /proc readings, question set and settings)
+from run import ADMIN, LOCUST, QUIET_ENV  # noqa: E402
 
 # Memory is flat when, per server, RSS after the load is at most RSS mid-run plus this margin
 # (the larger of the two): see memory_verdict.
@@ -71,49 +72,6 @@ def log(message: str) -> None:
 
 # --- processes and their memory ---------------------------------------------------------------
 
-def _children() -> Dict[int, List[int]]:
-    children: Dict[int, List[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    return children
-
-
-def _tree(pid: int, children: Dict[int, List[int]]) -> List[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
-def _rss(pid: int) -> int:
-    try:
-        match = re.search(r"^VmRSS:\s*(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
-    except OSError:
-        return 0
-    return int(match.group(1)) * 1024 if match else 0
-
-
-def _cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def busy_cpu_seconds() -> float:
-    """CPU seconds all processes on the machine have used since boot (busy, not idle)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-
 class MemorySampler(threading.Thread):
     """Every `interval` s: wall time and the RSS (VmRSS summed over the process tree) and CPU
     seconds of each named server, tagged with the current phase."""
@@ -126,12 +84,11 @@ class MemorySampler(threading.Thread):
         self._halt = threading.Event()
 
     def sample(self) -> Dict[str, Any]:
-        children = _children()
+        children = bench.process_children()
         row: Dict[str, Any] = {"t": time.time(), "phase": self.phase}
         for name, pid in self.pids.items():
-            members = _tree(pid, children)
-            row[name] = sum(_rss(m) for m in members)
-            row[f"{name}_cpu"] = round(sum(_cpu(m) for m in members), 2)
+            row[name] = bench.rss_bytes(pid, children)
+            row[f"{name}_cpu"] = round(bench.cpu_seconds(pid, children), 2)
         return row
 
     def run(self) -> None:
@@ -208,36 +165,21 @@ def memory_verdict(samples: List[Dict[str, Any]], name: str, load_start: float, 
 def questions_file(out: Path) -> Path:
     """bench/scripts/run.py's question set: tests/evaluation's messages in their three ways of
     writing, less those that start or answer a form."""
-    sys.path.insert(0, str(BENCH_DIR / "scripts"))
-    from run import questions_file as bench_questions
-
-    return bench_questions(out)
+    return bench.questions_file(out)
 
 
 def locust(url: str, users: int, seconds: float, out: Path, questions: Path, email_prefix: str,
            stop_timeout: float) -> Dict[str, Any]:
-    """One headless Locust run with both kinds of user; returns its samples and conversations.
-    At --run-time each user finishes what it is doing (a whole registration, at most
-    `stop_timeout` s), so that no conversation is cut off between its request and its code."""
-    samples, conversations = out.with_suffix(".samples.json"), out.with_suffix(".conversations.json")
-    command = [str(LOCUST), "-f", str(BENCH_DIR / "locustfile.py"), "--headless", "--only-summary",
-               "-H", url, "-u", str(users), "-r", str(users), "--run-time", f"{int(seconds)}s",
-               "--stop-timeout", str(int(stop_timeout)), "--loglevel", "WARNING",
-               "--questions-file", str(questions), "--samples-out", str(samples),
-               "--conversations-out", str(conversations), "--email-prefix", email_prefix,
-               "--fail-empty", "QuestionUser", "ConversationUser"]
-    with out.with_suffix(".log").open("w") as log_file:
-        process = subprocess.Popen(command, cwd=BENCH_DIR, stdout=log_file, stderr=subprocess.STDOUT)
-        try:
-            process.wait(timeout=seconds + stop_timeout + 60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    if not samples.exists():
-        raise RuntimeError(f"Locust wrote no samples; see {out.with_suffix('.log')}")
-    data = json.loads(samples.read_text())
+    """One headless Locust run with both kinds of user (bench/scripts/run.py's runner); returns
+    its samples and conversations. At --run-time each user finishes what it is doing (a whole
+    registration, at most `stop_timeout` s), so that no conversation is cut off between its
+    request and its code."""
+    conversations = out.with_suffix(".conversations.json")
+    data = bench.locust(url, "QuestionUser ConversationUser", users, seconds, out, questions,
+                        stop_timeout=stop_timeout,
+                        extra_args=["--conversations-out", str(conversations), "--email-prefix", email_prefix,
+                                    "--fail-empty"])
     data["conversations"] = json.loads(conversations.read_text()) if conversations.exists() else []
-    data["returncode"] = process.returncode
     return data
 
 
@@ -359,10 +301,10 @@ def run_load(servers, *, users: int, duration: float, warmup: float, settle: flo
     sampler.phase = "load"
     log(f"load: {users} users, {duration:.0f} s ...")
     cpu_before = {name: sampler.sample()[f"{name}_cpu"] for name in pids}
-    busy_before, wall_before = busy_cpu_seconds(), time.monotonic()
+    busy_before, wall_before = bench.busy_cpu_seconds(), time.monotonic()
     loaded = locust(servers.rasa_url, users, duration, raw / "load", questions, email_prefix, stop_timeout)
     wall = time.monotonic() - wall_before
-    busy = busy_cpu_seconds() - busy_before
+    busy = bench.busy_cpu_seconds() - busy_before
     last = sampler.sample()
     cpu = {name: round(last[f"{name}_cpu"] - cpu_before[name], 1) for name in pids}
     load_average["during_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -33,7 +33,7 @@ import time
 import uuid
 import warnings
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BENCH_DIR = PROJECT_DIR / "bench"
@@ -101,8 +101,8 @@ def busy_cpu_seconds() -> float:
     return (sum(fields[:8]) - idle) / _ticks()
 
 
-def tree(pid: int) -> List[int]:
-    """pid and all its descendants."""
+def process_children() -> Dict[int, List[int]]:
+    """Every live process's children, by parent pid (one pass over /proc)."""
     children: Dict[int, List[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -111,6 +111,13 @@ def tree(pid: int) -> List[int]:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def tree(pid: int, children: Optional[Dict[int, List[int]]] = None) -> List[int]:
+    """pid and all its descendants (``children``: a process_children() already read, so that
+    several trees sampled together cost one pass over /proc)."""
+    children = process_children() if children is None else children
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -119,10 +126,10 @@ def tree(pid: int) -> List[int]:
     return found
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int, children: Optional[Dict[int, List[int]]] = None) -> float:
     """User + system CPU seconds of a process tree (live processes only)."""
     total = 0.0
-    for member in tree(pid):
+    for member in tree(pid, children):
         try:
             fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / _ticks()
@@ -131,10 +138,10 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
-def rss_bytes(pid: int) -> int:
+def rss_bytes(pid: int, children: Optional[Dict[int, List[int]]] = None) -> int:
     """Resident memory of a process tree (VmRSS, summed)."""
     total = 0
-    for member in tree(pid):
+    for member in tree(pid, children):
         try:
             match = re.search(r"^VmRSS:\s*(\d+) kB", Path(f"/proc/{member}/status").read_text(), re.M)
         except OSError:
@@ -300,29 +307,33 @@ def summarise(samples: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def locust(url: str, user_class: str, users: int, seconds: float, out: Path, questions: Path,
-           max_messages: int = 0) -> Dict[str, Any]:
-    """One headless Locust run; returns its samples and the CPU Locust itself used."""
+           max_messages: int = 0, stop_timeout: float = 30, extra_args: Sequence[str] = ()) -> Dict[str, Any]:
+    """One headless Locust run; returns its samples and the CPU Locust itself used.
+    ``user_class``: one of bench/locustfile.py's classes, or several separated by spaces. At
+    --run-time each user may finish what it is doing for up to ``stop_timeout`` s.
+    ``extra_args``: more of the locustfile's options (the load test's)."""
     samples_path = out.with_suffix(".json")
     command = [str(LOCUST), "-f", str(BENCH_DIR / "locustfile.py"), "--headless", "--only-summary",
                "-H", url, "-u", str(users), "-r", str(users), "--run-time", f"{int(seconds)}s",
-               "--stop-timeout", "30", "--loglevel", "WARNING",
+               "--stop-timeout", str(int(stop_timeout)), "--loglevel", "WARNING",
                "--questions-file", str(questions), "--samples-out", str(samples_path),
-               "--max-messages", str(max_messages), user_class]
+               "--max-messages", str(max_messages), *extra_args, *user_class.split()]
     with out.with_suffix(".log").open("w") as log_file:
         process = subprocess.Popen(command, cwd=BENCH_DIR, stdout=log_file, stderr=subprocess.STDOUT)
-        cpu = 0.0
+        cpu, deadline = 0.0, time.monotonic() + seconds + stop_timeout + 60
         try:
-            while process.poll() is None:
+            while process.poll() is None and time.monotonic() < deadline:
                 cpu = max(cpu, cpu_seconds(process.pid))
                 time.sleep(0.5)
         finally:
             if process.poll() is None:
                 process.kill()
-            process.wait(timeout=seconds + 120)
+            process.wait(timeout=60)
     if not samples_path.exists():
         raise RuntimeError(f"Locust wrote no samples; see {out.with_suffix('.log')}")
     data = json.loads(samples_path.read_text())
     data["locust_cpu_s"] = round(cpu, 2)
+    data["returncode"] = process.returncode
     return data
 
 
