@@ -5,7 +5,9 @@
 - every intent has training examples in all three ways of writing (minimum counts),
   each block tagged `metadata: {lang: ka | ka-Latn | en}` and written in its script;
 - every response has a Georgian (default) and an English (language = en) variation;
-- no example stands under two intents; no training example is in the evaluation set;
+- no example stands under two intents; no training example is in the evaluation set, nor
+  nearly (a spelling variant or a one-word change of an evaluation message, which would
+  make the held-out figures look better than the assistant is);
 - the event and principle content files are valid;
 - every question intent can interrupt the registration form (a rule and the slots'
   not_intent lists), so a question in the middle of the form is answered.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter, defaultdict
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import yaml
@@ -24,9 +27,14 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from actions.content import ContentError, parse_events, parse_principles  # noqa: E402
-from components.georgian import WRITINGS, georgian_share  # noqa: E402
+from components.georgian import WRITINGS, georgian_share, normalise_tokens  # noqa: E402
 
 MINIMUM = {"ka": 12, "ka-Latn": 8, "en": 10}
+# Character similarity (difflib ratio) in the shared spelling from which a training example
+# counts as a copy of an evaluation message: "whats the process to get registered" and
+# "what's the procedure to get registered" (0.92); "kartulad tu sheidzleba" and
+# "qarTulad Tu SeiZleba" (1.0).
+NEAR = 0.9
 # intents that are not questions: they do not need to interrupt the form
 NOT_QUESTIONS = {"goodbye", "register", "affirm", "deny", "stop", "inform",
                  "check_registration", "cancel_registration"}
@@ -81,6 +89,26 @@ def check_evaluation(training: dict[str, str], problems: list[str]) -> None:
                                 f"replace it with a new message")
 
 
+def shared_spelling(text: str, lang: str) -> str:
+    return " ".join(form for form, _, _ in normalise_tokens(text, lang))
+
+
+def check_near_evaluation(problems: list[str]) -> None:
+    held_out: dict[str, list[str]] = defaultdict(list)
+    for _, _, lang, examples in nlu_blocks(PROJECT_DIR / "tests" / "evaluation"):
+        held_out[lang] += [shared_spelling(text, lang) for text in examples]
+    matcher = SequenceMatcher(autojunk=False)
+    for path, intent, lang, examples in nlu_blocks(PROJECT_DIR / "data" / "nlu"):
+        for text in examples:
+            matcher.set_seq1(shared_spelling(text, lang))
+            for other in held_out.get(lang, ()):
+                matcher.set_seq2(other)
+                if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
+                    problems.append(f"{path.relative_to(PROJECT_DIR)}: '{text}' ({intent}) is nearly a message of "
+                                    f"tests/evaluation; remove it or write a different one")
+                    break
+
+
 def check_domain(problems: list[str]) -> None:
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
     for name, variations in (domain.get("responses") or {}).items():
@@ -120,6 +148,7 @@ def main() -> int:
     problems: list[str] = []
     training = check_training_data(problems)
     check_evaluation(training, problems)
+    check_near_evaluation(problems)
     check_domain(problems)
     check_content(problems)
     for problem in problems:
