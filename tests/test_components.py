@@ -107,3 +107,73 @@ def test_form_data_is_recognised(text, is_data):
     from components.form_answers import is_form_data
 
     assert is_form_data(text) == is_data
+
+
+# --- answers typed into the registration form ------------------------------------------
+
+@pytest.fixture(scope="module")
+def domain():
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load("domain.yml")
+
+
+def form_tracker(domain, form, requested_slot):
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    events = [ActiveLoop(form), SlotSet("requested_slot", requested_slot)] if form else []
+    return DialogueStateTracker.from_events("citizen", events, domain.slots)
+
+
+def recognised(text, writing, intent, confidence, tracker):
+    from components.form_answers import FormAnswerRecognizer
+
+    message = Message.build(text=text)
+    message.set("writing", writing)
+    message.set("intent", {"name": intent, "confidence": confidence})
+    FormAnswerRecognizer.create({}, None, None, None).process([message], tracker)
+    return message.get("intent")["name"]
+
+
+@pytest.mark.parametrize("text, writing, intent, confidence", [
+    ("Open Data Lab Veneto", "en", "ask_open_data", 0.55),
+    ("Municipality of Thiene", "en", "ask_avatar_partners", 0.48),
+    ("ღია მონაცემების ლაბორატორია", "ka", "ask_open_data", 0.7),
+    ("Telavis municipaliteti", "ka-Latn", "ask_avatar_partners", 0.34),
+])
+def test_an_organisation_with_topic_words_is_the_answer_where_the_form_asks_for_it(domain, text, writing, intent,
+                                                                                  confidence):
+    for slot in ("full_name", "affiliation"):
+        assert recognised(text, writing, intent, confidence, form_tracker(domain, "registration_form", slot)) == "inform"
+    # anywhere else it stays what the classifier said
+    assert recognised(text, writing, intent, confidence, form_tracker(domain, None, None)) == intent
+    assert recognised(text, writing, intent, confidence, None) == intent
+    assert recognised(text, writing, intent, confidence,
+                      form_tracker(domain, "registration_form", "consent")) == intent
+
+
+@pytest.mark.parametrize("text, writing, intent, confidence", [
+    ("open data lab?", "en", "ask_open_data", 0.55),  # a question mark
+    ("where is it", "en", "ask_event_venue", 0.6),  # a question word
+    ("სად ტარდება", "ka", "ask_event_venue", 0.6),
+    ("sad tardeba", "ka-Latn", "ask_event_venue", 0.6),
+    ("rodis iwyeba", "ka-Latn", "ask_event_date", 0.4),
+    ("the partner towns", "en", "ask_avatar_partners", 0.95),  # the classifier is sure
+    ("stop", "en", "stop", 0.3),  # means something in the form itself
+    ("Valdagno", "en", "inform", 0.6),
+])
+def test_a_question_in_the_form_stays_a_question(domain, text, writing, intent, confidence):
+    tracker = form_tracker(domain, "registration_form", "affiliation")
+    assert recognised(text, writing, intent, confidence, tracker) == intent
+
+
+def test_every_form_and_slot_the_recognizer_names_exists(domain):
+    from components.form_answers import FormAnswerRecognizer
+
+    config = FormAnswerRecognizer.get_default_config()
+    for form, slots in config["free_text_slots"].items():
+        assert form in domain.form_names
+        assert set(slots) <= set(domain.slots_for_form(form) if hasattr(domain, "slots_for_form") else
+                                  domain.required_slots_for_form(form))
+    assert set(config["keep_intents"]) <= set(domain.intents)

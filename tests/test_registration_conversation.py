@@ -83,6 +83,26 @@ def test_a_question_in_the_middle_is_answered_and_the_form_goes_on(servers):
     assert len(servers.registrations(email=email)) == 1
 
 
+def test_an_organisation_named_after_a_topic_is_taken_as_the_answer(servers):
+    """"Open Data Institute Vicenza" reads as a question about open data out of context;
+    where the form asks for the organisation it is the answer. A real question there is
+    still answered, and the form asks again."""
+    conversation = Conversation(servers)
+    conversation.say("I want to register for the event")
+    conversation.say("Chiara Dal Santo")
+    email = unique_email("chiara")
+    conversation.say(email)
+    answer = conversation.say("where is the event held?")
+    assert "Schio" in text_of(answer), "the question at the organisation step was not answered"
+    assert "/deny" in payloads(answer), "the organisation was not asked again after the answer"
+    asked_consent = conversation.say("Open Data Institute Vicenza")
+    assert {"/affirm", "/deny"} <= set(payloads(asked_consent)), text_of(asked_consent)
+    summary = conversation.say("/affirm")
+    assert "Open Data Institute Vicenza" in text_of(summary)
+    conversation.say("/affirm")
+    assert [r["organisation"] for r in servers.registrations(email=email)] == ["Open Data Institute Vicenza"]
+
+
 def test_an_invalid_email_is_asked_again_and_nothing_is_lost(servers):
     conversation = Conversation(servers)
     conversation.say("register me please")
