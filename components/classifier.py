@@ -1,10 +1,11 @@
 """Rasa's logistic-regression intent classifier on TF-IDF-weighted n-grams.
 
 Rasa's LogisticRegressionClassifier fits raw counts with a fixed C=1. On this data,
-weighting the n-grams by TF-IDF (sublinear) and regularising less (C=100) is right more
-often in every way of writing, in 5-fold cross-validation on the training data and on
-the held-out set, and its confidences separate gibberish from questions better, so the
-fallback threshold does its job (docs/evaluation.md).
+weighting the n-grams by TF-IDF (sublinear) and regularising less is right more often in
+every way of writing, in 5-fold cross-validation on the training data and on the held-out
+set, and its confidences separate gibberish from questions better, so the fallback
+threshold does its job. C itself (config.yml: 100) was chosen by 3-fold cross-validation
+with two fold seeds (docs/evaluation.md).
 
 A message with no features at all (only emoji or punctuation: the tokenizer keeps no
 word) counts as an all-zero row; Rasa's classifier fails on it ("Found array with 0

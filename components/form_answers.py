@@ -64,8 +64,8 @@ def is_form_data(text: str) -> bool:
 
 
 def looks_like_a_question(text: str, writing: Optional[str]) -> bool:
-    """A question mark (Latin, Greek, Arabic, full-width) or a question word."""
-    if any(mark in (text or "") for mark in "?;؟？"):
+    """A question mark (Latin, Arabic, full-width) or a question word."""
+    if any(mark in (text or "") for mark in "?؟？"):
         return True
     return any(form in QUESTION_WORDS for form, _, _ in normalise_tokens(text or "", writing))
 
