@@ -10,15 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import ContentError, principle_keywords
-from components.georgian import WRITING_ENGLISH, WRITING_GEORGIAN, normalise_tokens
+from components.georgian import WRITING_ENGLISH, WRITING_GEORGIAN, normalised_forms
 
 logger = logging.getLogger(__name__)
 
 _NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
-
-
-def _forms(text: str, writing: Optional[str]) -> List[str]:
-    return [form for form, _, _ in normalise_tokens(text, writing)]
 
 
 def _mentions(forms: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -33,11 +29,11 @@ def _mentions(forms: Sequence[str], phrase: Sequence[str]) -> bool:
 def find_principle(text: str, writing: Optional[str], keywords: Dict[int, Dict[str, Any]]) -> Optional[int]:
     """The number of the principle ``text`` names: by its keywords, else by a number
     from 1 to 12; None when it names none, or several that no `wins_over` settles."""
-    forms = _forms(text, writing)
+    forms = normalised_forms(text, writing)
     named = set()
     for number, words in keywords.items():
-        phrases = [_forms(k, WRITING_GEORGIAN) for k in words["ka"]] + [
-            _forms(k, WRITING_ENGLISH) for k in words["en"]]
+        phrases = [normalised_forms(k, WRITING_GEORGIAN) for k in words["ka"]] + [
+            normalised_forms(k, WRITING_ENGLISH) for k in words["en"]]
         if any(phrase and _mentions(forms, phrase) for phrase in phrases):
             named.add(number)
     for number in list(named):

@@ -29,15 +29,15 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.georgian import normalise_tokens
+from components.georgian import normalised_forms
 from components.language_detector import WRITING
 
 INFORM = "inform"
-REQUESTED_SLOT = "requested_slot"
 # one word with an "@": an email address, maybe mistyped (the form then says what is wrong)
 _EMAIL = re.compile(r"^\s*<?[^\s<>]*@[^\s<>]*>?\s*$")
 _CODE = re.compile(r"^\s*[A-HJ-NP-Za-hj-np-z2-9]{4}[\s-]?[A-HJ-NP-Za-hj-np-z2-9]{4}\s*$")
@@ -67,7 +67,7 @@ def looks_like_a_question(text: str, writing: Optional[str]) -> bool:
     """A question mark (Latin, Arabic, full-width) or a question word."""
     if any(mark in (text or "") for mark in "?؟？"):
         return True
-    return any(form in QUESTION_WORDS for form, _, _ in normalise_tokens(text or "", writing))
+    return not QUESTION_WORDS.isdisjoint(normalised_forms(text or "", writing))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -154,6 +154,11 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
     return tokens
 
 
+
+def normalised_forms(text: str, writing: Optional[str]) -> list[str]:
+    """The normalised tokens of ``text`` without their offsets."""
+    return [form for form, _, _ in normalise_tokens(text, writing)]
+
 # --- explicit requests to switch language -------------------------------------------
 
 # Stems in the shared spelling (Georgian and translit meet there) and in English.

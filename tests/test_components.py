@@ -174,6 +174,5 @@ def test_every_form_and_slot_the_recognizer_names_exists(domain):
     config = FormAnswerRecognizer.get_default_config()
     for form, slots in config["free_text_slots"].items():
         assert form in domain.form_names
-        assert set(slots) <= set(domain.slots_for_form(form) if hasattr(domain, "slots_for_form") else
-                                  domain.required_slots_for_form(form))
+        assert set(slots) <= set(domain.required_slots_for_form(form))
     assert set(config["keep_intents"]) <= set(domain.intents)
