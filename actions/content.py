@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
 
@@ -44,6 +44,31 @@ class Event:
     registration_open: bool
     registration_deadline: Optional[dt.date]
     capacity: Optional[int]
+    # where citizens ask what the content does not say: the organisers' e-mail or page,
+    # else the registration page, else the project's website
+    contact_email: Optional[str] = None
+    contact_url: Optional[str] = None
+    website: Optional[str] = None
+    # what citizens ask (fee, languages, streaming, ...): a text per language, or None
+    # while the organisers have not published it
+    facts: Dict[str, Optional[Dict[str, str]]] = field(default_factory=dict)
+
+    def fact(self, name: str, language: str) -> Optional[str]:
+        value = self.facts.get(name)
+        return value[language] if value else None
+
+    def where_to_ask(self, language: str) -> str:
+        """Whom to ask and how, to follow "Ask ..." / "მიმართეთ ...": the organisers'
+        e-mail or page, else the registration page, else the project's website."""
+        ka = language == GEORGIAN
+        if self.contact_email:
+            return f"ორგანიზატორებს ელფოსტით: {self.contact_email}" if ka else f"the organisers at {self.contact_email}"
+        for url, ka_via, en_via in ((self.contact_url, "მათი გვერდის", "their page"),
+                                    (self.registration_url, "რეგისტრაციის გვერდის", "the registration page"),
+                                    (self.website, "პროექტის ვებგვერდის", "the project's website")):
+            if url:
+                return f"ორგანიზატორებს {ka_via} გავლით: {url}" if ka else f"the organisers through {en_via}, {url}"
+        return nobody_to_ask(language)
 
     def is_registration_open(self, today: Optional[dt.date] = None) -> bool:
         today = today or dt.date.today()
@@ -71,6 +96,11 @@ class Event:
         d = self.registration_deadline
         month = _MONTHS[language][d.month - 1]
         return f"{d.year} წლის {d.day} {month}" if language == GEORGIAN else f"{d.day} {month} {d.year}"
+
+
+def nobody_to_ask(language: str) -> str:
+    """Where to ask when the content names no contact at all."""
+    return "ღონისძიების ორგანიზატორებს" if language == GEORGIAN else "the event's organisers"
 
 
 def _localised(raw: Dict[str, Any], field: str, path: Path) -> Dict[str, str]:
@@ -116,6 +146,17 @@ def parse_event(raw: Dict[str, Any], path: Path) -> Event:
     capacity = raw.get("capacity")
     if capacity is not None and (not isinstance(capacity, int) or capacity < 0):
         raise ContentError(f"{path}: 'capacity' must be a whole number or empty")
+    contact = raw.get("contact") or {}
+    if not isinstance(contact, dict):
+        raise ContentError(f"{path}: 'contact' has 'email' and 'url', each may be empty")
+    email = contact.get("email") or None
+    if email is not None and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", str(email)):
+        raise ContentError(f"{path}: 'contact.email' must be an e-mail address or empty")
+    facts_raw = raw.get("facts") or {}
+    if not isinstance(facts_raw, dict):
+        raise ContentError(f"{path}: 'facts' maps a fact's name to a text in each language (or empty)")
+    facts = {str(name): (_localised(facts_raw, name, path) if facts_raw.get(name) else None)
+             for name in facts_raw}
     if not isinstance(raw.get("registration_open", True), bool):
         raise ContentError(f"{path}: 'registration_open' must be true or false")
     event = Event(
@@ -130,6 +171,10 @@ def parse_event(raw: Dict[str, Any], path: Path) -> Event:
         registration_open=raw.get("registration_open", True),
         registration_deadline=deadline,
         capacity=capacity,
+        contact_email=email,
+        contact_url=_optional_url(contact, "url", path),
+        website=_optional_url(raw, "website", path),
+        facts=facts,
     )
     if event.end < event.start:
         raise ContentError(f"{path}: 'end' comes before 'start'")

@@ -1,4 +1,6 @@
-"""When the assistant is unsure what was meant, it asks back with the likely topics."""
+"""When the assistant is unsure what was meant, it asks back with the likely topics; when
+nothing it knows fits (the question router found no topic and no knowledge entry close
+enough), it says it does not know, what it can help with, and where to ask."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of, response_text
+from actions.knowledge import say_dont_know
 
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.08
@@ -39,9 +42,10 @@ class ActionClarify(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         language = language_of(tracker)
-        topics = likely_topics(tracker, domain)
+        nothing_fits = tracker.latest_message.get("answers") == []
+        topics = [] if nothing_fits else likely_topics(tracker, domain)
         if not topics:
-            dispatcher.utter_message(response="utter_default")
+            say_dont_know(dispatcher, language)
             return []
         buttons = [
             {"title": response_text(domain, f"utter_topic_{intent}", language), "payload": f"/{intent}"}

@@ -46,6 +46,23 @@ def find_principle(text: str, writing: Optional[str], keywords: Dict[int, Dict[s
     return int(numbers.pop()) if len(numbers) == 1 else None
 
 
+def explain_principle(dispatcher: CollectingDispatcher, text: str, writing: Optional[str],
+                      number: Optional[int] = None) -> None:
+    """Explains the principle ``number``, or the one ``text`` names; else lists them all."""
+    if number is None:
+        try:
+            keywords = principle_keywords()
+        except ContentError as error:
+            logger.error("Principle keywords unusable: %s", error)
+            keywords = {}
+        number = find_principle(text, writing, keywords)
+    if number is None or not 1 <= number <= 12:
+        dispatcher.utter_message(response="utter_principle_unknown")
+        dispatcher.utter_message(response="utter_ask_principles")
+    else:
+        dispatcher.utter_message(response=f"utter_principle_{number}")
+
+
 class ActionExplainPrinciple(Action):
     def name(self) -> Text:
         return "action_explain_principle"
@@ -54,15 +71,8 @@ class ActionExplainPrinciple(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         message = tracker.latest_message
-        try:
-            keywords = principle_keywords()
-        except ContentError as error:
-            logger.error("Principle keywords unusable: %s", error)
-            keywords = {}
-        number = find_principle(message.get("text") or "", message.get("writing"), keywords)
-        if number is None:
-            dispatcher.utter_message(response="utter_principle_unknown")
-            dispatcher.utter_message(response="utter_ask_principles")
-        else:
-            dispatcher.utter_message(response=f"utter_principle_{number}")
+        # a follow-up ("the fourth one?") comes with the number the router read from it
+        numbers = [a.get("principle_number") for a in message.get("answers") or [] if a.get("principle_number")]
+        explain_principle(dispatcher, message.get("text") or "", message.get("writing"),
+                          numbers[0] if numbers else None)
         return []

@@ -80,6 +80,10 @@ class ValidateRegistrationForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if value == SKIPPED:
             return {"affiliation": SKIPPED}
+        if (tracker.latest_message.get("intent") or {}).get("name") == "affirm":
+            # "yes" / "ok" to an optional question is not an organisation: ask for its name
+            dispatcher.utter_message(response="utter_ask_affiliation_name")
+            return {"affiliation": None}
         return _checked("affiliation", value, clean_affiliation, "utter_invalid_affiliation", dispatcher)
 
 

@@ -86,31 +86,42 @@ class FormAnswerRecognizer(GraphComponent):
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.free_text_slots = {form: set(slots) for form, slots in (config.get("free_text_slots") or {}).items()}
         self.keep_intents = set(config.get("keep_intents") or [])
-        self.min_question_confidence = float(config["min_question_confidence"])
+        # a number, or per slot ({full_name: 0.8, affiliation: null}); null: only the look of
+        # the message (question mark, question word) makes it a question
+        self.min_question_confidence = config["min_question_confidence"]
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "FormAnswerRecognizer":
         return cls({**cls.get_default_config(), **config})
 
-    def _expects_free_text(self, tracker: Optional[DialogueStateTracker]) -> bool:
+    def _free_text_slot(self, tracker: Optional[DialogueStateTracker]) -> Optional[str]:
+        """The free-text slot the form waits for, or None."""
         if tracker is None or not tracker.active_loop_name:
-            return False
-        return tracker.get_slot(REQUESTED_SLOT) in self.free_text_slots.get(tracker.active_loop_name, ())
+            return None
+        slot = tracker.get_slot(REQUESTED_SLOT)
+        return slot if slot in self.free_text_slots.get(tracker.active_loop_name, ()) else None
 
-    def _is_free_text_answer(self, message: Message) -> bool:
+    def _min_confidence(self, slot: Optional[str]) -> Optional[float]:
+        if isinstance(self.min_question_confidence, dict):
+            value = self.min_question_confidence.get(slot)
+            return None if value is None else float(value)
+        return float(self.min_question_confidence)
+
+    def _is_free_text_answer(self, message: Message, slot: Optional[str]) -> bool:
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
         if name in (None, INFORM) or name in self.keep_intents:
             return False
-        if confidence >= self.min_question_confidence:
+        threshold = self._min_confidence(slot)
+        if threshold is not None and confidence >= threshold:
             return False
         return not looks_like_a_question(message.get(TEXT), message.get(WRITING))
 
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
-        free_text = self._expects_free_text(tracker)
+        slot = self._free_text_slot(tracker)
         for message in messages:
-            if is_form_data(message.get(TEXT)) or (free_text and self._is_free_text_answer(message)):
+            if is_form_data(message.get(TEXT)) or (slot and self._is_free_text_answer(message, slot)):
                 intent = {INTENT_NAME_KEY: INFORM, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, intent, add_to_output=True)
                 message.set("intent_ranking", [intent], add_to_output=True)

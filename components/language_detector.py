@@ -1,6 +1,6 @@
 """Tells, for every message, the way it is written and the language to answer in.
 
-- Georgian letters: Georgian.
+- Any Georgian letter: Georgian ("Faber Box სადაა?" is a Georgian question).
 - Latin letters: English, or Georgian typed in Latin letters. A character n-gram naive
   Bayes model tells them apart. It learns from the training data itself: every NLU block
   carries ``metadata: {lang: ka | ka-Latn | en}``, so a maintainer's new examples teach it
@@ -74,8 +74,9 @@ class LanguageDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            # share of Georgian letters from which a message counts as Georgian script
-            "georgian_share": 0.5,
+            # share of Georgian letters from which a message counts as Georgian script: any
+            # Georgian letter ("Faber Box სადაა?": a Georgian question with Latin names)
+            "georgian_share": 0.0,
             # below this probability a Latin message's language is left undecided
             "min_confidence": 0.8,
             "ngram_range": [1, 4],
@@ -182,7 +183,7 @@ class LanguageDetector(GraphComponent):
         share = georgian_share(text)
         if share is None:
             return None, requested, requested is not None
-        if share >= self._config["georgian_share"]:
+        if share > 0 and share >= self._config["georgian_share"]:
             writing, confident = WRITING_GEORGIAN, True
         elif self._classifier is None:
             writing, confident = WRITING_ENGLISH, True

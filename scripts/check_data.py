@@ -8,7 +8,12 @@
 - no example stands under two intents; no training example is in the evaluation set, nor
   nearly (a spelling variant or a one-word change of an evaluation message, which would
   make the held-out figures look better than the assistant is);
-- the event and principle content files are valid;
+- the event and principle content files are valid; so is the knowledge base
+  (content/knowledge/: both languages, example questions in all three ways of writing, no
+  question in two entries, no id that is an intent, no question that is an intent's
+  training example, every `fact` named in content/events.yml);
+- no message of the long-tail set (tests/longtail/) is a training example or a
+  knowledge-base question, nor nearly one;
 - every question intent can interrupt the registration form (a rule and the slots'
   not_intent lists), so a question in the middle of the form is answered.
 """
@@ -27,6 +32,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from actions.content import ContentError, parse_events, parse_principles  # noqa: E402
+from components import knowledge  # noqa: E402
 from components.georgian import WRITINGS, georgian_share, normalised_forms  # noqa: E402
 
 MINIMUM = {"ka": 12, "ka-Latn": 8, "en": 10}
@@ -142,12 +148,73 @@ def check_content(problems: list[str]) -> None:
             problems.append(str(error))
 
 
+def check_knowledge(training: dict[str, str], problems: list[str]) -> list[tuple[str, str]]:
+    """The knowledge base's entries; returns (writing, question) for the leakage check."""
+    directory = PROJECT_DIR / "content" / "knowledge"
+    try:
+        entries = knowledge.load(directory)
+    except knowledge.KnowledgeError as error:
+        problems.append(f"content/knowledge/{error}")
+        return []
+    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+    try:
+        events = parse_events(PROJECT_DIR / "content" / "events.yml")["current"]
+        facts = set(events.facts)
+    except ContentError:
+        facts = set()
+    questions = []
+    for entry in entries.values():
+        where = f"content/knowledge/{entry.source}, entry '{entry.id}'"
+        if entry.id in domain["intents"]:
+            problems.append(f"{where}: the id is also an intent; choose another")
+        if entry.fact and entry.fact not in facts:
+            problems.append(f"{where}: fact '{entry.fact}' is not under 'facts:' in content/events.yml; add it there "
+                            f"(empty until it is published)")
+        for writing, question in entry.all_questions():
+            share = georgian_share(question) or 0.0
+            if (share == 0.0) == (writing == "ka"):
+                problems.append(f"{where}: '{question}' is not in the script of '{writing}'")
+            if fold(question) in training:
+                problems.append(f"{where}: '{question}' is also a training example of '{training[fold(question)]}': "
+                                f"one question, one answer; remove it from one of them")
+            questions.append((writing, question))
+    return questions
+
+
+def check_long_tail(training: dict[str, str], knowledge_questions: list[tuple[str, str]],
+                    problems: list[str]) -> None:
+    """Long-tail messages must be new: not a training example or a knowledge question, nor nearly."""
+    folder = PROJECT_DIR / "tests" / "longtail"
+    known: dict[str, list[str]] = defaultdict(list)
+    for path, _, lang, examples in nlu_blocks(PROJECT_DIR / "data" / "nlu"):
+        known[lang] += [" ".join(normalised_forms(t, lang)) for t in examples]
+    for writing, question in knowledge_questions:
+        known[writing].append(" ".join(normalised_forms(question, writing)))
+    matcher = SequenceMatcher(autojunk=False)
+    for path in sorted(folder.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        writing = data.get("writing")
+        for message in data.get("messages") or []:
+            text = str(message.get("text", ""))
+            if fold(text) in training:
+                problems.append(f"tests/longtail/{path.name}: '{text}' is a training example; write another")
+                continue
+            matcher.set_seq1(" ".join(normalised_forms(text, writing)))
+            for other in known.get(writing, ()):
+                matcher.set_seq2(other)
+                if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
+                    problems.append(f"tests/longtail/{path.name}: '{text}' is nearly a training example or a "
+                                    f"knowledge-base question ('{other}'); write another")
+                    break
+
+
 def main() -> int:
     problems: list[str] = []
     training = check_training_data(problems)
     check_evaluation(training, problems)
     check_domain(problems)
     check_content(problems)
+    check_long_tail(training, check_knowledge(training, problems), problems)
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)" if problems else "Data, domain and content: all checks passed.")

@@ -1,7 +1,10 @@
-"""The maintainers' worked example (docs/maintainers.md), done for real on a copy of the
-project: the snippets of the page are applied as written, the copy is checked, retrained,
-evaluated against the accepted figures, and its servers answer the new question in
-Georgian and English."""
+"""The maintainers' worked example of an intent (docs/maintainers.md, section 3), done for
+real on a copy of the project: the snippets of the page are applied as written, the copy
+is checked, retrained, evaluated against the accepted figures, and its servers answer the
+new question in Georgian and English.
+
+The snippet machinery here (copy_project, apply_snippets) also serves the knowledge-base
+example (tests/test_knowledge_workflow.py), which has a marker of its own."""
 
 from __future__ import annotations
 
@@ -20,16 +23,16 @@ from tests.conftest import PROJECT_DIR, Servers
 pytestmark = pytest.mark.e2e
 
 GUIDE = PROJECT_DIR / "docs" / "maintainers.md"
-NEW_INTENT = "ask_event_accessibility"
+NEW_INTENT = "ask_event_food"
 PYTHON = sys.executable
 # not part of the project: environments, trained models, conversations, reports, caches
 NOT_COPIED = {".git", ".venv", "models", "var", "reports", "results", "node_modules", ".rasa",
               ".pytest_cache", "__pycache__"}
 
-SNIPPET = re.compile(r"<!-- worked example: (?P<instruction>.+?) -->\n(?:```\w*\n(?P<block>.*?)```)?", re.S)
 APPEND = re.compile(r"append to (?P<path>\S+)")
 AFTER = re.compile(r'in (?P<path>\S+), after the line "(?P<line>.+)"')
 REPLACE = re.compile(r'in (?P<path>\S+), replace "(?P<old>.+)" with "(?P<new>.+)"')
+REPLACE_LINE = re.compile(r'in (?P<path>\S+), replace the line "(?P<line>.+)"')
 
 
 def copy_project(target: Path) -> Path:
@@ -39,29 +42,51 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def apply_worked_example(project: Path) -> list[str]:
-    """Does what docs/maintainers.md tells the maintainer to do; returns the instructions."""
+def snippets(marker: str) -> list[tuple[str, str | None]]:
+    """(instruction, block) of every `<!-- marker: instruction -->` of docs/maintainers.md,
+    with the fenced block right below it, if any. Each worked example has its own marker."""
+    pattern = re.compile(rf"<!-- {re.escape(marker)}: (?P<instruction>.+?) -->\n(?:```\w*\n(?P<block>.*?)```)?", re.S)
+    return [(m["instruction"], m["block"]) for m in pattern.finditer(GUIDE.read_text(encoding="utf-8"))]
+
+
+def _line_index(lines: list[str], line: str, path: str, marker: str) -> int:
+    assert line in lines, f"docs/maintainers.md ({marker}): the line '{line}' is not in {path} any more"
+    return lines.index(line)
+
+
+def apply_snippets(project: Path, marker: str) -> list[str]:
+    """Does what the snippets of docs/maintainers.md marked `marker` tell the maintainer to
+    do, to the files of `project`; returns the instructions."""
     done = []
-    for match in SNIPPET.finditer(GUIDE.read_text(encoding="utf-8")):
-        instruction, block = match["instruction"], match["block"]
-        if m := APPEND.fullmatch(instruction):
+    for instruction, block in snippets(marker):
+        if m := APPEND.fullmatch(instruction):  # a new file is created
             path = project / m["path"]
-            text = path.read_text(encoding="utf-8")
-            path.write_text(text + ("" if text.endswith("\n") else "\n") + block, encoding="utf-8")
+            text = path.read_text(encoding="utf-8") if path.exists() else ""
+            path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + block, encoding="utf-8")
         elif m := AFTER.fullmatch(instruction):
             path = project / m["path"]
             lines = path.read_text(encoding="utf-8").split("\n")
-            at = lines.index(m["line"]) + 1
+            at = _line_index(lines, m["line"], m["path"], marker) + 1
             path.write_text("\n".join(lines[:at] + block.rstrip("\n").split("\n") + lines[at:]), encoding="utf-8")
+        elif m := REPLACE_LINE.fullmatch(instruction):
+            path = project / m["path"]
+            lines = path.read_text(encoding="utf-8").split("\n")
+            at = _line_index(lines, m["line"], m["path"], marker)
+            path.write_text("\n".join(lines[:at] + block.rstrip("\n").split("\n") + lines[at + 1:]), encoding="utf-8")
         elif m := REPLACE.fullmatch(instruction):
             path = project / m["path"]
             text = path.read_text(encoding="utf-8")
-            assert m["old"] in text, f"docs/maintainers.md: '{m['old']}' is not in {m['path']} any more"
+            assert m["old"] in text, f"docs/maintainers.md ({marker}): '{m['old']}' is not in {m['path']} any more"
             path.write_text(text.replace(m["old"], m["new"]), encoding="utf-8")
         else:
-            raise AssertionError(f"docs/maintainers.md: unknown worked-example instruction '{instruction}'")
+            raise AssertionError(f"docs/maintainers.md: unknown {marker} instruction '{instruction}'")
         done.append(instruction)
     return done
+
+
+def apply_worked_example(project: Path) -> list[str]:
+    """Does what docs/maintainers.md tells the maintainer to do to add an intent."""
+    return apply_snippets(project, "worked example")
 
 
 def run(project: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -93,13 +118,16 @@ def test_a_maintainer_adds_an_intent_retrains_and_the_assistant_answers(tmp_path
     try:
         servers.start("actions")
         servers.start("rasa")
-        georgian = servers.ask("ეტლით შესვლა შესაძლებელია ღონისძიებაზე?")
-        english = servers.ask("Is the venue accessible by wheelchair?")
+        # new sentences: neither training examples nor evaluation messages
+        georgian = servers.ask("ღონისძიების დღეებში სადილი გვექნება?")
+        english = servers.ask("Is lunch included for people attending the conference?")
     finally:
         servers.stop_all()
         out, err = gate.communicate(timeout=600)
-    assert "ეტლ" in texts(georgian) and georgian_share(texts(georgian)) > 0.3, georgian
-    assert "wheelchair" in texts(english) and georgian_share(texts(english)) < 0.1, english
+    # the new answer (utter_ask_event_food), in the citizen's language
+    assert "კვებ" in texts(georgian) and georgian_share(texts(georgian)) > 0.3, georgian
+    assert "food" in texts(english) and "organisers" in texts(english), english
+    assert georgian_share(texts(english)) < 0.1, english
 
     assert gate.returncode == 0, out[-4000:] + err[-4000:]
     assert "QUALITY GATE PASSED" in out

@@ -1,0 +1,133 @@
+"""Answers from the knowledge base, several answers to one message, and an honest
+"I don't know" with somewhere to turn.
+
+The question router (components.router, in the Rasa process) puts what a message asks
+for into its parse data as ``answers``: ``{"entry": id}`` for a knowledge-base entry,
+``{"intent": name}`` for one of the built topics. ``action_answer`` says each of them, in
+order, in one reply. Entries are read from content/knowledge/ and the event's facts from
+content/events.yml, both re-read when they change: no retraining, no restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import ContentError, Event, current_event, nobody_to_ask
+from actions.conversation import language_of, response_text
+from actions.event import EVENT_INTENTS, answer_event
+from actions.principles import explain_principle
+from components import knowledge
+
+logger = logging.getLogger(__name__)
+
+_knowledge = knowledge.KnowledgeBase(knowledge.knowledge_dir())
+
+
+def entries() -> Dict[str, knowledge.Entry]:
+    return _knowledge.entries_or_last(
+        on_error=lambda error: logger.error("Knowledge base not reloaded, keeping the last good one: %s", error))
+
+
+def registration_status(event: Event, domain: Dict[Text, Any], language: str) -> str:
+    if not event.is_registration_open():
+        return response_text(domain, "utter_registration_status_closed", language) or ""
+    deadline = event.deadline(language)
+    if deadline:
+        return (response_text(domain, "utter_registration_status_open_until", language) or "").format(deadline=deadline)
+    return response_text(domain, "utter_registration_status_open", language) or ""
+
+
+def render_entry(entry: knowledge.Entry, event: Event, domain: Dict[Text, Any], language: str) -> Dict[str, Any]:
+    """The entry's answer as a message: text (with its links) and buttons."""
+    values = {
+        "title": event.title[language],
+        "dates": event.dates(language),
+        "venue": event.venue[language],
+        "ask": event.where_to_ask(language),
+        "registration_status": registration_status(event, domain, language),
+        "fact": "",
+    }
+    template = entry.answer[language]
+    if entry.fact:
+        fact = event.fact(entry.fact, language)
+        if fact:
+            values["fact"] = fact
+        else:
+            template = (entry.unknown or entry.answer)[language]
+    text = template.format(**values)
+    for link in entry.links:
+        text += f"\n{link.title[language]}: {link.url}"
+    buttons = []
+    if entry.register_button and event.is_registration_open():
+        buttons.append({"title": response_text(domain, "utter_button_register_now", language), "payload": "/register"})
+    return {"text": text, "buttons": buttons}
+
+
+def say_dont_know(dispatcher: CollectingDispatcher, language: str) -> None:
+    try:
+        ask = current_event().where_to_ask(language)
+    except ContentError as error:
+        logger.error("Event content unusable: %s", error)
+        ask = nobody_to_ask(language)
+    dispatcher.utter_message(response="utter_dont_know", ask=ask)
+
+
+def answer_item(item: Dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker,
+                domain: Dict[Text, Any], language: str) -> None:
+    """Says one answer: a knowledge entry, or a built topic's own answer."""
+    if "entry" in item:
+        entry = entries().get(item["entry"])
+        if entry is None:  # removed since the router chose it
+            say_dont_know(dispatcher, language)
+            return
+        try:
+            event = current_event()
+        except ContentError as error:
+            logger.error("Event content unusable: %s", error)
+            dispatcher.utter_message(response="utter_content_unavailable")
+            return
+        dispatcher.utter_message(**render_entry(entry, event, domain, language))
+        return
+    intent = item.get("intent")
+    if intent in EVENT_INTENTS:
+        answer_event(intent, dispatcher, language)
+    elif intent == "ask_principle":
+        message = tracker.latest_message
+        explain_principle(dispatcher, message.get("text") or "", message.get("writing"), item.get("principle_number"))
+    elif intent and f"utter_{intent}" in (domain.get("responses") or {}):
+        dispatcher.utter_message(response=f"utter_{intent}")
+    else:
+        say_dont_know(dispatcher, language)
+
+
+class ActionAnswer(Action):
+    """Every answer the message asked for, in order."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        language = language_of(tracker)
+        answers: List[Dict[str, Any]] = tracker.latest_message.get("answers") or []
+        answers = [a for a in answers if not a.get("abstain")] or [{"abstain": True}]
+        for item in answers:
+            if item.get("abstain"):
+                say_dont_know(dispatcher, language)
+            else:
+                answer_item(item, dispatcher, tracker, domain, language)
+        return []
+
+
+class ActionDontKnow(Action):
+    """Out of scope: says so, says what it can help with, and where to ask."""
+
+    def name(self) -> Text:
+        return "action_dont_know"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        say_dont_know(dispatcher, language_of(tracker))
+        return []

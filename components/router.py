@@ -1,0 +1,461 @@
+"""Decides what a message asks for: an intent, a knowledge-base entry, several of them,
+or nothing the assistant knows.
+
+It runs after the intent classifier and reads the message's sentence vector
+(``components.sentence_vectors``):
+
+1. **Knowledge.** The entries of ``content/knowledge/`` are compared with the message by
+   the cosine similarity of sentence vectors (each entry's best question). An entry
+   answers when its similarity is at least ``knowledge_min_similarity`` and either the
+   classifier chose ``ask_knowledge`` or the entry is closer to the message than every
+   training example of the intent the classifier chose, by ``knowledge_margin``. New
+   entries answer without retraining: their questions are embedded when the files change.
+2. **Actions with consequences** (``register``, ``check_registration``,
+   ``cancel_registration``) start a form only when the message asks to do that: a
+   message closer to a knowledge question ("is it free?", "can I still sign up?") is
+   answered instead, with a "Register now" button where the entry has one.
+3. **Two things in one message.** A greeting or thanks in front of a question, and
+   questions joined by "and"/"და"/"da" or punctuation, become an ordered list of answers.
+4. **Follow-ups.** A short "and where?" after an answer about the event asks for the
+   venue; "the fourth one?" after the principles asks for principle 4.
+5. **Abstention.** A message far from every training example and every entry becomes
+   ``nlu_fallback``: the assistant says it does not know and offers the contact.
+
+What it decides goes into the parse data as ``answers``: a list of
+``{"intent": name}`` / ``{"entry": id}`` items, in order. When that is one intent, the
+message keeps it (the rules answer as before); otherwise the intent becomes
+``ask_knowledge`` and ``action_answer`` answers every item. Thresholds are chosen on
+out-of-fold predictions and an out-of-domain set (docs/evaluation.md), never on the
+evaluation sets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
+
+import numpy as np
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components import knowledge
+from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, normalised_forms
+from components.form_answers import looks_like_a_question
+from components.georgian_script import GeorgianScriptConverter
+from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
+from components.language_detector import WRITING
+from components.sentence_vectors import SENTENCE_VECTOR, Encoder, _mostly_georgian, text_for_model
+
+logger = logging.getLogger(__name__)
+
+ANSWERS = "answers"
+PRINCIPLE_NUMBER = "principle_number"
+FALLBACK_INTENT = "nlu_fallback"
+EXAMPLES_FILE = "intent_examples.npz"
+LEXICON_FILE = "georgian_lexicon.json"
+
+# Words in the shared spelling (components.georgian): Georgian script and translit meet.
+GREETINGS = frozenset({"gamarjoba", "gagimarjos", "salami", "hello", "hi", "hey", "hallo", "ciao",
+                       "dila", "mshvidobisa", "good", "morning", "afternoon", "evening"})
+THANKS = frozenset({"madloba", "gmadlobt", "didi", "thanks", "thank", "you", "thx", "ty", "merci", "grazie"})
+CONJUNCTIONS = frozenset({"and", "also", "plus", "da", "aseve", "an"})
+# Questions are joined by "and" or follow each other after a question mark; a comma more
+# often joins the context to one question ("I use a wheelchair, can I get in?").
+_SEPARATOR = re.compile(r"[?;\n]+|,?\s+(?:and|also|plus|და|ასევე|da|aseve)\s+", re.IGNORECASE)
+FOLLOW_UP_WORDS = {
+    "ask_event_venue": {"where", "sad", "saidan", "venue", "place", "location", "adgili", "misamarti"},
+    "ask_event_date": {"when", "rodis", "date", "dates", "tarigi", "ritskhvi", "ritskhvebi"},
+    "ask_event_agenda": {"agenda", "programme", "program", "dgis", "programa"},
+}
+EVENT_TOPICS = frozenset({"ask_event", "ask_event_date", "ask_event_venue", "ask_event_agenda", "register"})
+PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
+ORDINALS = {
+    # English, and Georgian in the shared spelling (პირველი ... მეთორმეტე)
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "last": 12,
+    "pirveli": 1, "meore": 2, "mesame": 3, "meotkhe": 4, "mekhute": 5, "meekvse": 6,
+    "meshvide": 7, "merve": 8, "metskhre": 9, "meate": 10, "metertmete": 11, "metormete": 12,
+    "bolo": 12,
+}
+_NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
+
+
+def ordinal_number(text: str, writing: Optional[str]) -> Optional[int]:
+    """1-12 from "the fourth one", "მეოთხე", "meotxe", "number 10", "მე-4"; None otherwise."""
+    for form in normalised_forms(text, writing):
+        for word, number in ORDINALS.items():
+            if form == word or (len(word) > 4 and form.startswith(word)):
+                return number
+    numbers = set(_NUMBER.findall(text))
+    return int(numbers.pop()) if len(numbers) == 1 else None
+
+
+def split_parts(text: str) -> List[str]:
+    """The message cut at sentence punctuation and at "and"; empty pieces dropped."""
+    return [part.strip() for part in _SEPARATOR.split(text) if part and part.strip()]
+
+
+def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
+    """("greet" | "thank" | None, number of leading words it takes)."""
+    count = 0
+    kind = None
+    for form in forms:
+        if form in GREETINGS:
+            kind = kind or "greet"
+        elif form in THANKS:
+            kind = kind or "thank"
+        else:
+            break
+        count += 1
+    return kind, count
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class QuestionRouter(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # an entry answers a knowledge question from this similarity to its best question
+            "knowledge_min_similarity": 0.86,
+            # ... and from this probability of the entry classifier (which entry it is)
+            "entry_min_probability": 0.3,
+            # the knowledge base wins over the classifier's topic from this weight of
+            # ask_knowledge in the classifier's ranking, when an entry is closer
+            "knowledge_min_weight": 0.15,
+            # an entry overrides the classifier's intent (entries added after training) from
+            # this similarity, when closer than every example of that intent by the margin
+            "knowledge_override_similarity": 0.93,
+            "knowledge_margin": 0.02,
+            # forms start only on a request; a question about one goes to the knowledge base
+            # unless the classifier is at least this sure of the request
+            "consequential_intents": ["register", "check_registration", "cancel_registration"],
+            "form_min_confidence": 0.9,
+            # below this similarity to every example of the chosen intent, and below
+            # `abstain_confidence`, the message is out of domain
+            "abstain_similarity": 0.84,
+            "abstain_confidence": 0.6,
+            # a part of a message answers on its own from this similarity
+            "part_min_similarity": 0.88,
+            # ... if the classifier gives its topic this much weight in the whole message
+            "part_min_confidence": 0.02,
+            # intents that never take part in a multi-part answer or a knowledge override
+            "keep_intents": ["inform", "affirm", "deny", "stop", "switch_language", "goodbye"],
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 example_vectors: Optional[np.ndarray] = None, example_intents: Optional[List[str]] = None,
+                 converter: Optional[GeorgianScriptConverter] = None) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        vectors = example_vectors if example_vectors is not None else np.zeros((0, 384), np.float32)
+        labels = np.array(example_intents or [])
+        order = np.argsort(labels, kind="stable")  # grouped by intent, for _best_per_label
+        self.example_vectors, self.example_intents = vectors[order], labels[order]
+        self.converter = converter or GeorgianScriptConverter.from_texts([])
+        self.encoder = Encoder()
+        self.knowledge = knowledge.KnowledgeBase(knowledge_dir())
+        self._kb_stamp: Any = None
+        self._kb_vectors = np.zeros((0, 384), np.float32)
+        self._kb_ids = np.array([])
+        self._entry_classifier: Optional[EntryClassifier] = None
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "QuestionRouter":
+        return cls({**cls.get_default_config(), **config}, model_storage, resource)
+
+    # --- training -------------------------------------------------------------------------
+
+    def train(self, training_data: TrainingData) -> Resource:
+        vectors, intents, georgian = [], [], []
+        for example in training_data.intent_examples:
+            vector = example.get(SENTENCE_VECTOR)
+            if example.get(TEXT) and _mostly_georgian(example.get(TEXT)):
+                georgian.append(example.get(TEXT))
+            if vector is None or example.get(INTENT) in (None, KNOWLEDGE_INTENT):
+                continue
+            vectors.append(vector)
+            intents.append(example.get(INTENT))
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez_compressed(directory / EXAMPLES_FILE,
+                                vectors=np.asarray(vectors, dtype=np.float16).reshape(-1, 384),
+                                intents=np.array(intents))
+            (directory / LEXICON_FILE).write_text(json.dumps(georgian, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "QuestionRouter":
+        config = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = np.load(directory / EXAMPLES_FILE)
+                vectors, intents = data["vectors"].astype(np.float32), list(data["intents"])
+                words = json.loads((directory / LEXICON_FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError, KeyError):
+            logger.warning("QuestionRouter has no trained examples: knowledge only.")
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, vectors, intents, GeorgianScriptConverter.from_texts(words))
+
+    # --- the knowledge base ------------------------------------------------------------------
+
+    def _knowledge_vectors(self) -> Tuple[np.ndarray, np.ndarray]:
+        entries = self.knowledge.entries_or_last(
+            on_error=lambda error: logger.error("Knowledge base not reloaded, keeping the last good one: %s", error))
+        questions = knowledge.questions_of(list(entries.values()))
+        stamp = tuple(questions)
+        if stamp != self._kb_stamp:
+            ids = np.array([entry_id for entry_id, _, _ in questions])
+            order = np.argsort(ids, kind="stable")
+            vectors = self.encoder.embed([text_for_model(q, w, self.converter) for _, w, q in questions])
+            self._kb_vectors, self._kb_ids = vectors[order], ids[order]
+            shared = [" ".join(normalised_forms(q, w)) for _, w, q in questions]
+            self._entry_classifier = EntryClassifier.fit(vectors, shared, ids)
+            self._kb_stamp = stamp
+        return self._kb_vectors, self._kb_ids
+
+    def warm_up(self) -> None:
+        """Embeds the knowledge base's questions now rather than at the first message."""
+        self._knowledge_vectors()
+
+    # --- scoring -------------------------------------------------------------------------------
+
+    def scores(self, vector: np.ndarray) -> Tuple[Dict[str, float], Dict[str, float]]:
+        """(best similarity per intent, best similarity per knowledge entry)."""
+        kb_vectors, kb_ids = self._knowledge_vectors()
+        return (_best_per_label(self.example_vectors, self.example_intents, vector),
+                _best_per_label(kb_vectors, kb_ids, vector))
+
+    def best_entry(self, vector: np.ndarray, text: str, writing: Optional[str],
+                   entries: Dict[str, float]) -> Tuple[Optional[str], float, float]:
+        """(the entry the message most likely asks about, its probability, its similarity)."""
+        if not entries or self._entry_classifier is None:
+            return None, 0.0, 0.0
+        probabilities = self._entry_classifier.probabilities(vector, " ".join(normalised_forms(text, writing)))
+        entry = max(probabilities, key=probabilities.get)
+        return entry, probabilities[entry], entries.get(entry, 0.0)
+
+    def _embed(self, texts: List[str], writing: Optional[str]) -> np.ndarray:
+        return self.encoder.embed([text_for_model(t, writing, self.converter) for t in texts])
+
+    # --- deciding ------------------------------------------------------------------------------
+
+    def decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
+        """The answers the message asks for, in order; [] for none (abstain)."""
+        text = message.get(TEXT) or ""
+        writing = message.get(WRITING)
+        intent = message.get(INTENT) or {}
+        name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+        vector = message.get(SENTENCE_VECTOR)
+        if vector is None or not name:
+            return [{"intent": name}] if name else []
+        keep = set(self.config["keep_intents"])
+        if name in keep and not (name == "inform" and tracker is not None and not tracker.active_loop_name):
+            return [{"intent": name}]  # outside a form, a "name" is more likely a question
+
+        follow_up = self._follow_up(text, writing, tracker)
+        if follow_up:
+            return [follow_up]
+
+        forms = normalised_forms(text, writing)
+        lead, lead_words = _lead(forms)
+        if lead and lead_words < len(forms):
+            rest = self._rest_after(text, writing, lead_words)
+            rest_vector = self._embed([rest], writing)[0]
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in ("greet", "thank")]
+            best = ranking[0] if ranking else {"name": name, "confidence": confidence}
+            rest_answers = self._single(best["name"], best["confidence"], rest_vector, message, allow_parts=True,
+                                        text=rest, writing=writing)
+            return [{"intent": lead}] + rest_answers if rest_answers else [{"intent": lead}, {"abstain": True}]
+        return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing)
+
+    def _rest_after(self, text: str, writing: Optional[str], words: int) -> str:
+        from components.georgian import TOKEN_PATTERN
+
+        matches = list(TOKEN_PATTERN.finditer(text))
+        return text[matches[words].start():] if words < len(matches) else ""
+
+    def _single(self, name: str, confidence: float, vector: np.ndarray, message: Message, allow_parts: bool,
+                text: str, writing: Optional[str]) -> List[Dict[str, Any]]:
+        intents, entries = self.scores(vector)
+        best_entry, entry_probability, kb_sim = self.best_entry(vector, text, writing, entries)
+        intent_sim = intents.get(name, 0.0)
+        cfg = self.config
+        knowledge_weight = {r.get("name"): r.get("confidence", 0.0)
+                            for r in message.get(INTENT_RANKING_KEY) or []}.get(KNOWLEDGE_INTENT, 0.0)
+        self._debug = {"classifier": name, "confidence": round(confidence, 3), "intent_similarity": round(intent_sim, 3),
+                       "entry": best_entry, "entry_probability": round(entry_probability, 3),
+                       "entry_similarity": round(kb_sim, 3), "knowledge_weight": round(knowledge_weight, 3)}
+        if allow_parts:
+            parts = self._parts(text, writing, message)
+            if parts:
+                return parts
+        known_entry = bool(best_entry) and kb_sim >= cfg["knowledge_min_similarity"] \
+            and entry_probability >= cfg["entry_min_probability"]
+        if name == KNOWLEDGE_INTENT:
+            # the classifier knows the knowledge base's questions as one class; which entry
+            # is the entry classifier's call, and nothing close enough is nothing known
+            return [{"entry": best_entry}] if known_entry else []
+        if name in cfg["consequential_intents"]:
+            # a form starts only when asked for; a question about it is answered
+            if looks_like_a_question(text, writing) and known_entry \
+                    and (confidence < cfg["form_min_confidence"] or kb_sim >= intent_sim):
+                return [{"entry": best_entry}]
+            return [{"intent": name}]
+        # the classifier hesitates between a topic and the knowledge base, and an entry is
+        # closer than every example of the topic
+        if known_entry and knowledge_weight >= cfg["knowledge_min_weight"] and kb_sim >= intent_sim:
+            return [{"entry": best_entry}]
+        # an entry added since training: much closer than anything the intent was trained on
+        if known_entry and kb_sim >= cfg["knowledge_override_similarity"] and kb_sim >= intent_sim + cfg["knowledge_margin"]:
+            return [{"entry": best_entry}]
+        if intent_sim < cfg["abstain_similarity"] and confidence < cfg["abstain_confidence"]:
+            return []
+        return [{"intent": name}]
+
+    def _parts(self, text: str, writing: Optional[str], message: Message) -> List[Dict[str, Any]]:
+        pieces = split_parts(text)
+        if len(pieces) < 2:
+            return []
+        # a short piece ("when") borrows the words after the question word of the last one
+        tail = pieces[-1].split(maxsplit=1)[1] if len(pieces[-1].split()) > 1 else ""
+        texts = [p if len(p.split()) > 2 or not tail or i == len(pieces) - 1 else f"{p} {tail}"
+                 for i, p in enumerate(pieces)]
+        vectors = self._embed(texts, writing)
+        ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
+        keep = set(self.config["keep_intents"])
+        answers: List[Dict[str, Any]] = []
+        for vector in vectors:
+            intents, entries = self.scores(vector)
+            candidates = [({"intent": i}, s) for i, s in intents.items() if i not in keep]
+            candidates += [({"entry": e}, s) for e, s in entries.items()]
+            if not candidates:
+                return []
+            best, sim = max(candidates, key=lambda c: c[1])
+            if sim < self.config["part_min_similarity"]:
+                continue
+            weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
+            if weight < self.config["part_min_confidence"] and best.get("intent") not in ("greet", "thank"):
+                continue  # the whole message gives no weight to it: a piece of a name, not a question
+            if best not in answers:
+                answers.append(best)
+        return answers if len(answers) >= 2 else []
+
+    def _follow_up(self, text: str, writing: Optional[str], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+        if tracker is None:
+            return None
+        forms = normalised_forms(text, writing)
+        if not forms or len(forms) > 4:
+            return None
+        previous = _previous_answers(tracker)
+        if not previous:
+            return None
+        if previous & PRINCIPLE_TOPICS:
+            number = ordinal_number(text, writing)
+            if number:
+                return {"intent": "ask_principle", PRINCIPLE_NUMBER: number}
+        if previous & EVENT_TOPICS or any(p.startswith(("event-", "registration-")) for p in previous):
+            words = set(forms) - CONJUNCTIONS
+            for intent, markers in FOLLOW_UP_WORDS.items():
+                if words & markers and len(words - {"is", "it", "aris", "the", "event", "ghonisdzieba", "gonisdzieba"}) <= 2:
+                    return {"intent": intent}
+        return None
+
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        for message in messages:
+            if not message.get(TEXT) or message.get(TEXT, "").startswith("/"):
+                continue
+            self._debug: Dict[str, Any] = {}
+            answers = self.decide(message, tracker)
+            message.set("router", self._debug, add_to_output=True)
+            _apply(message, answers)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+
+def _apply(message: Message, answers: List[Dict[str, Any]]) -> None:
+    intent = message.get(INTENT) or {}
+    confidence = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+    message.set(ANSWERS, answers, add_to_output=True)
+    if not answers or any(a.get("abstain") for a in answers) and len(answers) == 1:
+        new = {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    elif len(answers) == 1 and "intent" in answers[0]:
+        if answers[0]["intent"] == intent.get(INTENT_NAME_KEY):
+            return
+        new = {INTENT_NAME_KEY: answers[0]["intent"], PREDICTED_CONFIDENCE_KEY: max(confidence, 0.9)}
+    else:
+        new = {INTENT_NAME_KEY: KNOWLEDGE_INTENT, PREDICTED_CONFIDENCE_KEY: max(confidence, 0.9)}
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != new[INTENT_NAME_KEY]]
+    message.set(INTENT, new, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [new] + ranking, add_to_output=True)
+
+
+class EntryClassifier:
+    """Which entry a knowledge question asks about: logistic regression over the entries'
+    questions, on their sentence vectors and the character n-grams of their shared
+    spelling (exact names such as "my.gov.ge" count). Trained when the files change, in
+    well under a second: no Rasa retraining."""
+
+    def __init__(self, vectorizer: Any, classifier: Any) -> None:
+        self.vectorizer, self.classifier = vectorizer, classifier
+
+    @classmethod
+    def fit(cls, vectors: np.ndarray, shared_texts: List[str], ids: np.ndarray) -> Optional["EntryClassifier"]:
+        from scipy.sparse import csr_matrix, hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        if len(set(ids.tolist())) < 2:
+            return None
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        features = hstack([vectorizer.fit_transform(shared_texts), csr_matrix(vectors)], format="csr")
+        classifier = LogisticRegression(C=20, max_iter=2000).fit(features, ids)
+        return cls(vectorizer, classifier)
+
+    def probabilities(self, vector: np.ndarray, shared_text: str) -> Dict[str, float]:
+        from scipy.sparse import csr_matrix, hstack
+
+        features = hstack([self.vectorizer.transform([shared_text]), csr_matrix(vector.reshape(1, -1))], format="csr")
+        return {str(c): float(p) for c, p in zip(self.classifier.classes_, self.classifier.predict_proba(features)[0])}
+
+
+def _best_per_label(vectors: np.ndarray, labels: np.ndarray, vector: np.ndarray) -> Dict[str, float]:
+    """The best cosine similarity per label; ``labels`` grouped (sorted)."""
+    if not len(labels):
+        return {}
+    sims = vectors @ vector
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    best = np.maximum.reduceat(sims, starts)
+    return {str(labels[i]): float(b) for i, b in zip(starts, best)}
+
+
+def _previous_answers(tracker: DialogueStateTracker) -> Set[str]:
+    """The intents and entries the latest earlier user message was answered with."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            parse = event.parse_data or {}
+            answers = parse.get(ANSWERS) or []
+            names = {a.get("intent") or a.get("entry") for a in answers if a.get("intent") or a.get("entry")}
+            if not names and event.intent_name:
+                names = {event.intent_name}
+            return names
+    return set()

@@ -1,0 +1,148 @@
+"""The knowledge base: the files maintainers edit, their checks, and the answers rendered
+from them with the event's facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions import content
+from actions.knowledge import render_entry
+from components import knowledge
+from components.router import ordinal_number, split_parts
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+
+ENTRY = {
+    "id": "event-parking",
+    "fact": "parking",
+    "questions": {"ka": ["სად დავაყენო მანქანა?", "პარკინგი არის?"],
+                  "ka-Latn": ["sad davayeno manqana", "parkingi aris?"],
+                  "en": ["where can I park?", "is there parking"]},
+    "answer": {"ka": "პარკინგი: {fact}", "en": "Parking: {fact}"},
+    "unknown": {"ka": "ჯერ არ ვიცი. მიმართეთ {ask}.", "en": "Not published yet. Ask {ask}."},
+}
+
+
+def write(directory: Path, entries: list, name: str = "extra.yml") -> Path:
+    path = directory / name
+    path.write_text(yaml.safe_dump({"entries": entries}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_knowledge_base_is_valid():
+    entries = knowledge.load(PROJECT_DIR / "content" / "knowledge")
+    assert len(entries) >= 25
+    for entry in entries.values():
+        assert set(entry.questions) == {"ka", "ka-Latn", "en"}
+        assert entry.answer["ka"] and entry.answer["en"]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda e: e["answer"].pop("en"), "'answer' needs a text in each of ka, en"),
+    (lambda e: e["questions"].pop("ka-Latn"), "at least 2 example questions in 'ka-Latn'"),
+    (lambda e: e.pop("unknown"), "needs an 'unknown' answer"),
+    (lambda e: e.update(id="Event_Parking"), "an id is lower-case words joined by hyphens"),
+    (lambda e: e["answer"].update(en="Parking: {price}"), "unknown placeholder {price}"),
+    (lambda e: e.update(links=[{"title": {"ka": "ა", "en": "a"}, "url": "ftp://x"}]), "http(s) 'url'"),
+])
+def test_a_broken_entry_is_refused_with_its_file_and_id(tmp_path, change, message):
+    entry = yaml.safe_load(yaml.safe_dump(ENTRY))
+    change(entry)
+    write(tmp_path, [entry])
+    with pytest.raises(knowledge.KnowledgeError) as error:
+        knowledge.load(tmp_path)
+    assert message in str(error.value)
+    assert "extra.yml" in str(error.value)
+
+
+def test_one_question_cannot_answer_two_entries(tmp_path):
+    other = {**yaml.safe_load(yaml.safe_dump(ENTRY)), "id": "event-car-park"}
+    other["questions"]["en"] = ["Where can i park", "car park?"]  # the first is the same question
+    write(tmp_path, [ENTRY, other])
+    with pytest.raises(knowledge.KnowledgeError, match="also a question of 'event-parking'"):
+        knowledge.load(tmp_path)
+
+
+def test_an_edit_is_read_again_and_a_broken_edit_keeps_the_last_good_entries(tmp_path):
+    base = knowledge.KnowledgeBase(tmp_path)
+    path = write(tmp_path, [ENTRY])
+    assert list(base.entries()) == ["event-parking"]
+    time.sleep(0.01)
+    path.write_text("entries: [{id: broken", encoding="utf-8")
+    errors = []
+    assert list(base.entries_or_last(on_error=errors.append)) == ["event-parking"]
+    assert errors and "not valid YAML" in str(errors[0])
+
+
+def event(**changes) -> content.Event:
+    fields = dict(id="e", title={"ka": "ღია მმართველობა", "en": "Open Government"}, start=(5, 24), end=(5, 27),
+                  year=None, venue={"ka": "შიო", "en": "Schio"}, agenda_url=None, registration_url=None,
+                  registration_open=True, registration_deadline=None, capacity=None,
+                  website="https://www.avatarlab.it", facts={"parking": None})
+    fields.update(changes)
+    return content.Event(**fields)
+
+
+def entry() -> knowledge.Entry:
+    return knowledge.parse_entry(ENTRY, "extra.yml")
+
+
+def test_an_unpublished_fact_says_so_and_where_to_ask():
+    message = render_entry(entry(), event(), DOMAIN, "en")
+    assert message["text"] == "Not published yet. Ask the organisers through the project's website, https://www.avatarlab.it."
+    georgian = render_entry(entry(), event(contact_email="info@example.org"), DOMAIN, "ka")["text"]
+    assert "info@example.org" in georgian and georgian.startswith("ჯერ არ ვიცი")
+
+
+def test_a_published_fact_is_the_answer():
+    facts = {"parking": {"ka": "უფასო, შენობის უკან", "en": "free, behind the building"}}
+    assert render_entry(entry(), event(facts=facts), DOMAIN, "en")["text"] == "Parking: free, behind the building"
+    assert render_entry(entry(), event(facts=facts), DOMAIN, "ka")["text"] == "პარკინგი: უფასო, შენობის უკან"
+
+
+def test_register_now_is_offered_only_while_registration_is_open():
+    raw = {**ENTRY, "register_button": True}
+    with_button = knowledge.parse_entry(raw, "extra.yml")
+    assert render_entry(with_button, event(), DOMAIN, "en")["buttons"] == [{"title": "Register now", "payload": "/register"}]
+    assert render_entry(with_button, event(), DOMAIN, "ka")["buttons"][0]["title"] == "დარეგისტრირება ახლავე"
+    closed = event(registration_deadline=dt.date(2000, 1, 1))
+    assert render_entry(with_button, closed, DOMAIN, "en")["buttons"] == []
+
+
+def test_every_fact_the_knowledge_base_names_is_in_the_event_file():
+    events = content.parse_events(PROJECT_DIR / "content" / "events.yml")["current"]
+    for item in knowledge.load(PROJECT_DIR / "content" / "knowledge").values():
+        if item.fact:
+            assert item.fact in events.facts, item.id
+
+
+@pytest.mark.parametrize("text, writing, number", [
+    ("the fourth one?", "en", 4), ("explain number 10", "en", 10), ("მეოთხე?", "ka", 4),
+    ("meotxe?", "ka-Latn", 4), ("მეთორმეტე რას ნიშნავს", "ka", 12), ("and the 2nd", "en", 2),
+    ("what about it", "en", None),
+])
+def test_ordinals_and_numbers_name_a_principle(text, writing, number):
+    assert ordinal_number(text, writing) == number
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("when and where is the event", ["when", "where is the event"]),
+    ("როდის და სად არის?", ["როდის", "სად არის"]),
+    ("gamarjoba, ra aris avatari?", ["gamarjoba", "ra aris avatari"]),
+    ("Open Data Institute", ["Open Data Institute"]),
+])
+def test_a_message_is_cut_into_parts(text, parts):
+    assert split_parts(text) == parts
+
+
+def test_the_worked_example_copy_of_the_knowledge_base_loads(tmp_path):
+    shutil.copytree(PROJECT_DIR / "content" / "knowledge", tmp_path / "knowledge")
+    write(tmp_path / "knowledge", [ENTRY], "parking.yml")
+    assert "event-parking" in knowledge.load(tmp_path / "knowledge")

@@ -1,0 +1,154 @@
+"""What citizens really ask (issue 12), end to end over REST with the real servers: the
+knowledge base, questions about registration that must not start the form, two questions
+in one message, follow-ups, honest "I don't know", Georgian answers to Georgian questions
+with Latin names in them, and places and organisations typed into the form."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from components.georgian import georgian_share
+
+pytestmark = pytest.mark.e2e
+
+FORM_NAME_PROMPTS = ("full name", "სახელი და გვარი")
+
+
+def texts(answers):
+    return " ".join(a.get("text", "") for a in answers)
+
+
+def payloads(answers):
+    return [b["payload"] for a in answers for b in a.get("buttons", [])]
+
+
+def started_a_form(answers):
+    return any(prompt in texts(answers).lower() for prompt in FORM_NAME_PROMPTS)
+
+
+def georgian(answers):
+    return georgian_share(texts(answers)) > 0.5
+
+
+def english(answers):
+    return georgian_share(texts(answers)) < 0.05
+
+
+class Conversation:
+    def __init__(self, servers):
+        self.servers, self.sender = servers, uuid.uuid4().hex
+
+    def say(self, text):
+        return self.servers.ask(text, self.sender)
+
+
+@pytest.mark.parametrize("question, in_georgian", [
+    ("Is it free to attend?", False),
+    ("can I still sign up or is it too late?", False),
+    ("Do I need to pay anything?", False),
+    ("how much is the ticket?", False),
+    ("რეგისტრაცია ფასიანია?", True),
+    ("ra girs monawileoba", True),
+])
+def test_questions_about_taking_part_are_answered_and_start_no_form(servers, question, in_georgian):
+    answers = servers.ask(question)
+    assert not started_a_form(answers), f"{question!r} started the form: {texts(answers)!r}"
+    assert "/register" in payloads(answers), f"no 'Register now' button: {answers}"
+    assert georgian(answers) if in_georgian else english(answers), texts(answers)
+    # the fee is not published: the answer says so and where to ask, and names no price
+    assert "€" not in texts(answers) and "EUR" not in texts(answers)
+
+
+@pytest.mark.parametrize("question, words, in_georgian", [
+    ("რა ენაზე ისაუბრებენ ღონისძიებაზე?", ["ენ"], True),
+    ("ვიზა დამჭირდება?", ["ვიზ"], True),
+    ("will I need a visa?", ["visa", "embassy"], False),
+    ("sad davrche? sastumro mirchiet", ["განთავსებ"], True),
+    ("who should I write to about the event?", ["avatarlab.it"], False),
+])
+def test_event_facts_come_from_the_knowledge_base_honestly(servers, question, words, in_georgian):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    for word in words:
+        assert word in answer, f"{question!r} -> {answer!r}"
+    assert georgian(answers) if in_georgian else english(answers), answer
+    assert "Sorry, I can't help" not in answer
+
+
+@pytest.mark.parametrize("question", ["Faber Box სადაა?", "სად არის Open Data Portal?", "რა არის Smart Community?"])
+def test_a_georgian_question_with_latin_names_gets_a_georgian_answer(servers, question):
+    answers = servers.ask(question)
+    assert georgian_share(texts(answers)) > 0.3, texts(answers)
+
+
+def test_two_questions_in_one_message_get_both_answers_in_order(servers):
+    answer = texts(servers.ask("tell me the date and the place"))
+    assert "May" in answer and "Faber Box" in answer, answer
+    assert answer.index("May") < answer.index("Faber Box")
+
+
+def test_a_greeting_does_not_swallow_the_question(servers):
+    answers = servers.ask("გამარჯობა, რა არის AVATAR?")
+    assert len(answers) >= 2, answers
+    assert "Alto Vicentino" in texts(answers) or "12" in texts(answers), texts(answers)
+    assert georgian(answers)
+
+
+def test_and_where_follows_an_answer_about_the_event(servers):
+    for first, follow_up, venue in (("when is the event?", "and where?", "Faber Box"),
+                                    ("როდის არის ღონისძიება?", "და სად?", "შიო"),
+                                    ("rodis aris ghonisdzieba", "sad?", "შიო")):
+        conversation = Conversation(servers)
+        conversation.say(first)
+        answer = texts(conversation.say(follow_up))
+        assert venue in answer, f"{first!r} then {follow_up!r} -> {answer!r}"
+
+
+def test_the_fourth_one_follows_the_list_of_principles(servers):
+    conversation = Conversation(servers)
+    conversation.say("list the 12 principles of good governance")
+    answer = texts(conversation.say("the fourth one?"))
+    assert "transparen" in answer.lower() and "Rule of law" not in answer, answer
+    conversation = Conversation(servers)
+    conversation.say("ევროსაბჭოს 12 პრინციპი ჩამომითვალე")
+    assert "გამჭვირვალობა" in texts(conversation.say("მეოთხე?"))
+
+
+@pytest.mark.parametrize("question, in_georgian", [
+    ("what will the weather be like in Kutaisi tomorrow?", False),
+    ("ხვალ ქუთაისში რა ამინდი იქნება?", True),
+])
+def test_out_of_domain_gets_an_honest_answer_and_somewhere_to_turn(servers, question, in_georgian):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    assert "avatarlab.it" in answer, answer
+    assert georgian(answers) if in_georgian else english(answers), answer
+
+
+def start_registration(servers, name="Nino Beridze"):
+    conversation = Conversation(servers)
+    conversation.say("მინდა დავრეგისტრირდე ღონისძიებაზე")
+    conversation.say(name)
+    asked = conversation.say(f"nino.{uuid.uuid4().hex[:8]}@example.org")
+    assert "/deny" in payloads(asked), texts(asked)
+    return conversation
+
+
+@pytest.mark.parametrize("affiliation", ["თბილისი", "Tbilisi", "rustavidan var", "Open Society Georgia Foundation",
+                                         "სამოქალაქო ჩართულობის ცენტრი", "Open Data Georgia"])
+def test_a_place_or_organisation_typed_into_the_form_is_the_answer(servers, affiliation):
+    conversation = start_registration(servers)
+    answers = conversation.say(affiliation)
+    assert {"/affirm", "/deny"} <= set(payloads(answers)), f"{affiliation!r} was not taken: {texts(answers)!r}"
+    summary = texts(conversation.say("/affirm"))
+    assert affiliation in summary, summary
+
+
+def test_yes_to_the_optional_question_is_not_an_organisation(servers):
+    conversation = start_registration(servers)
+    answers = conversation.say("კი")
+    assert "/deny" in payloads(answers) and "/affirm" not in payloads(answers), texts(answers)
+    answers = conversation.say("ქუთაისის მერია")
+    assert {"/affirm", "/deny"} <= set(payloads(answers)), texts(answers)
