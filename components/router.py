@@ -60,7 +60,13 @@ from components.form_answers import looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import WRITING
-from components.sentence_vectors import SENTENCE_VECTOR, Encoder, _mostly_georgian, text_for_model
+from components.sentence_vectors import (
+    SENTENCE_VECTOR,
+    Encoder,
+    _mostly_georgian,
+    text_for_model,
+    training_cache_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +77,8 @@ EXAMPLES_FILE = "intent_examples.npz"
 LEXICON_FILE = "georgian_lexicon.json"
 
 # Words in the shared spelling (components.georgian): Georgian script and translit meet.
-GREETINGS = frozenset({"gamarjoba", "gagimarjos", "salami", "hello", "hi", "hey", "hallo", "ciao",
+GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "salami", "hello", "hi", "hey", "hallo",
+                       "ciao",
                        "dila", "mshvidobisa", "good", "morning", "afternoon", "evening"})
 THANKS = frozenset({"madloba", "gmadlobt", "didi", "thanks", "thank", "you", "thx", "ty", "merci", "grazie"})
 CONJUNCTIONS = frozenset({"and", "also", "plus", "da", "aseve", "an"})
@@ -109,6 +116,25 @@ def ordinal_number(text: str, writing: Optional[str]) -> Optional[int]:
 def split_parts(text: str) -> List[str]:
     """The message cut at sentence punctuation and at "and"; empty pieces dropped."""
     return [part.strip() for part in _SEPARATOR.split(text) if part and part.strip()]
+
+
+POLITE_REQUESTS = (("can", "you"), ("could", "you"), ("would", "you"), ("can", "u"), ("please",),
+                   ("pls",), ("shegidzliat",), ("shegidzlia",), ("tu", "sheidzleba"), ("gtkhovt",))
+
+
+# Words that ask for something without a question mark: "give me the link", "მომეცი ლინკი"
+REQUEST_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet", "minda", "mchirdeba",
+                           "mainteresebs", "give", "send", "need", "want", "interested", "wondering"})
+
+
+def asks_something(text: str, writing: Optional[str]) -> bool:
+    return looks_like_a_question(text, writing) or not REQUEST_WORDS.isdisjoint(normalised_forms(text, writing))
+
+
+def _polite_request(text: str, writing: Optional[str]) -> bool:
+    """ "can you cancel my registration?" asks to do it, although it has a question mark."""
+    forms = normalised_forms(text, writing)
+    return any(tuple(forms[i:i + len(p)]) == p for p in POLITE_REQUESTS for i in range(len(forms)))
 
 
 def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
@@ -153,7 +179,7 @@ class QuestionRouter(GraphComponent):
             # a part of a message answers on its own from this similarity
             "part_min_similarity": 0.88,
             # ... if the classifier gives its topic this much weight in the whole message
-            "part_min_confidence": 0.02,
+            "part_min_confidence": 0.1,
             # intents that never take part in a multi-part answer or a knowledge override
             "keep_intents": ["inform", "affirm", "deny", "stop", "switch_language", "goodbye"],
         }
@@ -169,7 +195,9 @@ class QuestionRouter(GraphComponent):
         order = np.argsort(labels, kind="stable")  # grouped by intent, for _best_per_label
         self.example_vectors, self.example_intents = vectors[order], labels[order]
         self.converter = converter or GeorgianScriptConverter.from_texts([])
-        self.encoder = Encoder()
+        # the knowledge base's questions are content, kept on disk like training texts; the
+        # messages' parts are not
+        self.encoder = Encoder(disk_cache=training_cache_path())
         self.knowledge = knowledge.KnowledgeBase(knowledge_dir())
         self._kb_stamp: Any = None
         self._kb_vectors = np.zeros((0, 384), np.float32)
@@ -212,7 +240,9 @@ class QuestionRouter(GraphComponent):
         except (ValueError, FileNotFoundError, KeyError):
             logger.warning("QuestionRouter has no trained examples: knowledge only.")
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, vectors, intents, GeorgianScriptConverter.from_texts(words))
+        router = cls(config, model_storage, resource, vectors, intents, GeorgianScriptConverter.from_texts(words))
+        router.warm_up()  # at start-up, not at the first citizen's message
+        return router
 
     # --- the knowledge base ------------------------------------------------------------------
 
@@ -224,7 +254,7 @@ class QuestionRouter(GraphComponent):
         if stamp != self._kb_stamp:
             ids = np.array([entry_id for entry_id, _, _ in questions])
             order = np.argsort(ids, kind="stable")
-            vectors = self.encoder.embed([text_for_model(q, w, self.converter) for _, w, q in questions])
+            vectors = self.encoder.embed([text_for_model(q, w, self.converter) for _, w, q in questions], use_disk=True)
             self._kb_vectors, self._kb_ids = vectors[order], ids[order]
             shared = [" ".join(normalised_forms(q, w)) for _, w, q in questions]
             self._entry_classifier = EntryClassifier.fit(vectors, shared, ids)
@@ -278,12 +308,17 @@ class QuestionRouter(GraphComponent):
         lead, lead_words = _lead(forms)
         if lead and lead_words < len(forms):
             rest = self._rest_after(text, writing, lead_words)
+            # "hi, good morning" is a greeting; "hi, what is AVATAR?" a greeting and a question
+            if name in ("greet", "thank") and not asks_something(rest, writing):
+                return [{"intent": name}]
             rest_vector = self._embed([rest], writing)[0]
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in ("greet", "thank")]
             best = ranking[0] if ranking else {"name": name, "confidence": confidence}
             rest_answers = self._single(best["name"], best["confidence"], rest_vector, message, allow_parts=True,
                                         text=rest, writing=writing)
-            return [{"intent": lead}] + rest_answers if rest_answers else [{"intent": lead}, {"abstain": True}]
+            if not rest_answers and name in ("greet", "thank"):
+                return [{"intent": name}]  # "salami, ra khdeba?": a greeting, not a question
+            return [{"intent": lead}] + (rest_answers or [{"abstain": True}])
         return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing)
 
     def _rest_after(self, text: str, writing: Optional[str], words: int) -> str:
@@ -315,13 +350,17 @@ class QuestionRouter(GraphComponent):
             return [{"entry": best_entry}] if known_entry else []
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
-            if looks_like_a_question(text, writing) and known_entry \
-                    and (confidence < cfg["form_min_confidence"] or kb_sim >= intent_sim):
+            question = looks_like_a_question(text, writing) and not _polite_request(text, writing)
+            if question and known_entry and (confidence < cfg["form_min_confidence"] or kb_sim >= intent_sim):
                 return [{"entry": best_entry}]
+            if question and confidence < cfg["form_min_confidence"]:
+                return []  # unsure, and a question: ask back (with the form as a button), start nothing
             return [{"intent": name}]
-        # the classifier hesitates between a topic and the knowledge base, and an entry is
-        # closer than every example of the topic
-        if known_entry and knowledge_weight >= cfg["knowledge_min_weight"] and kb_sim >= intent_sim:
+        # the classifier hesitates between a topic and the knowledge base, or is unsure of
+        # the topic, and an entry is closer than every example of the topic
+        margin = 0.0 if knowledge_weight >= cfg["knowledge_min_weight"] or confidence < cfg["abstain_confidence"] \
+            else cfg["knowledge_margin"]
+        if known_entry and kb_sim >= intent_sim + margin:
             return [{"entry": best_entry}]
         # an entry added since training: much closer than anything the intent was trained on
         if known_entry and kb_sim >= cfg["knowledge_override_similarity"] and kb_sim >= intent_sim + cfg["knowledge_margin"]:
@@ -344,7 +383,7 @@ class QuestionRouter(GraphComponent):
         answers: List[Dict[str, Any]] = []
         for vector in vectors:
             intents, entries = self.scores(vector)
-            candidates = [({"intent": i}, s) for i, s in intents.items() if i not in keep]
+            candidates = [({"intent": i}, s) for i, s in intents.items() if i not in keep | {"greet", "thank"}]
             candidates += [({"entry": e}, s) for e, s in entries.items()]
             if not candidates:
                 return []
@@ -352,7 +391,7 @@ class QuestionRouter(GraphComponent):
             if sim < self.config["part_min_similarity"]:
                 continue
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
-            if weight < self.config["part_min_confidence"] and best.get("intent") not in ("greet", "thank"):
+            if weight < self.config["part_min_confidence"]:
                 continue  # the whole message gives no weight to it: a piece of a name, not a question
             if best not in answers:
                 answers.append(best)

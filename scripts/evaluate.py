@@ -46,6 +46,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
+sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+import longtail  # noqa: E402
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
@@ -55,6 +58,7 @@ DEFAULT_TOLERANCE = 0.02
 DEFAULT_FLOOR = 0.5
 ACCEPTED = PROJECT_DIR / "tests" / "evaluation" / "accepted.json"
 FALLBACK = "nlu_fallback"
+FORM_INTENTS = {"register", "check_registration", "cancel_registration"}
 TOP_PAIRS = 10
 
 
@@ -134,6 +138,11 @@ def score(examples: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[
             "answer_language_right": round(languages_right / len(indices), 4),
             # what the classifier ranked first, had the fallback threshold not applied
             "accuracy_without_fallback": round(accuracy_score(gold, best_guess), 4),
+            # a confident answer about something else; a form nobody asked for
+            "wrong_topic": sum(p != g and p != FALLBACK for p, g in zip(predicted, gold)),
+            "forms_started_by_a_question": sum(p in FORM_INTENTS and g not in FORM_INTENTS
+                                               for p, g in zip(predicted, gold)),
+            "wrong_language": len(indices) - languages_right,
         }
     for example, parsed in zip(examples, parses):
         if parsed["intent"]["name"] != example["intent"]:
@@ -205,7 +214,8 @@ def fold_yaml(examples: Sequence[Dict[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cross_validate(folds: int, seed: int, jobs: int = 0, project: Path = PROJECT_DIR) -> Dict[str, Any]:
+def cross_validate(folds: int, seed: int, jobs: int = 0, project: Path = PROJECT_DIR,
+                   config: Optional[Path] = None) -> Dict[str, Any]:
     """Out-of-fold predictions for every training example, from NLU-only models trained
     with config.yml on the other folds; ``jobs`` folds at a time (0: all at once)."""
     import multiprocessing
@@ -230,7 +240,8 @@ def cross_validate(folds: int, seed: int, jobs: int = 0, project: Path = PROJECT
         for number, (train_index, test_index) in enumerate(splits, start=1):
             data = Path(tmp) / f"fold{number}.yml"
             data.write_text(fold_yaml([examples[i] for i in train_index]), encoding="utf-8")
-            tasks.append((str(project), str(data), tmp, f"fold{number}", [examples[i]["text"] for i in test_index]))
+            tasks.append((str(project), str(data), tmp, f"fold{number}", [examples[i]["text"] for i in test_index],
+                          str(config or project / "config.yml")))
         if jobs == 1:
             results = [run_fold(*task) for task in tasks]
         else:
@@ -256,23 +267,23 @@ def cross_validate(folds: int, seed: int, jobs: int = 0, project: Path = PROJECT
     }
 
 
-def run_fold(project: str, data: str, out: str, name: str, texts: List[str]) -> List[str]:
+def run_fold(project: str, data: str, out: str, name: str, texts: List[str], config: str = "") -> List[str]:
     """Trains one fold's NLU model and returns the intents it gives the held-back texts."""
     logging.basicConfig(level=logging.WARNING)
     started = time.monotonic()
-    model = train_quietly(Path(project), Path(data), Path(out), name)
+    model = train_quietly(Path(project), Path(data), Path(out), name, Path(config) if config else None)
     intents = [parsed["intent"]["name"] for parsed in parse_all(model, texts)]
     print(f"  {name}: trained and tested in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return intents
 
 
-def train_quietly(project: Path, data: Path, out: Path, name: str) -> Path:
+def train_quietly(project: Path, data: Path, out: Path, name: str, config: Optional[Path] = None) -> Path:
     from rasa.model_training import train_nlu
 
     log = io.StringIO()
     with warnings.catch_warnings(), contextlib.redirect_stdout(log):
         warnings.simplefilter("ignore")
-        path = train_nlu(str(project / "config.yml"), str(data), str(out), fixed_model_name=name,
+        path = train_nlu(str(config or project / "config.yml"), str(data), str(out), fixed_model_name=name,
                          domain=str(project / "domain.yml"))
     if not path:
         raise RuntimeError(f"training the cross-validation model {name} failed:\n{log.getvalue()[-3000:]}")
@@ -327,6 +338,8 @@ def accepted_figures(result: Dict[str, Any]) -> Dict[str, Any]:
             "intent_f1": {i: f["f1"] for i, f in result["intents"].items()},
         },
     }
+    if result.get("long_tail"):
+        figures["long_tail"] = {"right": {w: f["right"] for w, f in result["long_tail"]["writings"].items()}}
     cv = result.get("cross_validation")
     if cv:
         figures["cross_validation"] = {
@@ -384,6 +397,20 @@ def gate(result: Dict[str, Any], accepted: Optional[Dict[str, Any]], tolerance: 
                 was = (before or {}).get("intent_f1", {}).get(intent)
                 since = f", accepted {was:.2f}" if was is not None else ", new intent"
                 failures.append(f"{label}, intent '{intent}': F1 {value:.2f} is below the floor {floor}{since}")
+    long_tail = result.get("long_tail")
+    if long_tail:
+        before = (accepted or {}).get("long_tail", {}).get("right", {})
+        for writing, figures in long_tail["writings"].items():
+            if figures["forms_started_by_a_question"]:
+                failures.append(f"long tail, way of writing '{writing}': {figures['forms_started_by_a_question']} "
+                                f"form(s) started by a question")
+            if writing in before and figures["right"] < before[writing] - tolerance - 1e-9:
+                failures.append(f"long tail, way of writing '{writing}': right answers fell from "
+                                f"{before[writing]:.3f} to {figures['right']:.3f} (tolerance {tolerance})")
+    for writing, figures in result["writings"].items():
+        if figures.get("forms_started_by_a_question"):
+            failures.append(f"held-out messages, way of writing '{writing}': "
+                            f"{figures['forms_started_by_a_question']} form(s) started by a question")
     held_out_intents = set(result["intents"])
     for intent in sorted(set((result.get("cross_validation") or {}).get("intents", {})) - held_out_intents):
         notes.append(f"intent '{intent}' has no held-out messages: add a few to tests/evaluation/")
@@ -394,12 +421,18 @@ def gate(result: Dict[str, Any], accepted: Optional[Dict[str, Any]], tolerance: 
 # --- the summary ------------------------------------------------------------------------
 
 def markdown(result: Dict[str, Any]) -> str:
-    lines = ["| way of writing | messages | intent accuracy | macro-F1 | answer language right | accuracy without fallback |",
-             "|---|---|---|---|---|---|"]
+    lines = ["Held-out messages (tests/evaluation):", "",
+             "| way of writing | messages | right | macro-F1 | wrong-topic answers | forms started by a question "
+             "| wrong language | right without fallback |",
+             "|---|---|---|---|---|---|---|---|"]
     for writing, figures in result["writings"].items():
         lines.append(f"| {writing} | {figures['messages']} | {figures['accuracy']:.3f} | "
-                     f"{figures['macro_f1']:.3f} | {figures['answer_language_right']:.3f} | "
+                     f"{figures['macro_f1']:.3f} | {figures.get('wrong_topic', '–')} | "
+                     f"{figures.get('forms_started_by_a_question', '–')} | {figures.get('wrong_language', '–')} | "
                      f"{figures['accuracy_without_fallback']:.3f} |")
+    if result.get("long_tail"):
+        lines += ["", "The long tail (tests/longtail: answers, in order, incl. knowledge entries and abstention):", "",
+                  longtail.markdown(result["long_tail"])]
     return "\n".join(lines)
 
 
@@ -489,6 +522,15 @@ def summary(result: Dict[str, Any], accepted: Optional[Dict[str, Any]], verdict:
         "",
         writings_table(result, accepted),
         "",
+        "## The long tail",
+        "",
+        "tests/longtail: messages written the way citizens ask (typos, two questions at once, "
+        "greetings, follow-ups, out-of-domain questions), scored as answers: right only when every "
+        "part is answered, in order, by the right topic or knowledge entry (or, out of domain, "
+        "by saying so).",
+        "",
+        longtail.markdown(result["long_tail"]) if result.get("long_tail") else "(no long-tail messages)",
+        "",
         "Macro-F1 is the average over intents of F1 (the balance of precision and recall), so a "
         "rare intent counts as much as a common one. \"change\" is against the accepted figures.",
         "",
@@ -532,6 +574,8 @@ def evaluate(model: Path, data: Path, out: Path, folds: int, seed: int, jobs: in
         "intents": per_intent(gold, predicted),
         "confused_pairs": confused_pairs(examples, predicted),
         "cross_validation": None,
+        "long_tail": longtail.evaluate(model),
+        "long_tail_data": files_digest(longtail.LONG_TAIL),
     })
     out.mkdir(parents=True, exist_ok=True)
     plot_confusion(gold, predicted, out / "confusion.png", f"{result['model']}: held-out messages")
@@ -548,6 +592,7 @@ def is_fresh(report: Dict[str, Any], model: Path, data: Path, folds: int, seed: 
     cv = report.get("cross_validation") or {}
     return (report.get("model") == model.name.replace(".tar.gz", "")
             and report.get("evaluation_data") == files_digest(data)
+            and report.get("long_tail_data") == files_digest(longtail.LONG_TAIL)
             and cv.get("folds", 0) == folds and (not folds or cv.get("seed") == seed))
 
 
@@ -601,6 +646,9 @@ def main() -> int:
         for error in result["errors"]:
             print(f"  [{error['writing']}] {error['text']!r}: {error['expected']} -> {error['predicted']} "
                   f"({error['confidence']})")
+        for error in (result.get("long_tail") or {}).get("errors", []):
+            after = f" (after {error['after']!r})" if error["after"] else ""
+            print(f"  long tail [{error['writing']}] {error['text']!r}{after}: {error['expected']} -> {error['got']}")
     print(f"\n{len(result['errors'])} misclassified; details in {report_path}")
     print(f"Summary: {args.out / 'summary.md'}; confusion matrix: {args.out / 'confusion.png'}\n")
     print(text)

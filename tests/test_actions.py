@@ -16,6 +16,7 @@ from actions import config, content
 from actions.content import ContentError, parse_events
 from actions.event import ActionAnswerEvent
 from actions.fallback import ActionClarify
+from actions.knowledge import ActionAnswer
 from actions.principles import ActionExplainPrinciple, find_principle
 
 DOMAIN = Domain.load("domain.yml").as_dict()
@@ -150,6 +151,33 @@ def test_clarify_offers_likely_topics_as_buttons_in_the_users_language():
     assert all(any("\u10d0" <= c <= "\u10ff" for c in b["title"]) for b in georgian[0]["buttons"])
 
 
-def test_clarify_without_candidates_says_what_it_can_do():
+def test_clarify_without_candidates_says_it_does_not_know_and_where_to_ask():
     messages, _ = run(ActionClarify(), tracker_for("asdf", "nlu_fallback", "en", ranking=[{"name": "nlu_fallback", "confidence": 0.9}]))
-    assert [m["response"] for m in messages] == ["utter_default"]
+    assert [m["response"] for m in messages] == ["utter_dont_know"]
+    assert "avatarlab.it" in messages[0]["ask"]
+
+
+def test_nothing_known_is_said_even_with_likely_topics():
+    """The router found nothing close enough (answers == []): no guessing with buttons."""
+    ranking = [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "ask_event_date", "confidence": 0.6}]
+    tracker = tracker_for("will it rain tomorrow", "nlu_fallback", "en", ranking=ranking)
+    tracker.latest_message["answers"] = []
+    messages, _ = run(ActionClarify(), tracker)
+    assert [m["response"] for m in messages] == ["utter_dont_know"]
+
+
+def test_several_answers_are_given_in_order_in_the_users_language():
+    tracker = tracker_for("hi, when and where is it, and is it free?", "ask_knowledge", "ka")
+    tracker.latest_message["answers"] = [{"intent": "greet"}, {"intent": "ask_event_date"},
+                                         {"intent": "ask_event_venue"}, {"entry": "event-fee"}]
+    messages, _ = run(ActionAnswer(), tracker)
+    assert [m.get("response") for m in messages[:3]] == ["utter_greet", "utter_ask_event_date", "utter_ask_event_venue"]
+    assert "avatarlab.it" in messages[3]["text"] and "/register" in [b["payload"] for b in messages[3]["buttons"]]
+    assert any("\u10d0" <= c <= "\u10ff" for c in messages[3]["text"])
+
+
+def test_a_follow_up_number_explains_that_principle():
+    tracker = tracker_for("the fourth one?", "ask_principle", "en")
+    tracker.latest_message["answers"] = [{"intent": "ask_principle", "principle_number": 4}]
+    messages, _ = run(ActionExplainPrinciple(), tracker)
+    assert [m["response"] for m in messages] == ["utter_principle_4"]

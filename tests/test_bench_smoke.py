@@ -1,12 +1,19 @@
 """`make bench` in miniature: the whole benchmark (bench/scripts/run.py) with the tiniest
 sizes, so that the benchmark itself keeps working. The figures mean nothing at these sizes;
-the full run is `make bench` (docs/benchmarks.md)."""
+the full run is `make bench` (docs/benchmarks.md).
+
+B is what `make bench` compares with by default: the previous design, the project at
+run.py's DEFAULT_BASELINE_REF extracted with `git archive` and served from its own folder.
+Its model is cached in bench/models/ by commit (the same one `make bench` uses), so only the
+first run trains it (about 2 minutes: the old design trains a logistic regression)."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +23,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_benchmark_runs_end_to_end_with_tiny_sizes(model_path, tmp_path):
+    ref = re.search(r'^DEFAULT_BASELINE_REF = "([^"]+)"', (PROJECT_DIR / "bench" / "scripts" / "run.py").read_text(),
+                    re.M).group(1)
     subprocess.run(["bench/scripts/setup.sh"], cwd=PROJECT_DIR, check=True)
     out, doc, picture = tmp_path / "results", tmp_path / "benchmarks.md", tmp_path / "latency.png"
     command = [
@@ -23,20 +32,29 @@ def test_the_benchmark_runs_end_to_end_with_tiny_sizes(model_path, tmp_path):
         "--memory-messages", "10", "--memory-users", "2", "--profile-seconds", "0",
         # the baseline of the applied tracker-store change, as `make bench` always measures it
         "--variant", "rasa-sql-store:BENCH_TRACKER_STORE=SQL", "--quiet-wait", "0",
-        # A: the model the other tests use; B: Rasa's default recipe with 1 epoch, in tmp_path
-        "--model-a", str(model_path), "--b-epochs", "1",
+        # A: the model the other tests use; B: the previous design (the default baseline)
+        "--model-a", str(model_path),
         "--out", str(out), "--doc", str(doc), "--plot", str(picture),
     ]
     process = subprocess.Popen(command, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        output, _ = process.communicate(timeout=600)
+        output, _ = process.communicate(timeout=1200)
     except subprocess.TimeoutExpired:
         process.terminate()  # run.py stops the servers it started on SIGTERM
         output, _ = process.communicate(timeout=60)
-        pytest.fail(f"the benchmark took more than 10 minutes:\n{output[-3000:]}")
+        pytest.fail(f"the benchmark took more than 20 minutes:\n{output[-3000:]}")
     assert process.returncode == 0, output[-5000:]
 
     results = json.loads((out / "results.json").read_text())
+    baseline = results["baseline"]
+    commit = subprocess.run(["git", "rev-parse", ref], cwd=PROJECT_DIR, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    subject = subprocess.run(["git", "log", "-1", "--format=%s", commit], cwd=PROJECT_DIR, check=True,
+                             capture_output=True, text=True).stdout.strip()
+    assert baseline["kind"] == "previous" and baseline["commit"] == commit and baseline["subject"] == subject
+    # the previous design's folder is gone, and nothing of it was left in the repository
+    assert not Path(baseline["folder"]).exists()
+    assert results["assistants"]["B"]["model"]["name"] == f"previous-{commit[:12]}"
     for label in ("A", "B"):
         result = results["assistants"][label]
         assert 0 < result["cold_start_s"] < 300
@@ -53,10 +71,20 @@ def test_the_benchmark_runs_end_to_end_with_tiny_sizes(model_path, tmp_path):
         phase = results["assistants"]["A"]["conversations"][users]
         assert phase["registrations_stored"] == phase["conversations_finished"] > 0
     assert results["assistants"]["B"]["model"]["training_seconds"] > 0
+    # B was served from its own folder: the previous design lacks the knowledge base's intent
+    assert results["assistants"]["B"]["intents_missing"].get("ask_knowledge", 0) > 0
+    assert set(results["assistants"]["B"]["accuracy_shared_intents"]) >= {"ka", "ka-Latn", "en"}
 
     text = doc.read_text()
-    assert "| measure | A: ours | B: Rasa default | A/B |" in text
-    assert "## Targets" in text and ("met" in text or "missed" in text)
+    short = baseline["short"]
+    assert f"| measure | A: new design | B: previous design ({short}) | A/B |" in text
+    assert subject in text and f"`--baseline-ref {ref}`" in text
+    assert "| resident memory growth, A − B" in text
+    targets = text[text.index("## Targets against the previous design"):text.index("## A's own targets")]
+    for target in ("p95 at 1 user ≤ 150 ms", "no more than 20% below B's", "at most 250 MiB above B's",
+                   "training time of both reported"):
+        row = next(line for line in targets.splitlines() if target in line)
+        assert "| met |" in row or "| **missed** |" in row, row
     assert picture.stat().st_size > 10_000 and picture.read_bytes()[:4] == b"\x89PNG"
     # the applied change is shown against its baseline, served in the same run
     before = results["variants"]["rasa-sql-store"]

@@ -50,10 +50,57 @@ def training(result: Dict[str, Any]) -> Optional[float]:
 
 # --- targets ----------------------------------------------------------------------------------
 
-def targets(results: Dict[str, Any]) -> List[Tuple[str, Optional[bool], str]]:
-    """(target, met: True/False/None when not measured, the figures behind it)."""
+# Issue 12: the new design against the previous one (B = the project at --baseline-ref).
+AGAINST_PREVIOUS = {"p95_1": 150.0, "throughput_ratio": 0.8, "rss_growth": 250 * MIB}
+
+Row = Tuple[str, Optional[bool], str]
+
+
+def baseline(results: Dict[str, Any]) -> Dict[str, Any]:
+    """What B is: {"kind": "previous", "ref", "commit", "short", "subject", ...} or
+    {"kind": "rasa-default", ...} (results of runs before the option: Rasa's default)."""
+    return results.get("baseline") or {"kind": "rasa-default"}
+
+
+def is_previous(results: Dict[str, Any]) -> bool:
+    return baseline(results)["kind"] == "previous"
+
+
+def names(results: Dict[str, Any]) -> Dict[str, str]:
+    if is_previous(results):
+        return {"A": "A: new design", "B": f"B: previous design ({baseline(results)['short']})"}
+    return {"A": "A: ours", "B": "B: Rasa default"}
+
+
+def previous_targets(results: Dict[str, Any]) -> List[Row]:
+    """Issue 12's targets: A against the previous design, measured in the same run."""
     a, b = results["assistants"].get("A", {}), results["assistants"].get("B", {})
-    rows: List[Tuple[str, Optional[bool], str]] = []
+    rows: List[Row] = []
+    value = p95(a, "questions", 1)
+    rows.append(("A's questions p95 at 1 user ≤ 150 ms", None if value is None else value <= AGAINST_PREVIOUS["p95_1"],
+                 f"{value} ms (B: {p95(b, 'questions', 1)} ms)" if value is not None else "not measured in this run"))
+    sa, sb = saturation(a), saturation(b)
+    rows.append(("A's throughput at saturation no more than 20% below B's (A/B ≥ 0.80)",
+                 None if not sa or not sb else sa / sb >= AGAINST_PREVIOUS["throughput_ratio"],
+                 f"{sa} msg/s ({saturation_level(a)} users) vs {sb} msg/s ({saturation_level(b)} users): "
+                 f"A/B {sa / sb:.2f}" if sa and sb else "not measured in this run"))
+    ra, rb = rss(a), rss(b)
+    rows.append(("A's resident memory at most 250 MiB above B's",
+                 None if not ra or not rb else ra - rb <= AGAINST_PREVIOUS["rss_growth"],
+                 f"{ra / MIB:.0f} − {rb / MIB:.0f} = {(ra - rb) / MIB:+.0f} MiB after {a.get('rss_messages')} / "
+                 f"{b.get('rss_messages')} messages" if ra and rb else "not measured in this run"))
+    ta, tb = training(a), training(b)
+    missing = [label for label, t in (("A", ta), ("B", tb)) if t is None]
+    rows.append(("training time of both reported", not missing,
+                 f"A {ta} s, B {tb} s (full trainings, empty cache)" if not missing else
+                 f"not measured for {' and '.join(missing)}" + (" (A's model was given with --model-a)" if "A" in missing else "")))
+    return rows
+
+
+def standing_targets(results: Dict[str, Any]) -> List[Row]:
+    """A's own limits, whatever B is."""
+    a = results["assistants"].get("A", {})
+    rows: List[Row] = []
 
     def limit(name: str, value: Optional[float], bound: float, shown: str, unit: str, at_least: bool = False):
         if value is None:
@@ -62,8 +109,9 @@ def targets(results: Dict[str, Any]) -> List[Tuple[str, Optional[bool], str]]:
             met = value >= bound if at_least else value <= bound
             rows.append((name, met, f"{shown} (limit {'≥' if at_least else '≤'} {bound:g} {unit})"))
 
-    limit("questions p95, 1 user ≤ 150 ms", p95(a, "questions", 1), TARGETS["p95_1"],
-          f"{p95(a, 'questions', 1)} ms", "ms")
+    if not is_previous(results):  # against the previous design, the same target is issue 12's first
+        limit("questions p95, 1 user ≤ 150 ms", p95(a, "questions", 1), TARGETS["p95_1"],
+              f"{p95(a, 'questions', 1)} ms", "ms")
     limit("questions p95, 8 users ≤ 600 ms", p95(a, "questions", 8), TARGETS["p95_8"],
           f"{p95(a, 'questions', 8)} ms", "ms")
     sat = saturation(a)
@@ -73,7 +121,13 @@ def targets(results: Dict[str, Any]) -> List[Tuple[str, Optional[bool], str]]:
     limit("resident memory ≤ 1.5 GB", rss(a) and rss(a) / 1024 ** 3, TARGETS["rss"] / 1024 ** 3,
           f"{rss(a) / MIB:.0f} MiB" if rss(a) else "?", "GiB")
     limit("full training ≤ 4 minutes", training(a), TARGETS["training"], f"{training(a)} s", "s")
+    return rows
 
+
+def rasa_default_targets(results: Dict[str, Any]) -> List[Row]:
+    """A against Rasa's default recipe (--baseline rasa-default)."""
+    a, b = results["assistants"].get("A", {}), results["assistants"].get("B", {})
+    rows: List[Row] = []
     # accuracy: A at least B in every way of writing
     acc_a, acc_b = a.get("accuracy") or {}, b.get("accuracy") or {}
     if acc_a and acc_b:
@@ -105,6 +159,15 @@ def targets(results: Dict[str, Any]) -> List[Tuple[str, Optional[bool], str]]:
     rows.append(("resident memory no worse than B's", None if not ra or not rb else ra <= rb,
                  f"{ra / MIB:.0f} MiB vs {rb / MIB:.0f} MiB" if ra and rb else "not measured"))
     return rows
+
+
+def targets(results: Dict[str, Any]) -> List[Row]:
+    """(target, met: True/False/None when not measured, the figures behind it): issue 12's
+    against the previous design first (when B is that), then A's own limits, then (when B
+    is Rasa's default recipe) A against B."""
+    if is_previous(results):
+        return previous_targets(results) + standing_targets(results)
+    return standing_targets(results) + rasa_default_targets(results)
 
 
 def missed_speed_targets(results: Dict[str, Any]) -> bool:
@@ -216,6 +279,8 @@ def findings(results: Dict[str, Any]) -> List[str]:
                     f" in this run (against {base_name}: CPU per question {fmt(cpu_v, 1)} vs {fmt(base_cpu, 1)} ms; saturation "
                     f"{fmt(sat, 1)} vs {fmt(base_sat, 1)} msg/s; other load {other_v:.2f} vs {base_other:.2f} cores)")
                 lines.append(f"- `{name}` {verdict}. {VARIANT_ADVICE.get(name, '')}")
+    if is_previous(results):
+        lines += against_previous(results, missed)
     b_phases = list((results["assistants"]["B"].get("conversations") or {}).values())
     stored = sum(p.get("registrations_stored", 0) for p in b_phases)
     finished = sum(p.get("conversations_finished", 0) for p in b_phases)
@@ -240,9 +305,43 @@ def findings(results: Dict[str, Any]) -> List[str]:
                     f"{196 * (acc_a[writing]['accuracy'] * (1 - acc_a[writing]['accuracy']) / count) ** 0.5:.0f} "
                     "points, so this set cannot tell the two apart in this way of writing; the errors are in "
                     "`make evaluate`'s report and docs/evaluation.md.")
-        if "training" in name:
+        if name == "training time of both reported":
+            lines.append("- **Training time not reported** for a model this run did not train and had no "
+                         "timing for (`--model-a`): run without `--model-a` (a model already in "
+                         "`bench/models/` is reused with the time measured when it was trained).")
+        elif "training" in name:
             lines.append("- **Training** over the limit: see the training log in the results folder.")
     lines.append("")
+    return lines
+
+
+def against_previous(results: Dict[str, Any], missed: List[str]) -> List[str]:
+    """Where A's cost against the previous design comes from, from the figures of both."""
+    a, b = results["assistants"]["A"], results["assistants"]["B"]
+    lines = []
+    ca, cb = _mean_cpu(a), _mean_cpu(b)
+    if any("throughput" in name or "p95" in name for name in missed) and ca and cb:
+        lines.append(
+            f"- **Against the previous design**: Rasa needs {ca:.1f} ms of CPU per answered question in A and "
+            f"{cb:.1f} ms in B (×{ca / cb:.2f}, mean over the question levels); with one Sanic worker, "
+            "throughput at saturation goes roughly as its inverse. What A adds per message is the sentence "
+            "vectors (`components/sentence_vectors.py`), the knowledge base lookup and the question router "
+            "(`components/router.py`)" + (": the profile above says which of them costs most." if a.get("profile") else
+                                          "; `--profile A,B` shows where the time goes."))
+    if any("memory" in name for name in missed) and rss(a) and rss(b):
+        start_a, start_b = a.get("rss_after_start"), b.get("rss_after_start")
+        growth = rss(a) - rss(b)
+        text = (f"- **Memory against the previous design**: {rss(a) / MIB:.0f} vs {rss(b) / MIB:.0f} MiB after the "
+                "messages")
+        if start_a and start_b:
+            at_start = start_a - start_b
+            text += (f", {start_a / MIB:.0f} vs {start_b / MIB:.0f} MiB right after the first answer: "
+                     + (f"{at_start / MIB:.0f} of the {growth / MIB:.0f} MiB difference is there at start (what A "
+                        "loads: the sentence-vector model, the knowledge base and its vectors), not accumulated "
+                        "while serving" if at_start >= 0.7 * growth else
+                        f"only {at_start / MIB:.0f} of the {growth / MIB:.0f} MiB difference is there at start; "
+                        "the rest accumulates while serving"))
+        lines.append(text + ".")
     return lines
 
 
@@ -337,7 +436,11 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
     users = sizes["users"]
     lines: List[str] = []
     add = lines.append
-    add("# Benchmarks: our assistant (A) against Rasa's default recipe (B)")
+    base, title_of = baseline(results), names(results)
+    if is_previous(results):
+        add(f"# Benchmarks: the new design (A) against the previous one (B, commit {base['short']})")
+    else:
+        add("# Benchmarks: our assistant (A) against Rasa's default recipe (B)")
     add("")
     add("Written by `make bench` (`bench/scripts/run.py`); do not edit by hand, run it again. "
         "How to run it and what it needs: `bench/README.md`.")
@@ -346,12 +449,21 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         f"Linux {m['kernel']}, Python {m['python']}, Rasa {m['rasa']}")
     add(f"- **Date**: {m['date']} (commit {m['git_commit']}, plus uncommitted changes if any); "
         f"the whole run took {results.get('total_seconds', 0) / 60:.1f} minutes")
-    add(f"- **A**: our assistant, `config.yml` ({a['model'].get('recipe', '')}); model `{a['model']['name']}`")
-    add(f"- **B**: the same data and domain with Rasa's default recipe, `bench/config_rasa_default.yml` "
-        f"({b['model'].get('recipe', '')}; {sizes['b_epochs']} epochs for DIET, ResponseSelector, TED and "
-        f"UnexpecTED); model `{b['model']['name']}`. B has no Georgian-aware language detector: it is served "
-        "with the same domain, action server and `components/nlg.py`, which never learns a language from "
-        "B's parses, so **B always answers in Georgian**.")
+    if is_previous(results):
+        add(f"- **A**: the new design, this working copy's `config.yml` ({a['model'].get('recipe', '')}); "
+            f"model `{a['model']['name']}`")
+        add(f"- **B**: the previous design, the project at commit `{base['short']}` ({base['commit']}, "
+            f"{base.get('date', '')[:10]}) \"{base['subject']}\" (`--baseline-ref {base['ref']}`): before the "
+            "sentence-vector featurizer, the knowledge base and the question router. Trained with that "
+            f"commit's own `config.yml` ({b['model'].get('recipe', '')}), `domain.yml` and `data/`, and served "
+            f"with its own scripts, actions and components; model `{b['model']['name']}`.")
+    else:
+        add(f"- **A**: our assistant, `config.yml` ({a['model'].get('recipe', '')}); model `{a['model']['name']}`")
+        add(f"- **B**: the same data and domain with Rasa's default recipe, `bench/config_rasa_default.yml` "
+            f"({b['model'].get('recipe', '')}; {sizes['b_epochs']} epochs for DIET, ResponseSelector, TED and "
+            f"UnexpecTED); model `{b['model']['name']}`. B has no Georgian-aware language detector: it is served "
+            "with the same domain, action server and `components/nlg.py`, which never learns a language from "
+            "B's parses, so **B always answers in Georgian**.")
     add(f"- **Sizes**: {', '.join(map(str, users))} concurrent users, {sizes['duration_s']:.0f} s of load per "
         f"level and kind; {sizes['memory_messages']:,} messages ({sizes['memory_users']} users) before reading "
         f"resident memory; {sizes['questions']} questions from `tests/evaluation/*.yml`, "
@@ -362,7 +474,7 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
     add("Latencies are p50 / p95 / p99 in milliseconds over REST (`/webhooks/rest/webhook`). "
         "A/B is A's figure divided by B's (below 1: A is smaller/faster).")
     add("")
-    add("| measure | A: ours | B: Rasa default | A/B |")
+    add(f"| measure | {title_of['A']} | {title_of['B']} | A/B |")
     add("|---|---|---|---|")
     ta, tb = training(a), training(b)
     add(f"| full training time | {fmt(ta, 0, ' s')} | {fmt(tb, 0, ' s')} | {ratio(ta, tb)} |")
@@ -372,6 +484,11 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         f"{fmt(b.get('cold_start_s'), 1, ' s')} | {ratio(a.get('cold_start_s'), b.get('cold_start_s'))} |")
     add(f"| resident memory of Rasa after {a.get('rss_messages', 0):,} / {b.get('rss_messages', 0):,} messages | "
         f"{fmt(rss(a) and rss(a) / MIB, 0, ' MiB')} | {fmt(rss(b) and rss(b) / MIB, 0, ' MiB')} | {ratio(rss(a), rss(b))} |")
+    if rss(a) and rss(b):
+        start_a, start_b = a.get("rss_after_start"), b.get("rss_after_start")
+        add(f"| resident memory growth, A − B (right after start: "
+            f"{fmt(start_a and start_b and (start_a - start_b) / MIB, 0, ' MiB')}) | "
+            f"{(rss(a) - rss(b)) / MIB:+,.0f} MiB | | |")
     for kind, title in (("questions", "questions"), ("conversations", "registration conversations")):
         for u in users:
             pa, pb = level(a, kind, u), level(b, kind, u)
@@ -401,17 +518,43 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         add(f"| intent accuracy / macro-F1, {WRITINGS.get(writing, writing)}, {fa['messages']} messages | "
             f"{fa['accuracy']:.3f} / {fa['macro_f1']:.3f} | {fmt(fb.get('accuracy'), 3)} / {fmt(fb.get('macro_f1'), 3)} | "
             f"{ratio(fa['accuracy'], fb.get('accuracy'))} / {ratio(fa['macro_f1'], fb.get('macro_f1'))} |")
+    shared_a, shared_b = a.get("accuracy_shared_intents") or {}, b.get("accuracy_shared_intents") or {}
+    for writing in [w for w in WRITINGS if w in shared_a] + [w for w in shared_a if w not in WRITINGS]:
+        fa, fb = shared_a[writing], shared_b.get(writing, {})
+        add(f"| … only the {fa['messages']} messages of intents B has, {WRITINGS.get(writing, writing)} | "
+            f"{fa['accuracy']:.3f} / {fa['macro_f1']:.3f} | {fmt(fb.get('accuracy'), 3)} / {fmt(fb.get('macro_f1'), 3)} | "
+            f"{ratio(fa['accuracy'], fb.get('accuracy'))} / {ratio(fa['macro_f1'], fb.get('macro_f1'))} |")
     add("")
+    missing = b.get("intents_missing")
+    if is_previous(results) and acc_a:
+        add("Accuracy: both designs parse this working copy's `tests/evaluation/` with their own "
+            "`scripts/evaluate.py` and components (`bench/scripts/accuracy.py --project`). "
+            + (f"{sum(missing.values())} of its messages are labelled with intents the previous design does "
+               f"not have ({', '.join(f'`{i}` {n}' for i, n in missing.items())}), so B cannot get them "
+               "right; the rows marked … leave them out for both." if missing else
+               "Every intent of the set is in the previous design's domain."))
+        add("")
     add(f"![Latency against concurrency]({plot_path.name})")
     add("")
 
-    add("## Targets (for A, on this machine)")
-    add("")
-    add("| target | met? | figures |")
-    add("|---|---|---|")
-    for name, met, shown in targets(results):
-        add(f"| {name} | {'met' if met else 'not measured' if met is None else '**missed**'} | {shown} |")
-    add("")
+    def target_table(rows: List[Row]) -> None:
+        add("| target | met? | figures |")
+        add("|---|---|---|")
+        for name, met, shown in rows:
+            add(f"| {name} | {'met' if met else 'not measured' if met is None else '**missed**'} | {shown} |")
+        add("")
+
+    if is_previous(results):
+        add(f"## Targets against the previous design (issue 12; B = commit {base['short']}, same run)")
+        add("")
+        target_table(previous_targets(results))
+        add("## A's own targets (on this machine)")
+        add("")
+        target_table(standing_targets(results))
+    else:
+        add("## Targets (for A, on this machine)")
+        add("")
+        target_table(targets(results))
 
     for line in applied(results) + findings(results):
         add(line)
@@ -518,12 +661,21 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         "as `make run` starts them (`tests/conftest.py`'s `Servers`: `scripts/with-env.sh` + "
         "`scripts/start-rasa.sh`, SQL tracker store on a fresh SQLite file, the project's `endpoints.yml` "
         "and `credentials.yml`, `LOG_LEVEL` from `.env.example`), on free ports of 127.0.0.1, with "
-        "databases in the run's folder. B is served with the same domain, action server and "
-        "`components/nlg.py`; its pipeline never sets `language`, so B always answers in Georgian.")
+        "databases in the run's folder. "
+        + (f"B is the project at commit `{base['short']}`, extracted with `git archive {base['short']} | tar -x` "
+           "into a temporary folder (removed at the end; no worktree, the repository is not touched) that "
+           "shares this project's `.venv`, `backend/.venv` and `.env` by symlinks, and is started by that "
+           "folder's own scripts: its own actions, components, domain, `endpoints.yml` and `credentials.yml`, "
+           "in the same Python environment."
+           if is_previous(results) else
+           "B is served with the same domain, action server and `components/nlg.py`; its pipeline never "
+           "sets `language`, so B always answers in Georgian."))
     add("- **Training time**: wall time of `rasa train --force` with an empty Rasa cache "
         "(`RASA_CACHE_DIRECTORY` in a new folder), so nothing is reused from an earlier training. Models "
-        "go to `bench/models/`, named after a hash of data, domain, components and config; a model already "
-        "there is reused with the time measured when it was trained (date above).")
+        "go to `bench/models/`, named after a hash of data, domain, components and config"
+        + (f" (B's, trained in its folder with its `config.yml`, `domain.yml` and `data/`, after the commit: "
+           f"`previous-{base['commit'][:12]}`)" if is_previous(results) else "")
+        + "; a model already there is reused with the time measured when it was trained (date above).")
     add("- **Model size**: size of the `.tar.gz`.")
     add("- **Cold start**: from starting Rasa's process (`scripts/start-rasa.sh`) to the first non-empty "
         "answer to a REST message (polled every 0.1 s); the action server and the service are up before.")
@@ -541,7 +693,9 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
     add("- **Throughput at saturation**: answered messages per second over a level's run; the best "
         "question level is reported (with no think time, the highest level keeps Rasa busy all the time).")
     add("- **Accuracy / macro-F1**: `scripts/evaluate.py` (`load_examples`, `parse_all`, `score`) on "
-        "`tests/evaluation/`, per way of writing; the predicted intent after the FallbackClassifier.")
+        "`tests/evaluation/`, per way of writing; the predicted intent after the FallbackClassifier"
+        + (" (each design with its own `scripts/evaluate.py` and components, on this working copy's "
+           "messages)." if is_previous(results) else "."))
     add("- **Caveats**: Locust, the action server and the registration service share the "
         f"{m['nproc']} cores with Rasa, so saturated figures are lower than Rasa alone would give "
         "(Locust's own CPU is in the detail table). *Other load* shows CPU used by unrelated processes "
@@ -568,7 +722,7 @@ def plot(results: Dict[str, Any], path: Path) -> None:
     users = results["sizes"]["users"]
     figure, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
     colours = {"A": "#1f6feb", "B": "#d1242f"}
-    names = {"A": "A: ours", "B": "B: Rasa default"}
+    title_of = names(results)
     for axis, kind, title in zip(axes, ("questions", "conversations"),
                                  ("Questions", "Registration conversations")):
         for label in ("A", "B"):
@@ -578,7 +732,7 @@ def plot(results: Dict[str, Any], path: Path) -> None:
                 continue
             for q, style in (("p50_ms", ":"), ("p95_ms", "-"), ("p99_ms", "--")):
                 axis.plot(xs, [level(result, kind, u)[q] for u in xs], style, marker="o", color=colours[label],
-                          label=f"{names[label]} {q[:3]}", linewidth=1.8 if q == "p95_ms" else 1.1)
+                          label=f"{title_of[label]} {q[:3]}", linewidth=1.8 if q == "p95_ms" else 1.1)
         if kind == "questions":
             axis.scatter([1, 8], [TARGETS["p95_1"], TARGETS["p95_8"]], marker="_", s=400, color="black",
                          label="p95 target", zorder=5)

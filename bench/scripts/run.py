@@ -1,19 +1,30 @@
-"""The benchmark: our assistant (A, config.yml) against the same data and domain trained with
-Rasa's default recipe (B, bench/config_rasa_default.yml), side by side, on this machine.
+"""The benchmark: our assistant (A, config.yml) against a baseline (B), side by side, in one
+run on this machine. By default B is the previous design: the project as it was at a named git
+commit (--baseline-ref, 2bc6aa1: before the sentence-vector featurizer, the knowledge base and
+the question router), trained with that commit's own config.yml, domain and data and served with
+its own actions and components. --baseline rasa-default makes B the same data and domain as A
+trained with Rasa's default recipe (bench/config_rasa_default.yml) instead.
 
     .venv/bin/python bench/scripts/run.py                    # what `make bench` runs
     .venv/bin/python bench/scripts/run.py --users 1,2 --duration 3 --memory-messages 20 \
-        --b-epochs 1 --doc /tmp/b.md --plot /tmp/b.png       # the smoke test's sizes
+        --model-a "$(.venv/bin/python scripts/model.py path)" \
+        --doc /tmp/b.md --plot /tmp/b.png                    # the smoke test's sizes
+    .venv/bin/python bench/scripts/run.py --baseline rasa-default --b-epochs 1 ...   # the old B
 
 Runs with the assistant's venv (.venv); the load comes from Locust in bench/.venv
 (bench/scripts/setup.sh), always against 127.0.0.1, every run bounded in messages and time.
+The previous design is extracted with `git archive REF | tar -x` into a temporary folder (no
+worktree, nothing in the repository changes) that shares the project's .venv, backend/.venv
+and .env by symlinks, and is removed at the end; its trained model is kept in bench/models/
+as previous-<commit>.tar.gz and reused by later runs.
 For A and B in turn it measures training time and model size, starts the registration
 service, the action server and Rasa as `make run` does (tests/conftest.py's Servers, on free
-ports, databases in the run's folder), then cold start, resident memory after
---memory-messages answers, latency and throughput at each --users level for questions and for
-whole registration conversations, and intent accuracy and macro-F1 per way of writing
-(scripts/evaluate.py's functions). Writes bench/results/<time>/results.json, the Markdown
-report (--doc) and the latency picture (--plot).
+ports, databases in the run's folder; for the previous design, its own scripts in its own
+folder), then cold start, resident memory after --memory-messages answers, latency and
+throughput at each --users level for questions and for whole registration conversations, and
+intent accuracy and macro-F1 per way of writing on this project's tests/evaluation
+(bench/scripts/accuracy.py, with each design's own scripts/evaluate.py and components). Writes
+bench/results/<time>/results.json, the Markdown report (--doc) and the latency picture (--plot).
 """
 
 from __future__ import annotations
@@ -216,10 +227,14 @@ def inputs_hash(config: Path, with_components: bool) -> str:
 
 
 def train(label: str, config: Path, models_dir: Path, logs: Path, retrain: bool,
-          with_components: bool = True) -> Dict[str, Any]:
+          with_components: bool = True, project_dir: Path = PROJECT_DIR, name: Optional[str] = None,
+          extra_info: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """Trains with a fresh, empty Rasa cache (so it is a full training) unless a model for
-    the current data, domain, config (and components, for A) exists with its timing."""
-    name = f"{label}-{inputs_hash(config, with_components)}"
+    the current data, domain, config (and components, for A) exists with its timing.
+    ``project_dir``: the project whose data, domain and components are trained (the previous
+    design's folder); ``name``: the model's name there (then models of other names are kept)."""
+    keep_others = name is not None
+    name = name or f"{label}-{inputs_hash(config, with_components)}"
     path, info_path = models_dir / f"{name}.tar.gz", models_dir / f"{name}.json"
     if path.exists() and info_path.exists() and not retrain:
         info = json.loads(info_path.read_text())
@@ -237,7 +252,7 @@ def train(label: str, config: Path, models_dir: Path, logs: Path, retrain: bool,
         process = subprocess.Popen(
             [str(VENV_BIN / "rasa"), "train", "--config", str(config), "--domain", "domain.yml",
              "--data", "data", "--fixed-model-name", name, "--out", str(models_dir), "--force"],
-            cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=project_dir, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             while process.poll() is None:
                 own = max(own, cpu_seconds(process.pid))
@@ -251,17 +266,60 @@ def train(label: str, config: Path, models_dir: Path, logs: Path, retrain: bool,
     shutil.rmtree(cache, ignore_errors=True)
     if process.returncode != 0 or not path.exists():
         raise SystemExit(f"training {label} failed ({process.returncode}); see {logs / f'train-{label}.log'}")
-    info = {"name": name, "config": os.path.relpath(config, PROJECT_DIR), "training_seconds": round(seconds, 1),
+    info = {"name": name, "config": os.path.relpath(config, project_dir), "training_seconds": round(seconds, 1),
             "training_cpu_s": round(own, 1),
             "trained_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             # cores' worth of CPU used by processes outside this training meanwhile
-            "other_load_cores": round(other, 2)}
+            "other_load_cores": round(other, 2), **(extra_info or {})}
     info_path.write_text(json.dumps(info, indent=2))
-    for old in models_dir.glob(f"{label}-*"):  # models of older data: only the newest is kept
+    for old in [] if keep_others else models_dir.glob(f"{label}-*"):  # older data: only the newest is kept
         if not old.name.startswith(name):
             old.unlink()
     log(f"{label}: trained in {seconds:.0f} s")
     return {**info, "path": str(path), "reused": False}
+
+
+# --- the previous design (B by default) --------------------------------------------------------
+
+DEFAULT_BASELINE_REF = "2bc6aa1"
+# shared with the previous design's folder by symlinks: the environments (the old code runs in
+# the same ones; backend/scripts/serve.sh needs backend/.venv) and the local settings
+SHARED_WITH_PREVIOUS = (".venv", "backend/.venv", ".env")
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=PROJECT_DIR, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def resolve_ref(ref: str) -> Dict[str, str]:
+    """The commit REF names, its subject line (`git log -1 --format=%s`) and date."""
+    try:
+        commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except subprocess.CalledProcessError:
+        raise SystemExit(f"--baseline-ref {ref}: not a commit of this repository")
+    return {"ref": ref, "commit": commit, "short": git("rev-parse", "--short", commit),
+            "subject": git("log", "-1", "--format=%s", commit), "date": git("log", "-1", "--format=%cI", commit)}
+
+
+def extract(commit: str) -> Path:
+    """The project at `commit` in a new temporary folder, with `git archive | tar -x` (no
+    worktree: nothing in the repository changes), sharing SHARED_WITH_PREVIOUS by symlinks.
+    The caller removes the folder."""
+    folder = Path(tempfile.mkdtemp(prefix=f"bench-previous-{commit[:7]}-"))
+    archive = subprocess.Popen(["git", "archive", "--format=tar", commit], cwd=PROJECT_DIR,
+                               stdout=subprocess.PIPE)
+    untar = subprocess.run(["tar", "-x", "-C", str(folder)], stdin=archive.stdout)
+    archive.stdout.close()
+    if archive.wait() or untar.returncode:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise SystemExit(f"could not extract {commit} with git archive")
+    for name in SHARED_WITH_PREVIOUS:
+        source, link = PROJECT_DIR / name, folder / name
+        if source.exists() and not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(source.resolve(), target_is_directory=source.is_dir())
+    return folder
 
 
 # --- load -----------------------------------------------------------------------------------
@@ -340,9 +398,12 @@ def locust(url: str, user_class: str, users: int, seconds: float, out: Path, que
 class Assistant:
     """One assistant's servers (registration service, action server, Rasa) for the bench."""
 
-    def __init__(self, label: str, model: Path, workdir: Path, env: Dict[str, str]):
+    def __init__(self, label: str, model: Path, workdir: Path, env: Dict[str, str],
+                 project_dir: Path = PROJECT_DIR):
         self.label = label
-        self.servers = Servers(model, workdir, extra_env={**QUIET_ENV, "RASA_MODEL": str(model), **env})
+        # project_dir: whose scripts, actions and components serve (the previous design's folder for B)
+        self.servers = Servers(model, workdir, extra_env={**QUIET_ENV, "RASA_MODEL": str(model), **env},
+                               project_dir=project_dir)
         self.workdir = workdir
 
     @property
@@ -386,7 +447,7 @@ class Assistant:
         log_path = self.workdir / "rasa.log"
         started = time.monotonic()
         process = subprocess.Popen(
-            self.rasa_command(), cwd=PROJECT_DIR, env=self.servers.env,
+            self.rasa_command(), cwd=self.servers.project_dir, env=self.servers.env,
             stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
         self.servers.processes["rasa"] = process
         deadline = started + 300
@@ -522,12 +583,12 @@ def top_functions(raw: Path, count: int = 12) -> Dict[str, Any]:
 
 
 def profile_pass(label: str, model: Path, args: argparse.Namespace, out: Path,
-                 questions: Path) -> Dict[str, Any]:
+                 questions: Path, project_dir: Path = PROJECT_DIR) -> Dict[str, Any]:
     """Serves the model again (apart from the measured runs, which py-spy would slow), warms
     it up with 50 questions, then profiles it under load."""
     workdir = out / f"serve-{label}-profile"
     workdir.mkdir(parents=True, exist_ok=True)
-    assistant = Assistant(label, model, workdir, {})
+    assistant = Assistant(label, model, workdir, {}, project_dir)
     try:
         assistant.start()
         locust(assistant.url, "QuestionUser", args.profile_users, 60, out / f"{label}-profile-warmup",
@@ -537,23 +598,46 @@ def profile_pass(label: str, model: Path, args: argparse.Namespace, out: Path,
         assistant.stop()
 
 
-def accuracy(models: Dict[str, Path], out: Path) -> Dict[str, Any]:
-    """bench/scripts/accuracy.py (scripts/evaluate.py's functions) in a process of its own."""
-    with (out / "evaluation.log").open("w") as errors:
-        run = subprocess.run([str(VENV_BIN / "python"), str(BENCH_DIR / "scripts" / "accuracy.py"),
-                              *map(str, models.values())],
-                             cwd=PROJECT_DIR, env={**os.environ, **QUIET_ENV}, check=True,
-                             stdout=subprocess.PIPE, stderr=errors, text=True)
-    (out / "evaluation.json").write_text(run.stdout)
-    figures = json.loads(run.stdout.strip().splitlines()[-1])
-    return {label: figures[str(path)] for label, path in models.items()}
+def accuracy(models: Dict[str, Path], projects: Dict[str, Path], out: Path,
+             shared_with: Optional[Path] = None) -> Dict[str, Any]:
+    """bench/scripts/accuracy.py in a process of its own per model, with the scripts/evaluate.py
+    and components of the model's own project, on this project's tests/evaluation.
+    ``shared_with``: a domain.yml; each label's figures get "_shared", the same on only the
+    messages whose intent that domain has."""
+    figures = {}
+    for label, path in models.items():
+        with (out / f"evaluation-{label}.log").open("w") as errors:
+            run = subprocess.run([str(VENV_BIN / "python"), str(BENCH_DIR / "scripts" / "accuracy.py"),
+                                  "--project", str(projects[label]),
+                                  "--examples", str(PROJECT_DIR / "tests" / "evaluation"),
+                                  *(["--shared-with", str(shared_with)] if shared_with else []), str(path)],
+                                 cwd=projects[label], env={**os.environ, **QUIET_ENV}, check=True,
+                                 stdout=subprocess.PIPE, stderr=errors, text=True)
+        (out / f"evaluation-{label}.json").write_text(run.stdout)
+        figures[label] = json.loads(run.stdout.strip().splitlines()[-1])[str(path)]
+    return figures
+
+
+def unknown_intents(domain: Path) -> Dict[str, int]:
+    """Messages of tests/evaluation whose intent the domain lacks, by intent (the previous
+    design cannot get them right: e.g. ask_knowledge, added with the knowledge base)."""
+    from accuracy import domain_intents
+    from evaluate import load_examples
+
+    known = domain_intents(domain)
+    counts: Dict[str, int] = {}
+    for example in load_examples(PROJECT_DIR / "tests" / "evaluation"):
+        if example["intent"] not in known:
+            counts[example["intent"]] = counts.get(example["intent"], 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def measure(label: str, model: Path, args: argparse.Namespace, out: Path, questions: Path,
-            env: Optional[Dict[str, str]] = None, only_questions: bool = False) -> Dict[str, Any]:
+            env: Optional[Dict[str, str]] = None, only_questions: bool = False,
+            project_dir: Path = PROJECT_DIR) -> Dict[str, Any]:
     workdir = out / f"serve-{label}"
     workdir.mkdir(parents=True, exist_ok=True)
-    assistant = Assistant(label, model, workdir, env or {})
+    assistant = Assistant(label, model, workdir, env or {}, project_dir)
     result: Dict[str, Any] = {"env": env or {}}
     try:
         log(f"{label}: starting the registration service, the action server and Rasa ...")
@@ -596,6 +680,12 @@ def _stop_on_term(signum, frame):  # noqa: ARG001
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_term)  # so that every server started is stopped
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--baseline", choices=["previous", "rasa-default"], default="previous",
+                        help="B: 'previous', the project at --baseline-ref (default), or 'rasa-default', "
+                             "this project's data and domain with bench/config_rasa_default.yml")
+    parser.add_argument("--baseline-ref", default=DEFAULT_BASELINE_REF,
+                        help=f"the commit whose design is B (default {DEFAULT_BASELINE_REF}: before the "
+                             "sentence-vector featurizer, the knowledge base and the question router)")
     parser.add_argument("--users", default="1,8,32", help="concurrency levels (comma-separated)")
     parser.add_argument("--duration", type=float, default=30, help="seconds of load per level")
     parser.add_argument("--memory-messages", type=int, default=1000, help="answers before reading RSS")
@@ -609,8 +699,10 @@ def main() -> int:
                         help="also serve A with these environment variables (e.g. "
                              "'log-warning:LOG_LEVEL=WARNING'): questions only, reported before/after. "
                              "Default: BEFORE_VARIANTS, and DEFAULT_VARIANTS when A misses a speed target; 'none': no variants")
-    parser.add_argument("--b-epochs", type=int, default=0, help="train B with this many epochs (smoke runs)")
-    parser.add_argument("--model-a", type=Path, help="serve this model as A instead of training one")
+    parser.add_argument("--b-epochs", type=int, default=0,
+                        help="--baseline rasa-default only: train B with this many epochs (smoke runs)")
+    parser.add_argument("--model-a", type=Path, help="serve this model as A instead of training one "
+                        "(A's training time is then not measured)")
     parser.add_argument("--retrain", action="store_true", help="train A and B even when models exist")
     parser.add_argument("--models", type=Path, default=BENCH_DIR / "models")
     parser.add_argument("--out", type=Path, help="results folder (default bench/results/<time>)")
@@ -625,28 +717,54 @@ def main() -> int:
     args = parser.parse_args()
     args.users = [int(u) for u in args.users.split(",")]
     args.profile = [p for p in args.profile.split(",") if p]
+    if args.b_epochs and args.baseline != "rasa-default":
+        parser.error("--b-epochs is for --baseline rasa-default (the previous design trains as it did)")
     QUIET.update(max_wait=args.quiet_wait, threshold=args.quiet_threshold, max_total=args.quiet_wait_total)
     out = args.out or BENCH_DIR / "results" / time.strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     if not LOCUST.exists():
         raise SystemExit("bench/.venv is missing: run bench/scripts/setup.sh (make bench does)")
+    previous_dir: Optional[Path] = None
+    try:
+        if args.baseline == "previous":
+            baseline = {"kind": "previous", **resolve_ref(args.baseline_ref)}
+            log(f"B: the previous design, commit {baseline['short']} ({baseline['subject']})")
+            previous_dir = extract(baseline["commit"])
+            baseline["folder"] = str(previous_dir)
+        else:
+            baseline = {"kind": "rasa-default", "config": os.path.relpath(CONFIG_B, PROJECT_DIR)}
+        return bench(args, out, baseline, previous_dir)
+    finally:
+        if previous_dir:
+            shutil.rmtree(previous_dir, ignore_errors=True)
 
-    results: Dict[str, Any] = {"machine": machine(), "sizes": {
+
+def bench(args: argparse.Namespace, out: Path, baseline: Dict[str, Any], previous_dir: Optional[Path]) -> int:
+    results: Dict[str, Any] = {"machine": machine(), "baseline": baseline, "sizes": {
         "users": args.users, "duration_s": args.duration, "memory_messages": args.memory_messages,
-        "memory_users": args.memory_users, "session_length": 5, "b_epochs": args.b_epochs or 100,
+        "memory_users": args.memory_users, "session_length": 5,
+        "b_epochs": (args.b_epochs or 100) if baseline["kind"] == "rasa-default" else None,
         "profile_seconds": args.profile_seconds, "profile_users": args.profile_users}, "assistants": {}}
     started = time.monotonic()
     log(f"results in {out}")
 
-    config_b = CONFIG_B if not args.b_epochs else derive_config(CONFIG_B, args.b_epochs, out / "config_b.yml")
-    models_b = args.models if not args.b_epochs else out / "models"
+    projects = {"A": PROJECT_DIR, "B": previous_dir or PROJECT_DIR}
     models = {}
     if args.model_a:
         models["A"] = {"path": str(args.model_a.resolve()), "training_seconds": None, "reused": True,
                        "config": "config.yml", "name": args.model_a.name}
     else:
         models["A"] = train("ours", CONFIG_A, args.models, out, args.retrain)
-    models["B"] = train("rasa-default", config_b, models_b, out, args.retrain, with_components=False)
+    if previous_dir:
+        config_b = previous_dir / "config.yml"
+        # keyed by the commit: its data, domain, config and components never change
+        models["B"] = train("previous", config_b, args.models, out, args.retrain, project_dir=previous_dir,
+                            name=f"previous-{baseline['commit'][:12]}",
+                            extra_info={"commit": baseline["commit"], "subject": baseline["subject"]})
+    else:
+        config_b = CONFIG_B if not args.b_epochs else derive_config(CONFIG_B, args.b_epochs, out / "config_b.yml")
+        models_b = args.models if not args.b_epochs else out / "models"
+        models["B"] = train("rasa-default", config_b, models_b, out, args.retrain, with_components=False)
     from report import recipe
     for label, config in (("A", CONFIG_A), ("B", config_b)):
         models[label]["size_bytes"] = Path(models[label]["path"]).stat().st_size
@@ -656,7 +774,8 @@ def main() -> int:
     results["sizes"]["questions"] = len(json.loads(questions.read_text()))
     for label in ("A", "B"):
         results["assistants"][label] = {"model": models[label]}
-        results["assistants"][label].update(measure(label, Path(models[label]["path"]), args, out, questions))
+        results["assistants"][label].update(measure(label, Path(models[label]["path"]), args, out, questions,
+                                                    project_dir=projects[label]))
         (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
     from report import missed_speed_targets, plot, render
@@ -666,7 +785,7 @@ def main() -> int:
             log(f"{label}: profiling Rasa with py-spy ({args.profile_seconds:.0f} s, "
                 f"{args.profile_users} users asking questions) ...")
             results["assistants"][label]["profile"] = profile_pass(
-                label, Path(models[label]["path"]), args, out, questions)
+                label, Path(models[label]["path"]), args, out, questions, projects[label])
     variants = args.variant or (BEFORE_VARIANTS + (DEFAULT_VARIANTS if missed_speed_targets(results) else []))
     for variant in [v for v in variants if v != "none"]:
         name, _, settings = variant.partition(":")
@@ -679,9 +798,17 @@ def main() -> int:
 
     if not args.skip_accuracy:
         log("A and B: intent accuracy on tests/evaluation ...")
-        figures = accuracy({label: Path(models[label]["path"]) for label in ("A", "B")}, out)
+        shared_with = None
+        if previous_dir:
+            unknown = unknown_intents(previous_dir / "domain.yml")
+            results["assistants"]["B"]["intents_missing"] = unknown
+            shared_with = previous_dir / "domain.yml" if unknown else None
+        figures = accuracy({label: Path(models[label]["path"]) for label in ("A", "B")}, projects, out, shared_with)
         for label in ("A", "B"):
+            shared = figures[label].pop("_shared", None)
             results["assistants"][label]["accuracy"] = figures[label]
+            if shared:
+                results["assistants"][label]["accuracy_shared_intents"] = shared
     results["total_seconds"] = round(time.monotonic() - started, 1)
     results["sizes"]["quiet_wait"] = {"max_s": args.quiet_wait, "threshold_cores": args.quiet_threshold,
                                       "waited_s": round(QUIET["waited"], 1)}
@@ -692,7 +819,6 @@ def main() -> int:
     args.doc.write_text(render(results, args.plot, out), encoding="utf-8")
     log(f"wrote {args.doc} and {args.plot} in {results['total_seconds']:.0f} s")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
