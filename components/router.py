@@ -113,6 +113,25 @@ def ordinal_number(text: str, writing: Optional[str]) -> Optional[int]:
     return int(numbers.pop()) if len(numbers) == 1 else None
 
 
+def complete_parts(pieces: List[str]) -> List[str]:
+    """Short pieces borrow the words they share with the others: "when and where is the
+    event" -> "when is the event", "where is the event"; "tell me the date and the place"
+    -> "tell me the date", "tell me the place"."""
+    first, last = pieces[0].split(), pieces[-1].split()
+    completed = []
+    for i, piece in enumerate(pieces):
+        words = piece.split()
+        if len(words) > 2:
+            completed.append(piece)
+        elif i < len(pieces) - 1 and len(last) > 1:
+            completed.append(" ".join(words + last[1:]))  # the question word, then the last piece's rest
+        elif i > 0 and len(first) > len(words):
+            completed.append(" ".join(first[:len(first) - len(words)] + words))  # the first piece's head
+        else:
+            completed.append(piece)
+    return completed
+
+
 def split_parts(text: str) -> List[str]:
     """The message cut at sentence punctuation and at "and"; empty pieces dropped."""
     return [part.strip() for part in _SEPARATOR.split(text) if part and part.strip()]
@@ -373,10 +392,7 @@ class QuestionRouter(GraphComponent):
         pieces = split_parts(text)
         if len(pieces) < 2:
             return []
-        # a short piece ("when") borrows the words after the question word of the last one
-        tail = pieces[-1].split(maxsplit=1)[1] if len(pieces[-1].split()) > 1 else ""
-        texts = [p if len(p.split()) > 2 or not tail or i == len(pieces) - 1 else f"{p} {tail}"
-                 for i, p in enumerate(pieces)]
+        texts = complete_parts(pieces)
         vectors = self._embed(texts, writing)
         ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
         keep = set(self.config["keep_intents"])

