@@ -73,7 +73,7 @@ loadtest: train ## 50 citizens for 3 minutes on 127.0.0.1; errors, registrations
 	$(PYTHON) bench/scripts/loadtest.py $(LOADTEST_ARGS)
 
 .PHONY: bench
-bench: install ## Benchmark ours against Rasa's default recipe (~25 min): docs/benchmarks.md
+bench: install ## Benchmark the assistant against the previous design (commit 2bc6aa1; ~25 min): docs/benchmarks.md
 	bench/scripts/setup.sh
 	$(PYTHON) bench/scripts/run.py $(BENCH_ARGS)
 

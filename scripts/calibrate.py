@@ -54,6 +54,32 @@ def leave_one_out(vectors: np.ndarray, labels: np.ndarray) -> List[Dict[str, flo
     return out
 
 
+def entry_cross_validation(router: Any, folds: int = 5) -> List[Dict[str, Any]]:
+    """Held-out knowledge questions: the entry classifier trained on the other folds."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from components import knowledge
+    from components.georgian import normalised_forms
+    from components.router import EntryClassifier, _best_per_label
+    from components.sentence_vectors import text_for_model
+
+    entries = router.knowledge.entries()
+    questions = knowledge.questions_of(list(entries.values()))
+    ids = np.array([e for e, _, _ in questions])
+    vectors = router.encoder.embed([text_for_model(q, w, router.converter) for _, w, q in questions], use_disk=True)
+    shared = [" ".join(normalised_forms(q, w)) for _, w, q in questions]
+    out: List[Dict[str, Any]] = []
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(ids, ids):
+        classifier = EntryClassifier.fit(vectors[train], [shared[i] for i in train], ids[train])
+        order = np.argsort(ids[train], kind="stable")
+        for i in test:
+            probabilities = classifier.probabilities(vectors[i], shared[i])
+            best = max(probabilities, key=probabilities.get)
+            sims = _best_per_label(vectors[train][order], ids[train][order], vectors[i])
+            out.append({"right": best == ids[i], "p": probabilities[best], "s": sims.get(best, 0.0)})
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True, type=Path)
@@ -100,6 +126,16 @@ def main() -> int:
     for t in (0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.90):
         refused = np.mean([k["own"] < t for k in kb])
         print(f"  {t:.2f}: refused {refused:.3f}, OOD answered {sum(s >= t for s in ood_kb)}/{len(ood_kb)} (of {len(rows)})")
+    print("\nentry classifier, 5-fold CV over the knowledge questions -> (p, s) thresholds:")
+    print("  in-domain: right entry and accepted / accepted wrong entry; OOD (classified ask_knowledge): accepted")
+    cv = entry_cross_validation(router)
+    for p in (0.2, 0.3, 0.4, 0.5):
+        for t in (0.84, 0.86, 0.88):
+            right = np.mean([c["right"] and c["p"] >= p and c["s"] >= t for c in cv])
+            wrong = np.mean([not c["right"] and c["p"] >= p and c["s"] >= t for c in cv])
+            ood_in = sum(d.get("entry_probability", 0) >= p and d.get("entry_similarity", 0) >= t
+                         for _, _, _, d in rows if d.get("classifier") == "ask_knowledge")
+            print(f"  p>={p:.1f} s>={t:.2f}: right {right:.3f}, wrong {wrong:.3f}; OOD answered {ood_in}/{len(ood_kb)}")
     print("\nabstain_similarity s (with confidence < abstain_confidence) -> in-domain intent examples refused")
     ood_intent = [d for _, _, _, d in rows if d.get("classifier") not in (None, "ask_knowledge")]
     for t in (0.82, 0.84, 0.86, 0.88):
