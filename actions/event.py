@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import ContentError, current_event
+from actions.content import ContentError, Event, current_event
 from actions.conversation import language_of
 
 logger = logging.getLogger(__name__)
@@ -17,13 +17,20 @@ logger = logging.getLogger(__name__)
 EVENT_INTENTS = frozenset({"ask_event", "ask_event_date", "ask_event_venue", "ask_event_agenda"})
 
 
-def answer_event(intent: str, dispatcher: CollectingDispatcher, language: str) -> None:
-    """The answer to one question about the event, filled in from the event file."""
+def event_or_apology(dispatcher: CollectingDispatcher) -> Optional[Event]:
+    """The current event; None, after a polite "unavailable", when its file is broken."""
     try:
-        event = current_event()
+        return current_event()
     except ContentError as error:
         logger.error("Event content unusable: %s", error)
         dispatcher.utter_message(response="utter_content_unavailable")
+        return None
+
+
+def answer_event(intent: str, dispatcher: CollectingDispatcher, language: str) -> None:
+    """The answer to one question about the event, filled in from the event file."""
+    event = event_or_apology(dispatcher)
+    if event is None:
         return
     facts = {
         "title": event.title[language],

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import ContentError, Event, current_event, nobody_to_ask
 from actions.conversation import language_of, response_text
-from actions.event import EVENT_INTENTS, answer_event
+from actions.event import EVENT_INTENTS, answer_event, event_or_apology
 from actions.principles import explain_principle
 from components import knowledge
 
@@ -84,13 +84,9 @@ def answer_item(item: Dict[str, Any], dispatcher: CollectingDispatcher, tracker:
         if entry is None:  # removed since the router chose it
             say_dont_know(dispatcher, language)
             return
-        try:
-            event = current_event()
-        except ContentError as error:
-            logger.error("Event content unusable: %s", error)
-            dispatcher.utter_message(response="utter_content_unavailable")
-            return
-        dispatcher.utter_message(**render_entry(entry, event, domain, language))
+        event = event_or_apology(dispatcher)
+        if event is not None:
+            dispatcher.utter_message(**render_entry(entry, event, domain, language))
         return
     intent = item.get("intent")
     if intent in EVENT_INTENTS:
