@@ -6,7 +6,8 @@ new training examples. Reads the conversations from the tracker store.
 
 A user message counts as missed when the classifier's confidence was below --threshold,
 or it was classified as nlu_fallback, or the assistant answered it by asking back
-(action_clarify) or with action_default_fallback. Button presses ("/intent") never count.
+(action_clarify), with action_default_fallback, or by saying it does not know
+(action_dont_know: out of scope, or nothing close enough). Button presses ("/intent") never count.
 Newest first; --since is a window ("7d", "24h", "90m", "2w") or a date ("2025-05-01").
 
 The tracker store is the one Rasa uses: TRACKER_STORE_URL (a SQLAlchemy URL, the
@@ -46,7 +47,9 @@ DEFAULT_URL = "sqlite:///var/tracker.db"
 DEFAULT_THRESHOLD = 0.5
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = {"action_clarify": "asked back", "action_default_fallback": "fallback answer",
-                    "action_two_stage_fallback": "asked back"}
+                    "action_two_stage_fallback": "asked back",
+                    # out of scope, or nothing close enough: the questions nobody answered yet
+                    "action_dont_know": "said it does not know"}
 # form questions whose answers are personal data: the whole message is withheld
 PERSONAL_SLOTS = {"full_name", "email", "affiliation", "lookup_code", "lookup_email"}
 
