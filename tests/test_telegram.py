@@ -383,7 +383,7 @@ def test_an_edited_message_is_answered_like_a_new_one(telegram):
     edited = {**original, "text": "სად არის ღონისძიება?", "edit_date": original["date"] + 30}
     assert post(servers, update(edited_message=edited)).status_code == 200
     (venue,) = rest_texts(servers, "სად არის ღონისძიება?")
-    assert venue.startswith("ღონისძიების ადგილი: Faber Box")
+    assert venue.startswith("ღონისძიების ადგილი: ფაბერ ბოქსი (Faber Box)")
     assert stub.calls() == [sent_text(chat, venue)]
 
 
