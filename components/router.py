@@ -268,16 +268,17 @@ class QuestionRouter(GraphComponent):
     def _knowledge_vectors(self) -> Tuple[np.ndarray, np.ndarray]:
         entries = self.knowledge.entries_or_last(
             on_error=lambda error: logger.error("Knowledge base not reloaded, keeping the last good one: %s", error))
-        questions = knowledge.questions_of(list(entries.values()))
-        stamp = tuple(questions)
-        if stamp != self._kb_stamp:
+        # KnowledgeBase hands out a new dict only when it re-read the files: nothing to
+        # rebuild per message
+        if entries is not self._kb_stamp:
+            questions = knowledge.questions_of(list(entries.values()))
             ids = np.array([entry_id for entry_id, _, _ in questions])
             order = np.argsort(ids, kind="stable")
             vectors = self.encoder.embed([text_for_model(q, w, self.converter) for _, w, q in questions], use_disk=True)
             self._kb_vectors, self._kb_ids = vectors[order], ids[order]
             shared = [" ".join(normalised_forms(q, w)) for _, w, q in questions]
             self._entry_classifier = EntryClassifier.fit(vectors, shared, ids)
-            self._kb_stamp = stamp
+            self._kb_stamp = entries
         return self._kb_vectors, self._kb_ids
 
     def warm_up(self) -> None:

@@ -44,7 +44,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, is_georgian_letter
+from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, georgian_share
 from components.georgian_script import GeorgianScriptConverter
 from components.language_detector import WRITING, writing_label
 
@@ -225,5 +225,4 @@ class SentenceVectorFeaturizer(GraphComponent):
 
 
 def _mostly_georgian(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(map(is_georgian_letter, letters)) > len(letters) / 2
+    return (georgian_share(text) or 0.0) > 0.5
