@@ -81,6 +81,11 @@ GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "s
                        "ciao",
                        "dila", "mshvidobisa", "good", "morning", "afternoon", "evening"})
 THANKS = frozenset({"madloba", "gmadlobt", "didi", "thanks", "thank", "you", "thx", "ty", "merci", "grazie"})
+# Words that point back ("what does that mean", "where can I read them"): a part with one
+# depends on the other part, and is not a question of its own
+POINTING_BACK = frozenset({"that", "it", "them", "this", "those", "they", "there", "es", "amas", "imas", "amis",
+                           "imis", "mat", "isini", "eseni", "igi"})
+GEORGIAN_POINTING_BACK = POINTING_BACK | {"is"}  # ის (that, it); in English "is" is a verb
 CONJUNCTIONS = frozenset({"and", "also", "plus", "da", "aseve", "an"})
 # Questions are joined by "and" or follow each other after a question mark; a comma more
 # often joins the context to one question ("I use a wheelchair, can I get in?").
@@ -197,8 +202,11 @@ class QuestionRouter(GraphComponent):
             "abstain_confidence": 0.6,
             # a part of a message answers on its own from this similarity
             "part_min_similarity": 0.88,
-            # ... if the classifier gives its topic this much weight in the whole message
+            # ... if the classifier gives its topic this much weight in the whole message,
+            # or if the part asks on its own (a question word) and is at least this close:
+            # the classifier, sure of one topic, gives the other part's topic no weight
             "part_min_confidence": 0.05,
+            "part_question_similarity": 0.9,
             # intents that never take part in a multi-part answer or a knowledge override
             "keep_intents": ["inform", "affirm", "deny", "stop", "switch_language", "goodbye"],
         }
@@ -409,10 +417,15 @@ class QuestionRouter(GraphComponent):
             if not candidates:
                 return []
             best, sim = max(candidates, key=lambda c: c[1])
+            self._debug.setdefault("parts", []).append(
+                [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
             if sim < self.config["part_min_similarity"]:
                 continue
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
-            if weight < self.config["part_min_confidence"]:
+            asks = sim >= self.config["part_question_similarity"] and looks_like_a_question(pieces[i], writing) \
+                and (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
+                    normalised_forms(pieces[i], writing))
+            if weight < self.config["part_min_confidence"] and not asks:
                 continue  # the whole message gives no weight to it: a piece of a name, not a question
             if best not in answers:
                 answers.append(best)
