@@ -80,6 +80,10 @@ LEXICON_FILE = "georgian_lexicon.json"
 GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "salami", "hello", "hi", "hey", "hallo",
                        "ciao",
                        "dila", "mshvidobisa", "good", "morning", "afternoon", "evening"})
+# "hi, how are you?" is a greeting, not a question for the knowledge base
+SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"), ("rogor", "brdzandebit"),
+                        ("ra", "ambavia"), ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
+                        ("how", "is", "it", "going"), ("hows", "it", "going")})
 THANKS = frozenset({"madloba", "gmadlobt", "didi", "thanks", "thank", "you", "thx", "ty", "merci", "grazie"})
 # Words that point back ("what does that mean", "where can I read them"): a part with one
 # depends on the other part, and is not a question of its own
@@ -174,6 +178,11 @@ def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
             break
         count += 1
     return kind, count
+
+
+def _small_talk(forms: Sequence[str]) -> int:
+    """How many leading words are "how are you" and the like (0 for none)."""
+    return next((len(p) for p in SMALL_TALK if tuple(forms[:len(p)]) == p), 0)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -337,6 +346,12 @@ class QuestionRouter(GraphComponent):
         if lead and lead_words < len(forms):
             rest = self._rest_after(text, writing, lead_words)
             # "hi, good morning" is a greeting; "hi, what is AVATAR?" a greeting and a question
+            small_talk = _small_talk(forms[lead_words:])
+            if small_talk == len(forms) - lead_words:
+                return [{"intent": lead}]
+            if small_talk:
+                lead_words += small_talk
+                rest = self._rest_after(text, writing, lead_words)
             if name in ("greet", "thank") and not asks_something(rest, writing):
                 return [{"intent": name}]
             rest_vector = self._embed([rest], writing)[0]

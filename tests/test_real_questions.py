@@ -119,6 +119,12 @@ def test_a_greeting_does_not_swallow_the_question(servers):
     assert georgian(answers)
 
 
+def test_how_are_you_after_a_greeting_is_small_talk_not_a_question(servers):
+    assert len(servers.ask("gamarjobat, rogor khart?")) == 1
+    answers = servers.ask("hi, how are you? what is avatar")
+    assert len(answers) == 2 and "Alto Vicentino" in texts(answers[1:]), texts(answers)
+
+
 def test_and_where_follows_an_answer_about_the_event(servers):
     for first, follow_up, venue in (("when is the event?", "and where?", "Faber Box"),
                                     ("როდის არის ღონისძიება?", "და სად?", "შიო"),
