@@ -55,7 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge
-from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, normalised_forms
+from components.georgian import TOKEN_PATTERN, WRITING_GEORGIAN, WRITING_TRANSLIT, normalised_forms
 from components.form_answers import looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
@@ -365,8 +365,6 @@ class QuestionRouter(GraphComponent):
         return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing)
 
     def _rest_after(self, text: str, writing: Optional[str], words: int) -> str:
-        from components.georgian import TOKEN_PATTERN
-
         matches = list(TOKEN_PATTERN.finditer(text))
         return text[matches[words].start():] if words < len(matches) else ""
 

@@ -13,7 +13,8 @@
   question in two entries, no id that is an intent, no question that is an intent's
   training example, every `fact` named in content/events.yml);
 - no message of the long-tail set (tests/longtail/) is a training example or a
-  knowledge-base question, nor nearly one;
+  knowledge-base question, nor nearly one; no knowledge-base question is nearly an
+  evaluation message;
 - every question intent can interrupt the registration form (a rule and the slots'
   not_intent lists), so a question in the middle of the form is answered.
 """
@@ -25,6 +26,7 @@ import sys
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Iterable, Optional
 
 import yaml
 
@@ -87,9 +89,22 @@ def check_training_data(problems: list[str]) -> dict[str, str]:
     return {key: intent for key, (intent, _) in seen.items()}
 
 
-def check_evaluation(training: dict[str, str], problems: list[str]) -> None:
-    """Evaluation messages that are training examples, then training examples that are
-    nearly evaluation messages (exact copies are reported once, by the first check)."""
+def near_copy(text: str, others: Iterable[str]) -> Optional[str]:
+    """The first of ``others`` (shared spelling, space-joined) that ``text`` nearly repeats."""
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq1(text)
+    for other in others:
+        matcher.set_seq2(other)
+        if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
+            return other
+    return None
+
+
+def check_evaluation(training: dict[str, str], knowledge_questions: list[tuple[str, str]],
+                     problems: list[str]) -> None:
+    """Evaluation messages that are training examples, then training examples and
+    knowledge-base questions that are nearly evaluation messages (exact copies are
+    reported once, by the first check)."""
     copies: set[str] = set()
     held_out: dict[str, list[str]] = defaultdict(list)
     for path, _, lang, examples in nlu_blocks(PROJECT_DIR / "tests" / "evaluation"):
@@ -99,18 +114,15 @@ def check_evaluation(training: dict[str, str], problems: list[str]) -> None:
                 copies.add(fold(text))
                 problems.append(f"{path.relative_to(PROJECT_DIR)}: '{text}' is also a training example; "
                                 f"replace it with a new message")
-    matcher = SequenceMatcher(autojunk=False)
     for path, intent, lang, examples in nlu_blocks(PROJECT_DIR / "data" / "nlu"):
         for text in examples:
-            if fold(text) in copies:
-                continue
-            matcher.set_seq1(" ".join(normalised_forms(text, lang)))
-            for other in held_out.get(lang, ()):
-                matcher.set_seq2(other)
-                if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
-                    problems.append(f"{path.relative_to(PROJECT_DIR)}: '{text}' ({intent}) is nearly a message of "
-                                    f"tests/evaluation; remove it or write a different one")
-                    break
+            if fold(text) not in copies and near_copy(" ".join(normalised_forms(text, lang)), held_out.get(lang, ())):
+                problems.append(f"{path.relative_to(PROJECT_DIR)}: '{text}' ({intent}) is nearly a message of "
+                                f"tests/evaluation; remove it or write a different one")
+    for writing, question in knowledge_questions:
+        if near_copy(" ".join(normalised_forms(question, writing)), held_out.get(writing, ())):
+            problems.append(f"content/knowledge: '{question}' is nearly a message of tests/evaluation; "
+                            f"write a different question")
 
 
 def check_domain(problems: list[str]) -> None:
@@ -190,7 +202,6 @@ def check_long_tail(training: dict[str, str], knowledge_questions: list[tuple[st
         known[lang] += [" ".join(normalised_forms(t, lang)) for t in examples]
     for writing, question in knowledge_questions:
         known[writing].append(" ".join(normalised_forms(question, writing)))
-    matcher = SequenceMatcher(autojunk=False)
     for path in sorted(folder.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         writing = data.get("writing")
@@ -199,22 +210,20 @@ def check_long_tail(training: dict[str, str], knowledge_questions: list[tuple[st
             if fold(text) in training:
                 problems.append(f"tests/longtail/{path.name}: '{text}' is a training example; write another")
                 continue
-            matcher.set_seq1(" ".join(normalised_forms(text, writing)))
-            for other in known.get(writing, ()):
-                matcher.set_seq2(other)
-                if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
-                    problems.append(f"tests/longtail/{path.name}: '{text}' is nearly a training example or a "
-                                    f"knowledge-base question ('{other}'); write another")
-                    break
+            other = near_copy(" ".join(normalised_forms(text, writing)), known.get(writing, ()))
+            if other:
+                problems.append(f"tests/longtail/{path.name}: '{text}' is nearly a training example or a "
+                                f"knowledge-base question ('{other}'); write another")
 
 
 def main() -> int:
     problems: list[str] = []
     training = check_training_data(problems)
-    check_evaluation(training, problems)
+    knowledge_questions = check_knowledge(training, problems)
+    check_evaluation(training, knowledge_questions, problems)
     check_domain(problems)
     check_content(problems)
-    check_long_tail(training, check_knowledge(training, problems), problems)
+    check_long_tail(training, knowledge_questions, problems)
     for problem in problems:
         print(problem)
     print(f"{len(problems)} problem(s)" if problems else "Data, domain and content: all checks passed.")
