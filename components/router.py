@@ -395,7 +395,8 @@ class QuestionRouter(GraphComponent):
             if question and known_entry and (confidence < cfg["form_min_confidence"] or kb_sim >= intent_sim):
                 return [{"entry": best_entry}]
             if question and confidence < cfg["form_min_confidence"]:
-                return []  # unsure, and a question: ask back (with the form as a button), start nothing
+                # unsure, and a question: ask back, with the form as a button; start nothing
+                return [{"abstain": True, "ask_back": True}]
             return [{"intent": name}]
         # the classifier hesitates between a topic and the knowledge base, or is unsure of
         # the topic, and an entry is closer than every example of the topic

@@ -51,6 +51,8 @@ class Conversation:
     ("how much is the ticket?", False),
     ("რეგისტრაცია ფასიანია?", True),
     ("ra girs monawileoba", True),
+    ("kutaisidan var, shemidzlia daveswro?", True),  # from Kutaisi, can I attend?
+    ("ქუთაისიდან ვარ, შემიძლია დავესწრო?", True),
 ])
 def test_questions_about_taking_part_are_answered_and_start_no_form(servers, question, in_georgian):
     answers = servers.ask(question)
