@@ -56,6 +56,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge
 from components.georgian import TOKEN_PATTERN, WRITING_GEORGIAN, WRITING_TRANSLIT, normalised_forms
+from components.classifier import column_major
 from components.form_answers import looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
@@ -521,6 +522,7 @@ class EntryClassifier:
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
         features = hstack([vectorizer.fit_transform(shared_texts) * cls.LEXICAL_WEIGHT, csr_matrix(vectors)], format="csr")
         classifier = LogisticRegression(C=20, max_iter=2000).fit(features, ids)
+        column_major(classifier)
         return cls(vectorizer, classifier)
 
     def probabilities(self, vector: np.ndarray, shared_text: str) -> Dict[str, float]:
