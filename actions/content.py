@@ -157,7 +157,10 @@ def parse_event(raw: Dict[str, Any], path: Path) -> Event:
         raise ContentError(f"{path}: 'facts' maps a fact's name to a text in each language (or empty)")
     facts = {str(name): (_localised(facts_raw, name, path) if facts_raw.get(name) else None)
              for name in facts_raw}
-    if not isinstance(raw.get("registration_open", True), bool):
+    # missing or empty: closed, as the registration service reads it (backend/app/content.py);
+    # open here and closed there let a citizen fill in the whole form and then be refused
+    registration_open = False if raw.get("registration_open") is None else raw["registration_open"]
+    if not isinstance(registration_open, bool):
         raise ContentError(f"{path}: 'registration_open' must be true or false")
     event = Event(
         id=str(raw["id"]),
@@ -168,7 +171,7 @@ def parse_event(raw: Dict[str, Any], path: Path) -> Event:
         venue=_localised(raw, "venue", path),
         agenda_url=_optional_url(raw, "agenda_url", path),
         registration_url=_optional_url(raw, "registration_url", path),
-        registration_open=raw.get("registration_open", True),
+        registration_open=registration_open,
         registration_deadline=deadline,
         capacity=capacity,
         contact_email=email,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -181,3 +184,27 @@ def test_a_follow_up_number_explains_that_principle():
     tracker.latest_message["answers"] = [{"intent": "ask_principle", "principle_number": 4}]
     messages, _ = run(ActionExplainPrinciple(), tracker)
     assert [m["response"] for m in messages] == ["utter_principle_4"]
+
+
+@pytest.mark.parametrize("value", ["missing", None, True, False])
+def test_the_assistant_and_the_service_agree_whether_registration_is_open(tmp_path, value):
+    """Both sides parse content/events.yml (the service with pydantic 2 in its own
+    environment): an event without `registration_open` was open for the assistant and
+    closed for the service, so a citizen filled in the whole form and was then refused."""
+    project = Path(__file__).resolve().parent.parent
+    data = yaml.safe_load((project / "content" / "events.yml").read_text(encoding="utf-8"))
+    for event in data["events"]:
+        if value == "missing":
+            event.pop("registration_open", None)
+        else:
+            event["registration_open"] = value
+    path = tmp_path / "events.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assistant = {event_id: event.registration_open for event_id, event in parse_events(path)["events"].items()}
+    service = subprocess.run(
+        [str(project / "backend" / ".venv" / "bin" / "python"), "-c",
+         "import json, sys; from pathlib import Path; from app.content import load_events; "
+         "print(json.dumps({e.id: e.registration_open for e in load_events(Path(sys.argv[1]))}))", str(path)],
+        cwd=project / "backend", capture_output=True, text=True, timeout=60, check=True)
+    assert assistant == json.loads(service.stdout)
+    assert all(is_open is (value is True) for is_open in assistant.values())
