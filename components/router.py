@@ -345,14 +345,11 @@ class QuestionRouter(GraphComponent):
         forms = normalised_forms(text, writing)
         lead, lead_words = _lead(forms)
         if lead and lead_words < len(forms):
+            lead_words += _small_talk(forms[lead_words:])
+            if lead_words == len(forms):
+                return [{"intent": lead}]  # "salami, rogor khar?"
             rest = self._rest_after(text, writing, lead_words)
             # "hi, good morning" is a greeting; "hi, what is AVATAR?" a greeting and a question
-            small_talk = _small_talk(forms[lead_words:])
-            if small_talk == len(forms) - lead_words:
-                return [{"intent": lead}]
-            if small_talk:
-                lead_words += small_talk
-                rest = self._rest_after(text, writing, lead_words)
             if name in ("greet", "thank") and not asks_something(rest, writing):
                 return [{"intent": name}]
             rest_vector = self._embed([rest], writing)[0]
@@ -361,7 +358,7 @@ class QuestionRouter(GraphComponent):
             rest_answers = self._single(best["name"], best["confidence"], rest_vector, message, allow_parts=True,
                                         text=rest, writing=writing)
             if not rest_answers and name in ("greet", "thank"):
-                return [{"intent": name}]  # "salami, ra khdeba?": a greeting, not a question
+                return [{"intent": name}]  # a greeting, and nothing after it the assistant can answer
             return [{"intent": lead}] + (rest_answers or [{"abstain": True}])
         return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing)
 
