@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         description="A registration deadline (a date) lasts until the end of that day here.",
     )
     database_lock_timeout_ms: int = Field(
-        default=5000,
+        default=3000,
         ge=0,
         le=30_000,
         description="How long a request waits for a database lock (or a pooled connection) "

@@ -31,7 +31,7 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_engine(url: str, *, lock_timeout_ms: int = 5000, pooled: bool = True) -> Engine:
+def make_engine(url: str, *, lock_timeout_ms: int = 3000, pooled: bool = True) -> Engine:
     """An engine for `url` with this service's connection settings."""
     pool_options = (
         {"pool_timeout": max(lock_timeout_ms / 1000, 1.0)} if pooled else {"poolclass": NullPool}
@@ -77,7 +77,7 @@ def make_engine(url: str, *, lock_timeout_ms: int = 5000, pooled: bool = True) -
 class Database:
     """Holds the engine and session factory of one app; both are built on first use."""
 
-    def __init__(self, url: str, *, lock_timeout_ms: int = 5000) -> None:
+    def __init__(self, url: str, *, lock_timeout_ms: int = 3000) -> None:
         self.url = url
         self.lock_timeout_ms = lock_timeout_ms
         self._engine: Engine | None = None
