@@ -59,9 +59,10 @@ test: validate audit ## Validate, audit, train if needed, run every test and the
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 		--model "$$($(PYTHON) scripts/model.py path)" --out results
 
-audit: ## Look every pinned dependency up for known vulnerabilities (pip-audit; audit/advisories.yml)
+audit: install ## Known vulnerabilities of every pinned dependency (pip-audit), and their licences against EUPL-1.2
 	bash audit/setup.sh
 	audit/.venv/bin/python audit/audit.py
+	$(PYTHON) audit/licences.py
 
 lock: ## Re-pin requirements.lock from requirements.txt (needs the network)
 	$(PYTHON) -m pip install -r requirements.txt
