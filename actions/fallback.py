@@ -14,12 +14,17 @@ from actions.knowledge import say_dont_know
 
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.08
+FALLBACK, OUT_OF_SCOPE = "nlu_fallback", "out_of_scope"
 
 
 def likely_topics(tracker: Tracker, domain: Dict[Text, Any]) -> List[str]:
     """Intents worth offering: the best-ranked ones that have a topic title."""
     responses = domain.get("responses") or {}
-    ranking = tracker.latest_message.get("intent_ranking") or []
+    ranking = [c for c in tracker.latest_message.get("intent_ranking") or [] if c.get("name") != FALLBACK]
+    if ranking and ranking[0].get("name") == OUT_OF_SCOPE:
+        # the best guess is "none of the topics", only not sure enough to say so (a name in
+        # a form drifts there): a topic further down is no better guess
+        return []
     topics = []
     for candidate in ranking:
         name = candidate.get("name")

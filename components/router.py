@@ -390,7 +390,17 @@ class QuestionRouter(GraphComponent):
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
             question = looks_like_a_question(text, writing) and not _polite_request(text, writing)
-            if question and known_entry and (confidence < cfg["form_min_confidence"] or kb_sim >= intent_sim):
+            # the entries are about registering (the fee, the deadline, the data kept). A
+            # question the classifier leans towards registering takes the closest entry; one
+            # about a registration already made ("registered yesterday, is it approved
+            # yet?") takes an entry only when it is closer than the request's examples
+            # (sure of the request: by the margin); otherwise the look-up is offered
+            unsure = confidence < cfg["form_min_confidence"]
+            if name == "register":
+                entry_wins = unsure or kb_sim >= intent_sim
+            else:
+                entry_wins = kb_sim >= intent_sim + (0.0 if unsure else cfg["knowledge_margin"])
+            if question and known_entry and entry_wins:
                 return [{"entry": best_entry}]
             if question and confidence < cfg["form_min_confidence"]:
                 # unsure, and a question: ask back, with the form as a button; start nothing

@@ -169,6 +169,17 @@ def test_nothing_known_is_said_even_with_likely_topics():
     assert [m["response"] for m in messages] == ["utter_dont_know"]
 
 
+def test_out_of_domain_as_the_best_guess_offers_no_topic():
+    """"should I quit my job?": out_of_scope ranked first, below its own threshold; the
+    topic ranked second is no better guess than the first."""
+    ranking = [{"name": "nlu_fallback", "confidence": 0.15}, {"name": "out_of_scope", "confidence": 0.37},
+               {"name": "check_registration", "confidence": 0.24}]
+    tracker = tracker_for("should i quit my job?", "nlu_fallback", "en", ranking=ranking)
+    tracker.latest_message["answers"] = [{"intent": "out_of_scope"}]
+    messages, _ = run(ActionClarify(), tracker)
+    assert [m["response"] for m in messages] == ["utter_dont_know"]
+
+
 def test_several_answers_are_given_in_order_in_the_users_language():
     tracker = tracker_for("hi, when and where is it, and is it free?", "ask_knowledge", "ka")
     tracker.latest_message["answers"] = [{"intent": "greet"}, {"intent": "ask_event_date"},
