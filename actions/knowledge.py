@@ -64,6 +64,8 @@ def render_entry(entry: knowledge.Entry, event: Event, domain: Dict[Text, Any], 
     buttons = []
     if entry.register_button and event.is_registration_open():
         buttons.append({"title": response_text(domain, "utter_button_register_now", language), "payload": "/register"})
+    for intent in entry.buttons:
+        buttons.append({"title": response_text(domain, f"utter_topic_{intent}", language), "payload": f"/{intent}"})
     return {"text": text, "buttons": buttons}
 
 

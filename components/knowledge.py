@@ -9,6 +9,7 @@ Each file in ``content/knowledge/`` holds a list of entries::
         answer: {ka: "...", en: "..."}     # may use {title} {dates} {venue} {fact} {ask}
         unknown: {ka: "...", en: "..."}    # with `fact`: while the fact is not published
         register_button: true     # optional: "Register now", while registration is open
+        buttons: [cancel_registration]   # optional: start the look-up or cancellation
         links: [{title: {ka: "...", en: "..."}, url: "https://..."}]
 
 The question router (``components.router``, in the Rasa process) finds the entry that a
@@ -32,6 +33,9 @@ from components.georgian import WRITINGS, normalised_forms
 
 LANGUAGES = ("ka", "en")
 MIN_QUESTIONS_PER_WRITING = 2
+# what a `buttons:` item may start (the registration form has `register_button`, which
+# shows only while registration is open)
+FORM_BUTTONS = ("check_registration", "cancel_registration")
 PLACEHOLDERS = frozenset({"title", "dates", "venue", "fact", "ask", "registration_status"})
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # letters, digits, hyphens
 _URL = re.compile(r"^https?://[^\s]+$")
@@ -66,6 +70,7 @@ class Entry:
     fact: Optional[str] = None
     register_button: bool = False
     links: Tuple[Link, ...] = field(default_factory=tuple)
+    buttons: Tuple[str, ...] = field(default_factory=tuple)
 
     def all_questions(self) -> List[Tuple[str, str]]:
         """(writing, question) for every example question."""
@@ -118,9 +123,13 @@ def parse_entry(raw: Any, source: str) -> Entry:
         links.append(Link(_localised(link.get("title"), "links.title", where), link["url"]))
     if not isinstance(raw.get("register_button", False), bool):
         raise KnowledgeError(f"{where}: 'register_button' is true or false")
+    buttons = raw.get("buttons") or []
+    if not isinstance(buttons, list) or any(b not in FORM_BUTTONS for b in buttons):
+        raise KnowledgeError(f"{where}: 'buttons' lists some of {', '.join(FORM_BUTTONS)}")
     return Entry(id=entry_id, source=source, questions=parsed_questions,
                  answer=_localised(raw.get("answer"), "answer", where), unknown=unknown, fact=fact,
-                 register_button=bool(raw.get("register_button", False)), links=tuple(links))
+                 register_button=bool(raw.get("register_button", False)), links=tuple(links),
+                 buttons=tuple(buttons))
 
 
 def parse_file(path: Path) -> List[Entry]:

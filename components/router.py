@@ -57,7 +57,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import knowledge
 from components.georgian import TOKEN_PATTERN, WRITING_GEORGIAN, WRITING_TRANSLIT, normalised_forms
 from components.classifier import column_major
-from components.form_answers import looks_like_a_question
+from components.form_answers import carries_a_code, looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import WRITING
@@ -101,6 +101,7 @@ FOLLOW_UP_WORDS = {
     "ask_event_agenda": {"agenda", "programme", "program", "dgis", "programa"},
 }
 EVENT_TOPICS = frozenset({"ask_event", "ask_event_date", "ask_event_venue", "ask_event_agenda", "register"})
+CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
 ORDINALS = {
     # English, and Georgian in the shared spelling (პირველი ... მეთორმეტე)
@@ -337,6 +338,12 @@ class QuestionRouter(GraphComponent):
         keep = set(self.config["keep_intents"])
         if name in keep and not (name == "inform" and tracker is not None and not tracker.active_loop_name):
             return [{"intent": name}]  # outside a form, a "name" is more likely a question
+        if carries_a_code(text) and name not in CODE_INTENTS:
+            # a confirmation code names a registration: the message is about that one
+            # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
+            # classifier ranks cancelling above looking up
+            ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
+            return [{"intent": max(CODE_INTENTS, key=lambda intent: ranking.get(intent, 0.0))}]
 
         follow_up = self._follow_up(text, writing, tracker)
         if follow_up:
@@ -389,7 +396,9 @@ class QuestionRouter(GraphComponent):
             return [{"entry": best_entry}] if known_entry else []
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
-            question = looks_like_a_question(text, writing) and not _polite_request(text, writing)
+            # a confirmation code in the message acts on a registration, whatever its words
+            question = looks_like_a_question(text, writing) and not _polite_request(text, writing) \
+                and not carries_a_code(text)
             # the entries are about registering (the fee, the deadline, the data kept). A
             # question the classifier leans towards registering takes the closest entry; one
             # about a registration already made ("registered yesterday, is it approved

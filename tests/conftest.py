@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -140,7 +141,13 @@ def backend(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def servers(model_path, tmp_path_factory):
-    running = Servers(model_path, tmp_path_factory.mktemp("servers"))
+    workdir = tmp_path_factory.mktemp("servers")
+    # the event file is a copy, so that a test can close registration (the action server
+    # re-reads it when it changes) without touching the project's content
+    events = workdir / "events.yml"
+    shutil.copyfile(PROJECT_DIR / "content" / "events.yml", events)
+    running = Servers(model_path, workdir, extra_env={"EVENTS_FILE": str(events)})
+    running.events_file = events
     try:
         running.start("backend")
         running.start("actions")

@@ -109,6 +109,21 @@ def test_form_data_is_recognised(text, is_data):
     assert is_form_data(text) == is_data
 
 
+@pytest.mark.parametrize("text, has_code", [
+    ("kodi K7MX3QPA, ra mdgomareobaa?", True),
+    ("my code is k7mp-2qxa.", True),
+    ("code:K7MP2QXA!", True),
+    ("ALDARASA ra aris", False),  # an 8-letter word
+    ("k7mx3qpa@gmail.com", False),  # part of an e-mail address
+    ("https://example.org/K7MP2QXA", False),  # part of a web address
+    ("avatar2026 event", False),  # ten characters
+])
+def test_a_confirmation_code_inside_a_message_is_found(text, has_code):
+    from components.form_answers import carries_a_code
+
+    assert carries_a_code(text) == has_code
+
+
 # --- answers typed into the registration form ------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -116,6 +116,19 @@ def test_register_now_is_offered_only_while_registration_is_open():
     assert render_entry(with_button, closed, DOMAIN, "en")["buttons"] == []
 
 
+def test_an_entry_can_offer_the_look_up_or_the_cancellation():
+    """ "What if I can't come?" is answered, with the cancellation one tap away, also once
+    registration has closed (a registration made earlier can still be cancelled)."""
+    with_button = knowledge.parse_entry({**ENTRY, "buttons": ["cancel_registration"]}, "extra.yml")
+    closed = event(registration_open=False)
+    assert render_entry(with_button, closed, DOMAIN, "en")["buttons"] == [
+        {"title": "Cancel my registration", "payload": "/cancel_registration"}]
+    assert render_entry(with_button, closed, DOMAIN, "ka")["buttons"][0]["title"] == "რეგისტრაციის გაუქმება"
+    for wrong in (["register"], "cancel_registration", ["delete_everything"]):
+        with pytest.raises(knowledge.KnowledgeError, match="'buttons'"):
+            knowledge.parse_entry({**ENTRY, "buttons": wrong}, "extra.yml")
+
+
 def test_every_fact_the_knowledge_base_names_is_in_the_event_file():
     events = content.parse_events(PROJECT_DIR / "content" / "events.yml")["current"]
     for item in knowledge.load(PROJECT_DIR / "content" / "knowledge").values():

@@ -167,6 +167,31 @@ def start_registration(servers, name="Nino Beridze"):
     return conversation
 
 
+@pytest.mark.parametrize("question, in_georgian", [
+    ("I might not be able to come, what should I do?", False),
+    ("შეიძლება ვერ ჩამოვიდე, რა ვქნა?", True),
+    ("shesadzloa ver chamovide, ra vqna?", True),
+])
+def test_not_being_able_to_come_is_answered_with_the_cancellation_a_tap_away(servers, question, in_georgian):
+    answers = servers.ask(question)
+    assert "/cancel_registration" in payloads(answers), answers
+    assert ("გააუქმოთ" if in_georgian else "cancel your registration") in texts(answers), texts(answers)
+    assert georgian(answers) if in_georgian else english(answers)
+    assert not started_a_form(answers)
+
+
+@pytest.mark.parametrize("message, in_georgian", [
+    ("kodi K7MX3QPA, ra mdgomareobaa?", True),  # read as out of scope without the code
+    ("K7MX3QPA is this still valid?", False),  # a question, and the classifier unsure
+])
+def test_a_confirmation_code_in_the_message_starts_the_look_up(servers, message, in_georgian):
+    answers = servers.ask(message)
+    answer = texts(answers)
+    assert "I'm not sure" not in answer and "დარწმუნებული არ ვარ" not in answer, answer
+    # the look-up's first question (it asks for the code again: the form takes it typed alone)
+    assert "დადასტურების კოდი" in answer if in_georgian else "confirmation code" in answer, answer
+
+
 @pytest.mark.parametrize("affiliation", ["თბილისი", "Tbilisi", "rustavidan var", "Open Society Georgia Foundation",
                                          "სამოქალაქო ჩართულობის ცენტრი", "Open Data Georgia"])
 def test_a_place_or_organisation_typed_into_the_form_is_the_answer(servers, affiliation):
