@@ -11,7 +11,7 @@ WITH_ENV := scripts/with-env.sh
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock scripts/install.sh
+$(VENV)/.installed: requirements.lock scripts/install.sh shared/pyproject.toml
 	scripts/install.sh
 	@touch $@
 

@@ -7,25 +7,21 @@ import re
 import unicodedata
 from typing import Optional
 
-MAX_NAME_LENGTH = 100
+from avatar_shared.codes import normalise_code
+from avatar_shared.names import NAME_LETTERS, NAME_MAX_LENGTH, NAME_PUNCTUATION
+
+MAX_NAME_LENGTH = NAME_MAX_LENGTH
 MAX_AFFILIATION_LENGTH = 120
 MAX_NAME_WORDS = 6
 SKIPPED = "-"
 
-# Georgian (Mkhedruli, Mtavruli) or Latin letters, with hyphens, apostrophes and dots, a
-# letter first: the registration service's rule (backend/app/schemas.py, _NAME), so that a
-# name accepted here is never refused there after the citizen has confirmed it. Only the
-# assigned letters of the Georgian blocks (not Asomtavruli, nor the unassigned code points
-# the blocks hold).
-_LETTERS = ("\u10d0-\u10fa\u10fd-\u10ff" "\u1c90-\u1cba\u1cbd-\u1cbf"
-            "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff")
-_LETTER = re.compile(f"[{_LETTERS}]")
-_NAME_WORD = re.compile(f"^[{_LETTERS}'\u2019\u02bc.\\-]+$")
+# the letters of a name: the registration service checks names with the same definition,
+# so that a name accepted here is never refused there after the citizen has confirmed it
+_LETTER = re.compile(f"[{NAME_LETTERS}]")
+_NAME_WORD = re.compile(f"^[{NAME_LETTERS}{NAME_PUNCTUATION}]+$")
 _MAX_EMAIL_LOCAL_PART = 64  # RFC 5321; the service refuses longer ones
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-_CODE_LENGTH = 8
 
 
 def _squash(text: str) -> str:
@@ -64,7 +60,4 @@ def clean_affiliation(text: str) -> Optional[str]:
 
 def clean_code(text: str) -> Optional[str]:
     """Confirmation codes are read aloud and retyped: case, spaces and hyphens do not count."""
-    code = re.sub(r"[\s\-]", "", text or "").upper()
-    if len(code) != _CODE_LENGTH or any(c not in _CODE_ALPHABET for c in code):
-        return None
-    return code
+    return normalise_code(text)

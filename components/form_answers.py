@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
+from avatar_shared.codes import is_code_message
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -40,11 +41,6 @@ from components.language_detector import WRITING
 INFORM = "inform"
 # one word with an "@": an email address, maybe mistyped (the form then says what is wrong)
 _EMAIL = re.compile(r"^\s*<?[^\s<>]*@[^\s<>]*>?\s*$")
-_CODE_CHAR = "[A-HJ-NP-Za-hj-np-z2-9]"
-_CODE = re.compile(rf"^\s*{_CODE_CHAR}{{4}}[\s-]?{_CODE_CHAR}{{4}}\s*$")
-# a code inside a message ("code P2W8ZK5R, what's its status"): a word of 8, with a digit
-# (not part of an e-mail address or a web address)
-_CODE_IN_TEXT = re.compile(rf"(?<![\w@./-])(?=[\w-]*\d){_CODE_CHAR}{{4}}-?{_CODE_CHAR}{{4}}(?![\w-]|[@./]\w)")
 
 # Words that make a message a question or a request, in the shared spelling of
 # components.georgian (Georgian letters and translit meet there) and in English.
@@ -66,12 +62,7 @@ def is_form_data(text: str) -> bool:
     """An email address (or an attempt at one), or a confirmation code (8 letters and digits, with at least one
     digit, so that an 8-letter word stays a word)."""
     text = text or ""
-    return bool(_EMAIL.match(text) or (_CODE.match(text) and any(c.isdigit() for c in text)))
-
-
-def carries_a_code(text: str) -> bool:
-    """A confirmation code somewhere in the message: it acts on a registration."""
-    return bool(_CODE_IN_TEXT.search(text or ""))
+    return bool(_EMAIL.match(text) or is_code_message(text))
 
 
 def looks_like_a_question(text: str, writing: Optional[str]) -> bool:

@@ -37,7 +37,7 @@ import re
 from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
 
 import numpy as np
-
+from avatar_shared.codes import carries_a_code
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -57,7 +57,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import knowledge
 from components.georgian import TOKEN_PATTERN, WRITING_GEORGIAN, WRITING_TRANSLIT, normalised_forms
 from components.classifier import column_major
-from components.form_answers import carries_a_code, looks_like_a_question
+from components.form_answers import looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import WRITING

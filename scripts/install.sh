@@ -9,3 +9,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+# The rules the assistant shares with the registration service (shared/avatar_shared),
+# editable: a change there is live in both environments.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e shared

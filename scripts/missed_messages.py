@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
+from avatar_shared.codes import CODE_IN_TEXT
+from avatar_shared.masking import mask_text as mask_contacts
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "sqlite:///var/tracker.db"
@@ -53,9 +55,6 @@ FALLBACK_ACTIONS = {"action_clarify": "asked back", "action_default_fallback": "
 # form questions whose answers are personal data: the whole message is withheld
 PERSONAL_SLOTS = {"full_name", "email", "affiliation", "lookup_code", "lookup_email"}
 
-EMAIL = re.compile(r"[^\s@<>()\[\]]+@[^\s@<>()\[\]]+\.[^\s@<>()\[\]]+")
-PHONE = re.compile(r"(?<![\w+])\+?\d(?:[\s().\-/]{0,2}\d){6,}(?!\w)")
-CODE = re.compile(r"(?<!\w)(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-HJ-NP-Za-hj-np-z2-9]{4}-?[A-HJ-NP-Za-hj-np-z2-9]{4}(?!\w)")
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 SURNAME_ENDINGS = ("ძე", "შვილი", "ია", "უა", "ავა", "ანი", "dze", "shvili", "svili", "ia", "ua", "ava", "ani")
 NAME = "[name]"
@@ -136,9 +135,8 @@ def mask_names(text: str, vocabulary: set[str]) -> str:
 
 
 def mask(text: str, vocabulary: set[str]) -> str:
-    text = EMAIL.sub("[email]", text)
-    text = PHONE.sub("[phone]", text)
-    text = CODE.sub("[code]", text)
+    text = mask_contacts(text)  # e-mail addresses and phone numbers, as in the logs
+    text = CODE_IN_TEXT.sub("[code]", text)
     return mask_names(text, vocabulary)
 
 

@@ -119,7 +119,7 @@ def test_form_data_is_recognised(text, is_data):
     ("avatar2026 event", False),  # ten characters
 ])
 def test_a_confirmation_code_inside_a_message_is_found(text, has_code):
-    from components.form_answers import carries_a_code
+    from avatar_shared.codes import carries_a_code
 
     assert carries_a_code(text) == has_code
 

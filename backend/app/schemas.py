@@ -15,6 +15,13 @@ import unicodedata
 import uuid
 from typing import Literal
 
+from avatar_shared.names import (
+    MTAVRULI_LETTERS,
+    NAME_LETTERS,
+    NAME_MAX_LENGTH,
+    NAME_MIN_LENGTH,
+    NAME_PUNCTUATION,
+)
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -22,17 +29,14 @@ from pydantic_core import PydanticCustomError
 Language = Literal["ka", "en"]
 Status = Literal["confirmed", "waitlisted", "cancelled", "erased"]
 
-# Letters allowed in a name: Georgian Mkhedruli (and Mtavruli capitals, turned into
-# Mkhedruli), Latin with its accented forms; between them spaces, hyphens, apostrophes
-# and dots. A name starts with a letter.
-_GEORGIAN = "\u10d0-\u10fa\u10fd-\u10ff"
-_MTAVRULI = "\u1c90-\u1cba\u1cbd-\u1cbf"
-_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
-_LETTER = f"[{_GEORGIAN}{_LATIN}]"
-_NAME = re.compile(f"^{_LETTER}[{_GEORGIAN}{_LATIN} \\-'\u2019\u02bc.]*$")
-_MTAVRULI_CHAR = re.compile(f"[{_MTAVRULI}]")
+# Letters allowed in a name (avatar_shared.names, the assistant's definition too):
+# Georgian Mkhedruli (and Mtavruli capitals, turned into Mkhedruli), Latin with its
+# accented forms; between them spaces, hyphens, apostrophes and dots. A name starts with a
+# letter.
+_NAME = re.compile(f"^[{NAME_LETTERS}][{NAME_LETTERS} {NAME_PUNCTUATION}]*$")
+_MTAVRULI_CHAR = re.compile(f"[{MTAVRULI_LETTERS}]")
 
-NAME_MIN, NAME_MAX = 2, 100
+NAME_MIN, NAME_MAX = NAME_MIN_LENGTH, NAME_MAX_LENGTH
 EMAIL_MAX = 254
 MUNICIPALITY_MAX = 100
 ORGANISATION_MAX = 200

@@ -16,6 +16,13 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
+# The rules the service shares with the assistant (../shared/avatar_shared), editable: a
+# change there is live in both environments.
+if ! .venv/bin/python -c 'import avatar_shared, pathlib, sys; sys.exit(pathlib.Path(avatar_shared.__file__).resolve().parents[1] != pathlib.Path("../shared").resolve())' 2>/dev/null; then
+  echo "Installing ../shared (avatar-shared) into backend/.venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e ../shared
+fi
+
 wanted=$(sha256sum requirements.lock | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null || true)" = "$wanted" ]; then
   exit 0

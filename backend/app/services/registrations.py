@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import re
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+# the code's alphabet and shape: one definition for the service and the assistant
+from avatar_shared.codes import new_code as new_confirmation_code
+from avatar_shared.codes import normalise_code
 
 from app.core.db import Database
 from app.errors import ApiError, event_not_found, registration_not_found, service_unavailable
@@ -38,11 +40,6 @@ from app.models import (
 from app.schemas import RegistrationCreate
 from app.services.events import confirmed_count, promote_waitlist, registration_is_open
 
-# No 0/O, 1/I/L: a code read aloud or copied by hand stays unambiguous (31 symbols,
-# 31**8 ~ 8.5e11 codes).
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
-_CODE_SHAPE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 _ATTEMPTS = 3
 
 
@@ -50,16 +47,6 @@ _ATTEMPTS = 3
 class Created:
     registration: Registration
     replayed: bool  # True when the same key and body were seen before
-
-
-def new_confirmation_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(code: str) -> str | None:
-    """The code in canonical form, or None when it cannot be one (never queried)."""
-    code = code.strip().upper()
-    return code if _CODE_SHAPE.match(code) else None
 
 
 def _by_key(session: Session, key: str) -> Registration | None:

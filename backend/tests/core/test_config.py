@@ -31,16 +31,12 @@ SETTINGS_VARIABLES = (
 )
 
 
-# Defaults that the deployment's documents repeat (DATABASE_URL, EVENTS_FILE and PORT are
-# the project's own there: var/, content/, REGISTRATION_SERVICE_PORT)
-DOCUMENTED = (
-    "REGISTRATION_TIMEZONE",
-    "DATABASE_LOCK_TIMEOUT_MS",
-    "REGISTRATION_RATE_LIMIT",
-    "LOOKUP_RATE_LIMIT",
-    "RATE_LIMIT_WINDOW_SECONDS",
-    "MAX_BODY_BYTES",
-    "LOG_LEVEL",
+# Defaults that the deployment's documents repeat: all but those that are the project's
+# own there (var/, content/, REGISTRATION_SERVICE_PORT) and the tokens
+DOCUMENTED = tuple(
+    name for name in SETTINGS_VARIABLES
+    if name not in {"ENVIRONMENT", "DATABASE_URL", "REGISTRATION_SERVICE_TOKEN",
+                    "REGISTRATION_ADMIN_TOKEN", "EVENTS_FILE", "HOST", "PORT"}
 )
 PROJECT_DIR = BACKEND_DIR.parent
 

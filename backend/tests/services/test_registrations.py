@@ -2,12 +2,9 @@ from __future__ import annotations
 
 import re
 
-from app.services.registrations import (
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    new_confirmation_code,
-    normalise_code,
-)
+from avatar_shared.codes import CODE_ALPHABET, CODE_LENGTH
+
+from app.services.registrations import new_confirmation_code, normalise_code
 
 
 def test_codes_avoid_ambiguous_characters() -> None:

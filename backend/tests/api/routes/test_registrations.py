@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.core.db import Database
 from app.models import Registration
-from app.services.registrations import CODE_ALPHABET
+from avatar_shared.codes import CODE_ALPHABET
 from tests.conftest import (
     admin_headers,
     count_registrations,
