@@ -60,7 +60,7 @@ test: validate audit ## Validate, audit, train if needed, run every test and the
 		--model "$$($(PYTHON) scripts/model.py path)" --out results
 
 audit: install ## Known vulnerabilities of every pinned dependency (pip-audit), and their licences against EUPL-1.2
-	bash audit/setup.sh
+	scripts/tool-venv.sh audit
 	audit/.venv/bin/python audit/audit.py
 	$(PYTHON) audit/licences.py
 
@@ -70,12 +70,12 @@ lock: ## Re-pin requirements.lock from requirements.txt (needs the network)
 	 $(VENV)/bin/pip freeze --exclude-editable | sort -f) > requirements.lock
 
 loadtest: train ## 50 citizens for 3 minutes on 127.0.0.1; errors, registrations, memory checked: reports/loadtest/
-	bench/scripts/setup.sh
+	scripts/tool-venv.sh bench
 	$(PYTHON) bench/scripts/loadtest.py $(LOADTEST_ARGS)
 
 .PHONY: bench
 bench: install ## Benchmark the assistant against the previous design (commit 2bc6aa1; ~25 min): docs/benchmarks.md
-	bench/scripts/setup.sh
+	scripts/tool-venv.sh bench
 	$(PYTHON) bench/scripts/run.py $(BENCH_ARGS)
 
 clean: ## Remove trained models and reports (keeps conversations in var/)

@@ -46,6 +46,18 @@ def _checked(slot: str, value: Any, clean: Callable[[str], Optional[str]], inval
     return {slot: cleaned}
 
 
+def _validator(slot: str, clean: Callable[[str], Optional[str]], invalid_response: str) -> Callable[..., Dict[Text, Any]]:
+    """A form's `validate_<slot>` method: the cleaned value, or the slot emptied and
+    `invalid_response` said."""
+
+    def validate(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                 domain: DomainDict) -> Dict[Text, Any]:
+        return _checked(slot, value, clean, invalid_response, dispatcher)
+
+    validate.__name__ = f"validate_{slot}"
+    return validate
+
+
 def _registration_open() -> Optional[bool]:
     try:
         return current_event().is_registration_open()
@@ -68,13 +80,8 @@ class ValidateRegistrationForm(FormValidationAction):
             return [s for s in domain_slots if s != "registration_confirmed"]
         return domain_slots
 
-    def validate_full_name(self, value: Any, dispatcher: CollectingDispatcher,
-                           tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return _checked("full_name", value, clean_full_name, "utter_invalid_full_name", dispatcher)
-
-    def validate_email(self, value: Any, dispatcher: CollectingDispatcher,
-                       tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return _checked("email", value, clean_email, "utter_invalid_email", dispatcher)
+    validate_full_name = _validator("full_name", clean_full_name, "utter_invalid_full_name")
+    validate_email = _validator("email", clean_email, "utter_invalid_email")
 
     def validate_affiliation(self, value: Any, dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
@@ -173,13 +180,8 @@ class _ValidateLookup(FormValidationAction, ABC):
     def name(self) -> Text:
         ...
 
-    def validate_lookup_code(self, value: Any, dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return _checked("lookup_code", value, clean_code, "utter_invalid_lookup_code", dispatcher)
-
-    def validate_lookup_email(self, value: Any, dispatcher: CollectingDispatcher,
-                              tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return _checked("lookup_email", value, clean_email, "utter_invalid_email", dispatcher)
+    validate_lookup_code = _validator("lookup_code", clean_code, "utter_invalid_lookup_code")
+    validate_lookup_email = _validator("lookup_email", clean_email, "utter_invalid_email")
 
 
 class ValidateRegistrationLookupForm(_ValidateLookup):
@@ -199,24 +201,30 @@ _STATUS_RESPONSES = {
 }
 
 
+async def _ask_service(call: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Any]:
+    """The registration service's answer to a look-up or a cancellation of the code and
+    e-mail in the form's slots; None, said to the citizen, when it cannot answer."""
+    code, email = tracker.get_slot("lookup_code"), tracker.get_slot("lookup_email")
+    try:
+        return await asyncio.to_thread(getattr(service.registration_client(), call), code, email,
+                                       sender_id=tracker.sender_id)
+    except service.RegistrationRateLimited:
+        dispatcher.utter_message(response="utter_too_many_attempts")
+    except service.RegistrationServiceUnavailable:
+        dispatcher.utter_message(response="utter_service_unavailable")
+    return None
+
+
 class ActionCheckRegistration(Action):
     def name(self) -> Text:
         return "action_check_registration"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        code, email = tracker.get_slot("lookup_code"), tracker.get_slot("lookup_email")
-        try:
-            outcome = await asyncio.to_thread(
-                service.registration_client().status, code, email, sender_id=tracker.sender_id)
-        except service.RegistrationRateLimited:
-            dispatcher.utter_message(response="utter_too_many_attempts")
-            return _reset(*LOOKUP_SLOTS)
-        except service.RegistrationServiceUnavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return _reset(*LOOKUP_SLOTS)
-        response = _STATUS_RESPONSES.get(outcome.kind, "utter_registration_not_found")
-        dispatcher.utter_message(response=response, code=code)
+        outcome = await _ask_service("status", dispatcher, tracker)
+        if outcome is not None:
+            response = _STATUS_RESPONSES.get(outcome.kind, "utter_registration_not_found")
+            dispatcher.utter_message(response=response, code=tracker.get_slot("lookup_code"))
         return _reset(*LOOKUP_SLOTS)
 
 
@@ -226,21 +234,12 @@ class ActionCancelRegistration(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        code, email = tracker.get_slot("lookup_code"), tracker.get_slot("lookup_email")
         if tracker.get_slot("cancel_confirmed") is not True:
             dispatcher.utter_message(response="utter_cancel_kept")
             return _reset(*LOOKUP_SLOTS)
-        try:
-            outcome = await asyncio.to_thread(
-                service.registration_client().cancel, code, email, sender_id=tracker.sender_id)
-        except service.RegistrationRateLimited:
-            dispatcher.utter_message(response="utter_too_many_attempts")
-            return _reset(*LOOKUP_SLOTS)
-        except service.RegistrationServiceUnavailable:
-            dispatcher.utter_message(response="utter_service_unavailable")
-            return _reset(*LOOKUP_SLOTS)
-        if outcome.kind == service.CANCELLED:
-            dispatcher.utter_message(response="utter_registration_cancelled", code=code)
-        else:
+        outcome = await _ask_service("cancel", dispatcher, tracker)
+        if outcome is not None and outcome.kind == service.CANCELLED:
+            dispatcher.utter_message(response="utter_registration_cancelled", code=tracker.get_slot("lookup_code"))
+        elif outcome is not None:
             dispatcher.utter_message(response="utter_registration_not_found")
         return _reset(*LOOKUP_SLOTS)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 def test_the_benchmark_runs_end_to_end_with_tiny_sizes(model_path, tmp_path):
     ref = re.search(r'^DEFAULT_BASELINE_REF = "([^"]+)"', (PROJECT_DIR / "bench" / "scripts" / "run.py").read_text(),
                     re.M).group(1)
-    subprocess.run(["bench/scripts/setup.sh"], cwd=PROJECT_DIR, check=True)
+    subprocess.run(["scripts/tool-venv.sh", "bench"], cwd=PROJECT_DIR, check=True)
     out, doc, picture = tmp_path / "results", tmp_path / "benchmarks.md", tmp_path / "latency.png"
     command = [
         sys.executable, "bench/scripts/run.py", "--users", "1,2", "--duration", "3",

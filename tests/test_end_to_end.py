@@ -43,6 +43,12 @@ def is_english(answers):
         ("Who is ALDA?", ["ALDA", "100"], False),
         ("evrosabWos 12 principi CamomiTvale", ["12", "ანგარიშვალდებულება"], True),
         ("list the council of europe 12 principles", ["Accountability", "Rule of law"], False),
+        # event facts from the knowledge base, said honestly while not published (issue 12)
+        ("რა ენაზე ისაუბრებენ ღონისძიებაზე?", ["ენ"], True),
+        ("ვიზა დამჭირდება?", ["ვიზ"], True),
+        ("will I need a visa?", ["visa", "embassy"], False),
+        ("sad davrche? sastumro mirchiet", ["განთავსებ"], True),
+        ("who should I write to about the event?", ["avatarlab.it"], False),
     ],
 )
 def test_questions_get_facts_in_the_users_language(servers, question, facts, georgian):

@@ -22,7 +22,7 @@ import loadtest  # noqa: E402
 
 
 def test_ten_citizens_for_twenty_seconds_leave_nothing_broken(servers, tmp_path):
-    subprocess.run(["bench/scripts/setup.sh"], cwd=PROJECT_DIR, check=True)
+    subprocess.run(["scripts/tool-venv.sh", "bench"], cwd=PROJECT_DIR, check=True)
     result = loadtest.run_load(servers, users=10, duration=20, warmup=5, settle=6, out=tmp_path,
                                foreign_rows_allowed=True, stop_timeout=30)
     failed = [name for name, passed in result["checks"].items() if not passed]

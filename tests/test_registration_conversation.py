@@ -33,6 +33,14 @@ class Conversation:
         return self.servers.ask(text, self.sender)
 
 
+def named(servers, opening, name):
+    """A conversation that asked to register and gave its name: the form asks for the email."""
+    conversation = Conversation(servers)
+    conversation.say(opening)
+    conversation.say(name)
+    return conversation
+
+
 def register(conversation, opening, name, email, affiliation=None):
     """Goes through the form; returns the answers to the final confirmation."""
     asked_name = conversation.say(opening)
@@ -69,9 +77,7 @@ def test_registration_ends_with_a_code_and_one_row(servers, opening, name, georg
 
 
 def test_a_question_in_the_middle_is_answered_and_the_form_goes_on(servers):
-    conversation = Conversation(servers)
-    conversation.say("I'd like to sign up for the event")
-    conversation.say("Maria Bianchi")
+    conversation = named(servers, "I'd like to sign up for the event", "Maria Bianchi")
     answer = conversation.say("wait, when is the event?")
     assert "May" in text_of(answer), "the question was not answered"
     assert "email" in text_of(answer).lower(), "the form did not ask for the email again"
@@ -87,9 +93,7 @@ def test_an_organisation_named_after_a_topic_is_taken_as_the_answer(servers):
     """"Open Data Institute Vicenza" reads as a question about open data out of context;
     where the form asks for the organisation it is the answer. A real question there is
     still answered, and the form asks again."""
-    conversation = Conversation(servers)
-    conversation.say("I want to register for the event")
-    conversation.say("Chiara Dal Santo")
+    conversation = named(servers, "I want to register for the event", "Chiara Dal Santo")
     email = unique_email("chiara")
     conversation.say(email)
     answer = conversation.say("where is the event held?")
@@ -104,9 +108,7 @@ def test_an_organisation_named_after_a_topic_is_taken_as_the_answer(servers):
 
 
 def test_an_invalid_email_is_asked_again_and_nothing_is_lost(servers):
-    conversation = Conversation(servers)
-    conversation.say("register me please")
-    conversation.say("Luca Verdi")
+    conversation = named(servers, "register me please", "Luca Verdi")
     retry = conversation.say("luca.verdi@gmail")
     assert "example.com" in text_of(retry), "the invalid-email answer should show an example"
     email = unique_email("luca")
@@ -127,9 +129,7 @@ def test_the_same_email_twice_is_already_registered(servers):
 
 
 def test_stop_ends_the_form_and_sends_nothing(servers):
-    conversation = Conversation(servers)
-    conversation.say("I want to register")
-    conversation.say("Paolo Gialli")
+    conversation = named(servers, "I want to register", "Paolo Gialli")
     stopped = conversation.say("stop, I changed my mind")
     assert "nothing" in text_of(stopped).lower()
     assert conversation.say("/ask_event_venue"), "the conversation goes on after stopping"
