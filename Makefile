@@ -6,7 +6,7 @@ PYTHON := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 WITH_ENV := scripts/with-env.sh
 
-.PHONY: help install train run test validate evaluate accept missed models lock clean audit erase loadtest
+.PHONY: help install train run test validate lint evaluate accept missed models lock clean audit erase loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,13 +51,16 @@ erase: ## Erase a registration and the personal data in its conversations: make 
 models: ## List the trained models: date, and which matches the current data / is accepted
 	$(PYTHON) scripts/model.py list
 
-test: validate audit ## Validate, audit, train if needed, run every test and the conversation tests
+test: validate lint audit ## Validate, lint, audit, train if needed, run every test and the conversation tests
 	$(PYTHON) scripts/model.py train
 	bash web/scripts/setup-test.sh
 	backend/scripts/test.sh
 	$(PYTHON) -m pytest tests
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 		--model "$$($(PYTHON) scripts/model.py path)" --out results
+
+lint: install ## ruff (style, likely bugs; formatting of the service and shared/) and mypy (types), pinned: lint/
+	scripts/lint.sh
 
 audit: install ## Known vulnerabilities of every pinned dependency (pip-audit), and their licences against EUPL-1.2
 	scripts/tool-venv.sh audit

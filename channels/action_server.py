@@ -61,6 +61,7 @@ def check_action_call(body: bytes) -> Dict[str, Any]:
     _check_type(call.get("domain"), (dict,), "'domain'")
     tracker = call.get("tracker")
     _check_type(tracker, (dict,), "'tracker'", optional=False)
+    assert isinstance(tracker, dict)  # checked above
     _check_type(tracker.get("sender_id"), (str,), "'tracker.sender_id'", optional=False)
     for key, kinds in (("slots", (dict,)), ("latest_message", (dict,)), ("events", (list,)),
                        ("paused", (bool,)), ("followup_action", (str,)),
@@ -100,7 +101,7 @@ def guard_action_webhook(app: Sanic) -> Sanic:
                 # rasa_sdk would unpack it again, without a limit: hand it the plain body
                 request.body = body
                 del request.headers["Content-Encoding"]
-            request.parsed_json = check_action_call(body)
+            request.parsed_json = check_action_call(body)  # type: ignore[assignment]  # Sanic's cache of the parsed body
         except BadActionCall as error:
             logger.warning("Action webhook: bad request (%s).", error)
             return response.json({"error": str(error)}, status=400)

@@ -158,7 +158,7 @@ class CountingOutput(OutputChannel):
         self.inner = inner
         self.sent = 0
 
-    def name(self) -> Text:  # type: ignore[override]  # Rasa calls it on the instance
+    def name(self) -> Text:  # Rasa calls it on the instance
         return self.inner.name()
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:

@@ -289,9 +289,10 @@ def parse_update(body: bytes) -> Optional[Incoming]:
         if query.get("message") is not None:
             chat_id = _chat_id(_dict(query["message"], "callback_query.message"))
         else:  # a button under an inline-mode message: answer the user directly
-            chat_id = _dict(query.get("from"), "callback_query.from").get("id")
-            if not isinstance(chat_id, int):
+            user_id = _dict(query.get("from"), "callback_query.from").get("id")
+            if not isinstance(user_id, int):
                 raise MalformedUpdate("callback_query.from.id is not a number")
+            chat_id = user_id
         return Incoming("button", chat_id, data if isinstance(data, str) else None, query_id,
                         update_id)
 
@@ -311,6 +312,8 @@ def parse_update(body: bytes) -> Optional[Incoming]:
 
 class TelegramChannel(TelegramInput):
     """Telegram through its webhook at /webhooks/telegram/webhook (named ``telegram``)."""
+
+    verify: Optional[str]  # the bot's name (TelegramInput's), learnt at start when unset
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TelegramChannel":
@@ -424,7 +427,7 @@ class TelegramChannel(TelegramInput):
                 pass
             text = self.payloads.decode(incoming.text) if incoming.text else None
         elif incoming.kind == "text":
-            text = self._command_text(incoming.text)
+            text = self._command_text(incoming.text or "")
         else:
             if await self.guard.admit(agent, bot, sender_id):
                 await self._answer_unsupported(request, sender_id, bot)

@@ -140,6 +140,7 @@ class LanguageDetector(GraphComponent):
         )
 
     def _persist(self) -> None:
+        assert self._vectorizer is not None and self._classifier is not None, "trained before persisted"
         state = {
             "vocabulary": {k: int(v) for k, v in self._vectorizer.vocabulary_.items()},
             "classes": list(self._classifier.classes_),
@@ -185,7 +186,7 @@ class LanguageDetector(GraphComponent):
             return None, requested, requested is not None
         if share > 0 and share >= self._config["georgian_share"]:
             writing, confident = WRITING_GEORGIAN, True
-        elif self._classifier is None:
+        elif self._classifier is None or self._vectorizer is None:
             writing, confident = WRITING_ENGLISH, True
         else:
             probabilities = self._classifier.predict_proba(self._vectorizer.transform([text]))[0]

@@ -55,7 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge
-from components.georgian import TOKEN_PATTERN, WRITING_GEORGIAN, WRITING_TRANSLIT, normalised_forms
+from components.georgian import TOKEN_PATTERN, normalised_forms
 from components.classifier import column_major
 from components.form_answers import looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
@@ -226,6 +226,7 @@ class QuestionRouter(GraphComponent):
                  example_vectors: Optional[np.ndarray] = None, example_intents: Optional[List[str]] = None,
                  converter: Optional[GeorgianScriptConverter] = None) -> None:
         self.config = config
+        self._debug: Dict[str, Any] = {}  # how the last message was decided (parse data "router")
         self._model_storage = model_storage
         self._resource = resource
         vectors = example_vectors if example_vectors is not None else np.zeros((0, 384), np.float32)
@@ -318,7 +319,7 @@ class QuestionRouter(GraphComponent):
         if not entries or self._entry_classifier is None:
             return None, 0.0, 0.0
         probabilities = self._entry_classifier.probabilities(vector, " ".join(normalised_forms(text, writing)))
-        entry = max(probabilities, key=probabilities.get)
+        entry = max(probabilities, key=lambda candidate: probabilities[candidate])
         return entry, probabilities[entry], entries.get(entry, 0.0)
 
     def _embed(self, texts: List[str], writing: Optional[str]) -> np.ndarray:
@@ -342,8 +343,8 @@ class QuestionRouter(GraphComponent):
             # a confirmation code names a registration: the message is about that one
             # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
             # classifier ranks cancelling above looking up
-            ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
-            return [{"intent": max(CODE_INTENTS, key=lambda intent: ranking.get(intent, 0.0))}]
+            weights = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
+            return [{"intent": max(CODE_INTENTS, key=lambda intent: weights.get(intent, 0.0))}]
 
         follow_up = self._follow_up(text, writing, tracker)
         if follow_up:
@@ -486,7 +487,7 @@ class QuestionRouter(GraphComponent):
         for message in messages:
             if not message.get(TEXT) or message.get(TEXT, "").startswith("/"):
                 continue
-            self._debug: Dict[str, Any] = {}
+            self._debug = {}
             answers = self.decide(message, tracker)
             message.set("router", self._debug, add_to_output=True)
             _apply(message, answers)
@@ -546,7 +547,7 @@ class EntryClassifier:
 
         features = hstack([self.vectorizer.transform([shared_text]) * self.LEXICAL_WEIGHT,
                            csr_matrix(vector.reshape(1, -1))], format="csr")
-        return {str(c): float(p) for c, p in zip(self.classifier.classes_, self.classifier.predict_proba(features)[0])}
+        return {str(c): float(p) for c, p in zip(self.classifier.classes_, self.classifier.predict_proba(features)[0], strict=True)}
 
 
 def _best_per_label(vectors: np.ndarray, labels: np.ndarray, vector: np.ndarray) -> Dict[str, float]:
@@ -556,7 +557,7 @@ def _best_per_label(vectors: np.ndarray, labels: np.ndarray, vector: np.ndarray)
     sims = vectors @ vector
     starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
     best = np.maximum.reduceat(sims, starts)
-    return {str(labels[i]): float(b) for i, b in zip(starts, best)}
+    return {str(labels[i]): float(b) for i, b in zip(starts, best, strict=True)}
 
 
 def _previous_answers(tracker: DialogueStateTracker) -> Set[str]:

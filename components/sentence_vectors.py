@@ -109,12 +109,12 @@ class Encoder:
         missing = [k for k in dict.fromkeys(keys) if k not in found]
         if missing and disk:
             found.update(self._read_disk(set(missing)))
-        todo = [(k, t) for k, t in dict(zip(keys, texts)).items() if k not in found]
+        todo = [(k, t) for k, t in dict(zip(keys, texts, strict=True)).items() if k not in found]
         if todo:
             with self._lock:
                 vectors = np.asarray(self._engine().query([t for _, t in todo]), dtype=np.float32)
             vectors = vectors.reshape(len(todo), DIMENSIONS)
-            new = {k: v for (k, _), v in zip(todo, vectors)}
+            new = {k: v for (k, _), v in zip(todo, vectors, strict=True)}
             found.update(new)
             if disk:
                 self._write_disk(new)
@@ -217,7 +217,7 @@ class SentenceVectorFeaturizer(GraphComponent):
     def _featurize(self, messages: List[Message], training: bool = False) -> None:
         messages = [m for m in messages if m.get(TEXT)]
         vectors = self.encoder.embed(self.model_texts(messages), use_disk=training)
-        for message, vector in zip(messages, vectors):
+        for message, vector in zip(messages, vectors, strict=True):
             message.set(SENTENCE_VECTOR, vector)
             message.add_features(Features(vector.reshape(1, -1), FEATURE_TYPE_SENTENCE, TEXT,
                                           self._config[FEATURIZER_CLASS_ALIAS]))

@@ -51,6 +51,8 @@ class TunedSQLTrackerStore(SQLTrackerStore):
     mode. Configured in endpoints.yml as `type: components.tracker_store.TunedSQLTrackerStore`
     with the same `url` as Rasa's `type: SQL`."""
 
+    engine: sa.engine.Engine  # SQLTrackerStore's, made again here
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url

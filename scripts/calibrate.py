@@ -110,7 +110,7 @@ def main() -> int:
     parses = asyncio.run(parse([t for _, t in texts]))
     kinds = Counter()
     rows = []
-    for (writing, text), parsed in zip(texts, parses):
+    for (writing, text), parsed in zip(texts, parses, strict=True):
         debug = parsed.get("router") or {}
         answered = parsed["intent"]["name"] not in ("nlu_fallback", "out_of_scope")
         kinds[(writing, answered)] += 1

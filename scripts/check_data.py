@@ -198,7 +198,7 @@ def check_long_tail(training: dict[str, str], knowledge_questions: list[tuple[st
     """Long-tail messages must be new: not a training example or a knowledge question, nor nearly."""
     folder = PROJECT_DIR / "tests" / "longtail"
     known: dict[str, list[str]] = defaultdict(list)
-    for path, _, lang, examples in nlu_blocks(PROJECT_DIR / "data" / "nlu"):
+    for _, _, lang, examples in nlu_blocks(PROJECT_DIR / "data" / "nlu"):
         known[lang] += [" ".join(normalised_forms(t, lang)) for t in examples]
     for writing, question in knowledge_questions:
         known[writing].append(" ".join(normalised_forms(question, writing)))

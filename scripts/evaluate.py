@@ -139,12 +139,12 @@ def score(examples: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[
             # what the classifier ranked first, had the fallback threshold not applied
             "accuracy_without_fallback": round(accuracy_score(gold, best_guess), 4),
             # a confident answer about something else; a form nobody asked for
-            "wrong_topic": sum(p != g and p != FALLBACK for p, g in zip(predicted, gold)),
+            "wrong_topic": sum(p != g and p != FALLBACK for p, g in zip(predicted, gold, strict=True)),
             "forms_started_by_a_question": sum(p in FORM_INTENTS and g not in FORM_INTENTS
-                                               for p, g in zip(predicted, gold)),
+                                               for p, g in zip(predicted, gold, strict=True)),
             "wrong_language": len(indices) - languages_right,
         }
-    for example, parsed in zip(examples, parses):
+    for example, parsed in zip(examples, parses, strict=True):
         if parsed["intent"]["name"] != example["intent"]:
             result["errors"].append({
                 "text": example["text"], "writing": example["writing"], "expected": example["intent"],
@@ -163,13 +163,13 @@ def per_intent(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str, Dict[
         gold, predicted, labels=labels, zero_division=0)
     return {label: {"precision": round(float(p), 4), "recall": round(float(r), 4),
                     "f1": round(float(f), 4), "support": int(s)}
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support)}
+            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)}
 
 
 def confused_pairs(examples: Sequence[Dict[str, str]], predicted: Sequence[str]) -> List[Dict[str, Any]]:
     """(expected, understood as) pairs, most frequent first, with a few of their messages."""
     pairs: Dict[Tuple[str, str], List[str]] = defaultdict(list)
-    for example, guess in zip(examples, predicted):
+    for example, guess in zip(examples, predicted, strict=True):
         if guess != example["intent"]:
             pairs[(example["intent"], guess)].append(example["text"])
     ranked = sorted(pairs.items(), key=lambda item: (-len(item[1]), item[0]))
@@ -247,9 +247,9 @@ def cross_validate(folds: int, seed: int, jobs: int = 0, project: Path = PROJECT
         else:
             # a fresh interpreter per worker: Rasa and TensorFlow do not survive fork
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                results = list(pool.map(run_fold, *zip(*tasks)))
-        for (_, test_index), intents in zip(splits, results):
-            for i, intent in zip(test_index, intents):
+                results = list(pool.map(run_fold, *zip(*tasks, strict=True)))
+        for (_, test_index), intents in zip(splits, results, strict=True):
+            for i, intent in zip(test_index, intents, strict=True):
                 predicted[i] = intent
     gold = [e["intent"] for e in examples]
     return {
@@ -261,7 +261,7 @@ def cross_validate(folds: int, seed: int, jobs: int = 0, project: Path = PROJECT
         "intents": per_intent(gold, predicted),
         "confused_pairs": confused_pairs(examples, predicted),
         "errors": [{"text": e["text"], "writing": e["writing"], "expected": e["intent"], "predicted": p}
-                   for e, p in zip(examples, predicted) if p != e["intent"]],
+                   for e, p in zip(examples, predicted, strict=True) if p != e["intent"]],
         "_gold": gold,
         "_predicted": predicted,
     }

@@ -67,7 +67,7 @@ def answers_of(parsed: Dict[str, Any]) -> List[str]:
 
 
 def matches(expected: List[str], got: List[str]) -> bool:
-    return len(expected) == len(got) and all(g in e.split("|") for e, g in zip(expected, got))
+    return len(expected) == len(got) and all(g in e.split("|") for e, g in zip(expected, got, strict=True))
 
 
 def parse_items(model: Path, items: List[Dict[str, Any]]) -> List[Dict[str, Any]]:

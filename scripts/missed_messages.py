@@ -159,7 +159,7 @@ def parse_since(value: str, now: datetime.datetime) -> datetime.datetime:
     try:
         return datetime.datetime.fromisoformat(value.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--since: '{value}' is neither a window like 7d, 24h, 2w nor a date")
+        raise argparse.ArgumentTypeError(f"--since: '{value}' is neither a window like 7d, 24h, 2w nor a date") from None
 
 
 def read_events(url: str, since: float) -> Iterable[Dict[str, Any]]:

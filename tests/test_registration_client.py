@@ -80,7 +80,7 @@ def test_too_many_attempts_from_one_conversation_is_its_own_error(backend):
     sender = uuid.uuid4().hex
     keys = [uuid.uuid4().hex for _ in range(5)]
     bodies = [details(sender_id=sender) for _ in keys]
-    outcomes = [client.submit(key=key, **body) for key, body in zip(keys, bodies)]
+    outcomes = [client.submit(key=key, **body) for key, body in zip(keys, bodies, strict=True)]
     assert {outcome.kind for outcome in outcomes} == {service.CONFIRMED}
 
     started = time.monotonic()

@@ -135,11 +135,11 @@ def memory_verdict(samples: List[Dict[str, Any]], name: str, load_start: float, 
                    if load_start + window / 2 <= s["t"] <= load_end and s.get(name)]
     slope = None
     if len(second_half) >= 3:
-        ts, rs = zip(*second_half)
+        ts, rs = zip(*second_half, strict=True)
         t_mean, r_mean = statistics.fmean(ts), statistics.fmean(rs)
         var = sum((t - t_mean) ** 2 for t in ts)
         if var:
-            slope = sum((t - t_mean) * (r - r_mean) for t, r in zip(ts, rs)) / var * 60 / MIB
+            slope = sum((t - t_mean) * (r - r_mean) for t, r in zip(ts, rs, strict=True)) / var * 60 / MIB
     m_mid, m_after = _median(mid), _median(after)
     result: Dict[str, Any] = {
         "rss_start_mib": round(first[0] / MIB, 1) if first else None,

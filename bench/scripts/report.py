@@ -724,7 +724,7 @@ def plot(results: Dict[str, Any], path: Path) -> None:
     colours = {"A": "#1f6feb", "B": "#d1242f"}
     title_of = names(results)
     for axis, kind, title in zip(axes, ("questions", "conversations"),
-                                 ("Questions", "Registration conversations")):
+                                 ("Questions", "Registration conversations"), strict=True):
         for label in ("A", "B"):
             result = results["assistants"][label]
             xs = [u for u in users if level(result, kind, u)]

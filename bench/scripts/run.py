@@ -297,7 +297,7 @@ def resolve_ref(ref: str) -> Dict[str, str]:
     try:
         commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except subprocess.CalledProcessError:
-        raise SystemExit(f"--baseline-ref {ref}: not a commit of this repository")
+        raise SystemExit(f"--baseline-ref {ref}: not a commit of this repository") from None
     return {"ref": ref, "commit": commit, "short": git("rev-parse", "--short", commit),
             "subject": git("log", "-1", "--format=%s", commit), "date": git("log", "-1", "--format=%cI", commit)}
 

@@ -24,8 +24,7 @@ CODE_SHAPE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 CODE_MESSAGE = re.compile(rf"^\s*(?=[^\d]*\d){_SYMBOL}{{{_HALF}}}[\s-]?{_SYMBOL}{{{_HALF}}}\s*$")
 # a code inside a text ("kodi K7MX3QPA, ra mdgomareobaa?"): at least one digit, and not
 # part of a longer word, an e-mail address or a web address
-CODE_IN_TEXT = re.compile(
-    rf"(?<![\w@./-])(?=[\w-]*\d){_SYMBOL}{{{_HALF}}}-?{_SYMBOL}{{{_HALF}}}(?![\w-]|[@./]\w)")
+CODE_IN_TEXT = re.compile(rf"(?<![\w@./-])(?=[\w-]*\d){_SYMBOL}{{{_HALF}}}-?{_SYMBOL}{{{_HALF}}}(?![\w-]|[@./]\w)")
 
 
 def new_code() -> str:

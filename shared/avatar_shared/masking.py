@@ -31,7 +31,7 @@ DECIMAL = re.compile(r"\d+\.\d+")
 _SIMPLE = (int, float, bool, type(None))
 
 
-def _phone(match: re.Match) -> str:
+def _phone(match: re.Match[str]) -> str:
     # a decimal number (a confidence, a timestamp) is no phone number
     return match.group() if DECIMAL.fullmatch(match.group()) else PHONE_MARK
 

@@ -48,4 +48,3 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, limited_receive, send)
-

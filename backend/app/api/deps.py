@@ -30,11 +30,13 @@ admin_bearer = HTTPBearer(
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_db(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 def get_today(settings: Annotated[Settings, Depends(get_settings)]) -> dt.date:
@@ -74,7 +76,8 @@ def require_admin_token(
 
 
 def get_rate_limits(request: Request) -> RateLimits:
-    return request.app.state.rate_limits
+    limits: RateLimits = request.app.state.rate_limits
+    return limits
 
 
 CLIENT_ID_MAX = 128

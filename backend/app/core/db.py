@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -22,7 +23,7 @@ from sqlalchemy.pool import NullPool
 
 # Execution option read by the SQLite "begin" hook: "IMMEDIATE" takes the write lock
 # at BEGIN instead of at the first write.
-SQLITE_BEGIN = "sqlite_begin"
+SQLITE_BEGIN: Final = "sqlite_begin"
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -33,7 +34,7 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 def make_engine(url: str, *, lock_timeout_ms: int = 3000, pooled: bool = True) -> Engine:
     """An engine for `url` with this service's connection settings."""
-    pool_options = (
+    pool_options: dict[str, Any] = (
         {"pool_timeout": max(lock_timeout_ms / 1000, 1.0)} if pooled else {"poolclass": NullPool}
     )
     if url.startswith("sqlite"):

@@ -11,10 +11,24 @@ from __future__ import annotations
 
 import logging
 
-from avatar_shared.masking import EMAIL_MARK, PHONE_MARK, MaskingFilter, install, mask_record, mask_text
+from avatar_shared.masking import (
+    EMAIL_MARK,
+    PHONE_MARK,
+    MaskingFilter,
+    install,
+    mask_record,
+    mask_text,
+)
 
-__all__ = ["EMAIL_MARK", "PHONE_MARK", "MaskingFilter", "configure_logging", "install_masking",
-           "mask_record", "mask_text"]
+__all__ = [
+    "EMAIL_MARK",
+    "PHONE_MARK",
+    "MaskingFilter",
+    "configure_logging",
+    "install_masking",
+    "mask_record",
+    "mask_text",
+]
 
 install_masking = install  # masks every record made from now on (once per process)
 

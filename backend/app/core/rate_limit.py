@@ -100,9 +100,7 @@ class RateLimits:
     lookups: RateLimiter
 
     @classmethod
-    def from_settings(
-        cls, registrations: int, lookups: int, window_seconds: float
-    ) -> RateLimits:
+    def from_settings(cls, registrations: int, lookups: int, window_seconds: float) -> RateLimits:
         return cls(
             registrations=RateLimiter(registrations, window_seconds),
             lookups=RateLimiter(lookups, window_seconds),

@@ -86,7 +86,11 @@ def sync_events(db: Database, events: Iterable[EventContent]) -> None:
                 "synced_at": now,
             }
             statement = insert(Event).values(id=event.id, **values)
-            session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+            # both dialects' insert has it; mypy sees the union of their return types
+            upsert = statement.on_conflict_do_update(  # type: ignore[attr-defined]
+                index_elements=["id"], set_=values
+            )
+            session.execute(upsert)
         listed_ids = [event.id for event in events]
         session.execute(
             update(Event)
@@ -95,20 +99,21 @@ def sync_events(db: Database, events: Iterable[EventContent]) -> None:
             .execution_options(synchronize_session=False)
         )
         for event_id in listed_ids:
-            event = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
-            if event is not None:
-                promote_waitlist(session, event)
+            row = session.scalar(select(Event).where(Event.id == event_id).with_for_update())
+            if row is not None:
+                promote_waitlist(session, row)
 
 
 def public_events(session: Session, today: dt.date) -> list[EventPublic]:
     """The events of the content file, in its order, with registration state."""
-    counts = dict(
-        session.execute(
+    counts: dict[str, int] = {
+        event_id: count
+        for event_id, count in session.execute(
             select(Registration.event_id, func.count())
             .where(Registration.status == STATUS_CONFIRMED)
             .group_by(Registration.event_id)
-        ).all()
-    )
+        )
+    }
     events = session.scalars(select(Event).where(Event.listed.is_(True)).order_by(Event.position))
     return [
         EventPublic(

@@ -172,8 +172,7 @@ def parse_answer(answer: bytes) -> tuple[int, dict[str, str], bytes]:
     head, _, body = answer.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     headers = {
-        name.lower(): value.strip()
-        for name, value in (line.split(":", 1) for line in header_lines)
+        name.lower(): value.strip() for name, value in (line.split(":", 1) for line in header_lines)
     }
     return int(status_line.split()[1]), headers, body
 
@@ -242,9 +241,7 @@ def test_a_declared_body_over_the_cap_is_refused_before_it_is_read(
     assert elapsed < 5
 
 
-def test_a_chunked_body_is_refused_once_it_passes_the_cap(
-    server: LiveServer, db: Database
-) -> None:
+def test_a_chunked_body_is_refused_once_it_passes_the_cap(server: LiveServer, db: Database) -> None:
     """No Content-Length to go by: the body is counted as it arrives."""
     head = (
         f"POST /api/v1/registrations HTTP/1.1\r\nHost: test\r\n"

@@ -34,9 +34,18 @@ SETTINGS_VARIABLES = (
 # Defaults that the deployment's documents repeat: all but those that are the project's
 # own there (var/, content/, REGISTRATION_SERVICE_PORT) and the tokens
 DOCUMENTED = tuple(
-    name for name in SETTINGS_VARIABLES
-    if name not in {"ENVIRONMENT", "DATABASE_URL", "REGISTRATION_SERVICE_TOKEN",
-                    "REGISTRATION_ADMIN_TOKEN", "EVENTS_FILE", "HOST", "PORT"}
+    name
+    for name in SETTINGS_VARIABLES
+    if name
+    not in {
+        "ENVIRONMENT",
+        "DATABASE_URL",
+        "REGISTRATION_SERVICE_TOKEN",
+        "REGISTRATION_ADMIN_TOKEN",
+        "EVENTS_FILE",
+        "HOST",
+        "PORT",
+    }
 )
 PROJECT_DIR = BACKEND_DIR.parent
 
@@ -56,8 +65,12 @@ def documented_values(path: Path) -> dict[str, str]:
             continue
         names = re.findall(r"`([A-Z][A-Z0-9_]*)`", cells[0])
         defaults = [item.strip() for item in cells[1].split(",")]
-        if names and len(names) == len(defaults) and all(re.fullmatch(r"`[^`]*`", d) for d in defaults):
-            values.update(zip(names, (d.strip("`") for d in defaults)))
+        if (
+            names
+            and len(names) == len(defaults)
+            and all(re.fullmatch(r"`[^`]*`", d) for d in defaults)
+        ):
+            values.update(zip(names, (d.strip("`") for d in defaults), strict=True))
     return values
 
 

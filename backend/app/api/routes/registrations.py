@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from pydantic_core import PydanticCustomError
@@ -40,14 +40,19 @@ IDEMPOTENCY_KEY_PATTERN = r"^[!-~]+$"
 # Query text without control characters (PostgreSQL refuses NUL in text).
 PLAIN_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 
+# OpenAPI documentation of the error answers (FastAPI's `responses=`)
+Responses = dict[int | str, dict[str, Any]]
+
 _retry_after = {
     "Retry-After": {
         "description": "Seconds to wait before trying again.",
         "schema": {"type": "integer"},
     }
 }
-_unauthorized = {401: {"model": ErrorResponse, "description": "Missing or wrong bearer token."}}
-_unavailable = {
+_unauthorized: Responses = {
+    401: {"model": ErrorResponse, "description": "Missing or wrong bearer token."}
+}
+_unavailable: Responses = {
     503: {
         "model": ErrorResponse,
         "description": "service_unavailable: the database is locked, full or unreachable; "
@@ -55,7 +60,7 @@ _unavailable = {
         "headers": _retry_after,
     }
 }
-_too_many = {
+_too_many: Responses = {
     429: {
         "model": ErrorResponse,
         "description": "too_many_requests: this client (X-Client-Id, else the remote "
@@ -63,11 +68,11 @@ _too_many = {
         "headers": _retry_after,
     }
 }
-_bad_body = {
+_bad_body: Responses = {
     400: {"model": ErrorResponse, "description": "The body could not be read (e.g. not UTF-8)."},
     413: {"model": ErrorResponse, "description": "payload_too_large: the body is over the cap."},
 }
-_not_found = {
+_not_found: Responses = {
     404: {"model": ErrorResponse, "description": "No registration with this code (and email)."}
 }
 
