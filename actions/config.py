@@ -1,21 +1,26 @@
-"""Settings of the action server, read once from the environment, with safe defaults."""
+"""Settings of the action server: a view of the assistant's settings
+(components/settings.py), read once from the environment when the server starts; a bad
+value stops it with an error naming the variable."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from components.settings import PROJECT_DIR, Settings
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+_settings = Settings.from_env()
 
-CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", PROJECT_DIR / "content"))
-EVENTS_FILE = Path(os.environ.get("EVENTS_FILE", CONTENT_DIR / "events.yml"))
-PRINCIPLES_FILE = Path(os.environ.get("PRINCIPLES_FILE", CONTENT_DIR / "principles.yml"))
+__all__ = ["PROJECT_DIR", "CONTENT_DIR", "EVENTS_FILE", "PRINCIPLES_FILE", "REGISTRATION_SERVICE_URL",
+           "REGISTRATION_SERVICE_TOKEN", "REGISTRATION_CONNECT_TIMEOUT", "REGISTRATION_READ_TIMEOUT",
+           "REGISTRATION_RETRIES", "REGISTRATION_BACKOFF"]
+
+CONTENT_DIR = _settings.content_dir
+EVENTS_FILE = _settings.events_file
+PRINCIPLES_FILE = _settings.principles_file
 
 # The registration service (backend/). The default token is the service's development
 # token; the service refuses it outside development mode.
-REGISTRATION_SERVICE_URL = os.environ.get("REGISTRATION_SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
-REGISTRATION_SERVICE_TOKEN = os.environ.get("REGISTRATION_SERVICE_TOKEN", "dev-service-token-change-me")
-REGISTRATION_CONNECT_TIMEOUT = float(os.environ.get("REGISTRATION_CONNECT_TIMEOUT", "2"))
-REGISTRATION_READ_TIMEOUT = float(os.environ.get("REGISTRATION_READ_TIMEOUT", "4"))
-REGISTRATION_RETRIES = int(os.environ.get("REGISTRATION_RETRIES", "2"))
-REGISTRATION_BACKOFF = float(os.environ.get("REGISTRATION_BACKOFF", "0.5"))
+REGISTRATION_SERVICE_URL = _settings.registration_service_url
+REGISTRATION_SERVICE_TOKEN = _settings.registration_service_token
+REGISTRATION_CONNECT_TIMEOUT = _settings.registration_connect_timeout
+REGISTRATION_READ_TIMEOUT = _settings.registration_read_timeout
+REGISTRATION_RETRIES = _settings.registration_retries
+REGISTRATION_BACKOFF = _settings.registration_backoff

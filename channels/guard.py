@@ -42,6 +42,7 @@ from rasa.shared.core.events import ActiveLoop, UserUttered
 from channels.notices import notice
 from components.georgian import DEFAULT_LANGUAGE, language_of_events
 from components.nlg import tracker_language
+from components.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +50,10 @@ logger = logging.getLogger(__name__)
 INPUT_METADATA_KEY = "input"
 HELP_RESPONSE = "utter_help"
 
-DEFAULT_MAX_MESSAGE_CHARS = 1000
-DEFAULT_RATE_LIMIT_MESSAGES = 30
-DEFAULT_RATE_LIMIT_SECONDS = 60.0
+_DEFAULTS = Settings.from_env({})
+DEFAULT_MAX_MESSAGE_CHARS = _DEFAULTS.channel_max_message_chars
+DEFAULT_RATE_LIMIT_MESSAGES = _DEFAULTS.channel_rate_limit_messages
+DEFAULT_RATE_LIMIT_SECONDS = _DEFAULTS.channel_rate_limit_seconds
 
 # control characters that separate words: they become a space, the rest are dropped
 _SPACING_CONTROLS = set("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
@@ -65,27 +67,13 @@ class GuardSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "GuardSettings":
-        """CHANNEL_MAX_MESSAGE_CHARS, CHANNEL_RATE_LIMIT_MESSAGES, CHANNEL_RATE_LIMIT_SECONDS;
-        an empty or invalid value means the default (logged)."""
-
-        def number(variable: str, default: float, kind: type) -> Any:
-            raw = (environ.get(variable) or "").strip()
-            if not raw:
-                return default
-            try:
-                value = kind(raw)
-            except ValueError:
-                value = 0
-            if value <= 0:
-                logger.error("%s=%r is not a positive number; using %s.", variable, raw, default)
-                return default
-            return value
-
-        return cls(
-            max_message_chars=number("CHANNEL_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, int),
-            rate_limit_messages=number("CHANNEL_RATE_LIMIT_MESSAGES", DEFAULT_RATE_LIMIT_MESSAGES, int),
-            rate_limit_seconds=number("CHANNEL_RATE_LIMIT_SECONDS", DEFAULT_RATE_LIMIT_SECONDS, float),
-        )
+        """CHANNEL_MAX_MESSAGE_CHARS, CHANNEL_RATE_LIMIT_MESSAGES, CHANNEL_RATE_LIMIT_SECONDS
+        (components/settings.py: empty means the default, a bad value stops the start with
+        an error naming the variable)."""
+        settings = Settings.from_env(environ)
+        return cls(max_message_chars=settings.channel_max_message_chars,
+                   rate_limit_messages=settings.channel_rate_limit_messages,
+                   rate_limit_seconds=settings.channel_rate_limit_seconds)
 
 
 # --- normalising the text ---------------------------------------------------------------

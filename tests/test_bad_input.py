@@ -24,7 +24,7 @@ import requests
 import socketio
 
 from channels.action_server import BadActionCall, check_action_call
-from channels.guard import DEFAULT_MAX_MESSAGE_CHARS, GuardSettings, RateLimiter, normalise
+from channels.guard import DEFAULT_MAX_MESSAGE_CHARS, RateLimiter, normalise
 from channels.notices import NOTICES, notice
 from channels.rest import BadRequest, parse_body
 from components.georgian import georgian_share
@@ -43,14 +43,6 @@ MIXED = "AVATAR-ის ღონისძიება Schio-ში 🎉"
 
 
 # --- unit: the shared pieces --------------------------------------------------------------
-
-def test_settings_have_documented_defaults_and_read_the_environment():
-    assert GuardSettings.from_env({}) == GuardSettings(1000, 30, 60.0)
-    assert GuardSettings.from_env({"CHANNEL_MAX_MESSAGE_CHARS": "200", "CHANNEL_RATE_LIMIT_MESSAGES": "5",
-                                   "CHANNEL_RATE_LIMIT_SECONDS": "10"}) == GuardSettings(200, 5, 10.0)
-    assert GuardSettings.from_env({"CHANNEL_MAX_MESSAGE_CHARS": "-3"}).max_message_chars == 1000
-    assert GuardSettings.from_env({"CHANNEL_RATE_LIMIT_MESSAGES": "many"}).rate_limit_messages == 30
-
 
 def test_control_characters_go_line_breaks_become_spaces():
     assert normalise("a\x00b\nc\td\r\ne\x7f\x1b[31m  ").text == "ab c d  e[31m"

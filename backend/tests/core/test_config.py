@@ -31,63 +31,6 @@ SETTINGS_VARIABLES = (
 )
 
 
-# Defaults that the deployment's documents repeat: all but those that are the project's
-# own there (var/, content/, REGISTRATION_SERVICE_PORT) and the tokens
-DOCUMENTED = tuple(
-    name
-    for name in SETTINGS_VARIABLES
-    if name
-    not in {
-        "ENVIRONMENT",
-        "DATABASE_URL",
-        "REGISTRATION_SERVICE_TOKEN",
-        "REGISTRATION_ADMIN_TOKEN",
-        "EVENTS_FILE",
-        "HOST",
-        "PORT",
-    }
-)
-PROJECT_DIR = BACKEND_DIR.parent
-
-
-def documented_values(path: Path) -> dict[str, str]:
-    """NAME -> value from `NAME=value` lines (.env.example) and from table rows
-    "| `A`, `B` | `1`, `2` | ..." (the READMEs); rows written for people ("64 KiB") are
-    skipped."""
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        assignment = re.fullmatch(r"([A-Z][A-Z0-9_]*)=(.*)", line.strip())
-        if assignment:
-            values[assignment[1]] = assignment[2]
-            continue
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) < 2:
-            continue
-        names = re.findall(r"`([A-Z][A-Z0-9_]*)`", cells[0])
-        defaults = [item.strip() for item in cells[1].split(",")]
-        if (
-            names
-            and len(names) == len(defaults)
-            and all(re.fullmatch(r"`[^`]*`", d) for d in defaults)
-        ):
-            values.update(zip(names, (d.strip("`") for d in defaults), strict=True))
-    return values
-
-
-@pytest.mark.parametrize("document", [".env.example", "README.md", "backend/README.md"])
-def test_documented_defaults_are_the_code_defaults(document: str) -> None:
-    """.env.example said 3000 ms for the lock timeout, the code 5000: longer than the
-    action server's read timeout, so it timed out before the service's 503."""
-    documented = documented_values(PROJECT_DIR / document)
-    fields = Settings.model_fields
-    compared = 0
-    for name in DOCUMENTED:
-        if name in documented:
-            assert documented[name] == str(fields[name.lower()].default), f"{document}: {name}"
-            compared += 1
-    assert compared >= 1, f"{document} documents none of {DOCUMENTED}"
-
-
 @pytest.fixture
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for name in SETTINGS_VARIABLES:
