@@ -17,6 +17,7 @@ import uuid
 from abc import ABC, abstractmethod
 from typing import Any, Callable, Dict, List, Optional, Text
 
+from avatar_shared.slots import LOOKUP_EMAIL, REGISTRATION_ANSWERS
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -29,8 +30,9 @@ from actions.validation import SKIPPED, clean_affiliation, clean_code, clean_ema
 
 logger = logging.getLogger(__name__)
 
-PERSONAL_SLOTS = ("full_name", "email", "affiliation", "consent", "registration_confirmed")
-LOOKUP_SLOTS = ("lookup_code", "lookup_email", "cancel_confirmed")
+# the registration form's slots, emptied once it ends: the person's answers and their consent
+PERSONAL_SLOTS = (*REGISTRATION_ANSWERS, "consent", "registration_confirmed")
+LOOKUP_SLOTS = ("lookup_code", LOOKUP_EMAIL, "cancel_confirmed")
 
 
 def _reset(*names: str) -> List[Dict[Text, Any]]:

@@ -40,13 +40,11 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 
 import requests
 
-from missed_messages import (EMAIL, PHONE, conversation_id, database_url, mask,
-                             training_vocabulary)
+from avatar_shared.masking import EMAIL, mask_text
+from avatar_shared.slots import CODE_SLOTS, PERSONAL_SLOTS
+from missed_messages import conversation_id, database_url, mask, training_vocabulary
 
 ERASED = "[erased]"
-# slots whose values are the person's data (domain.yml)
-PERSONAL_SLOTS = ("full_name", "email", "affiliation", "lookup_email")
-CODE_SLOTS = ("registration_code", "lookup_code")
 SKIPPED = "-"  # the affiliation slot's "skipped" value (actions/validation.py)
 MARKERS = {ERASED, "[email]", "[phone]", "[name]", "[code]"}
 DEFAULT_SERVICE_URL = "http://127.0.0.1:8000"
@@ -158,7 +156,7 @@ class Scrubber:
             text = self.values.sub(ERASED, text)
         if typed:  # what the user typed: the report's masking (emails, phones, names, codes)
             return mask(text, self.vocabulary)
-        return PHONE.sub("[phone]", EMAIL.sub("[email]", text))
+        return mask_text(text)
 
     def value(self, value: Any, typed: bool = False) -> Any:
         if isinstance(value, str):

@@ -43,6 +43,7 @@ from typing import Any, Dict, Iterable, List, Optional
 import yaml
 from avatar_shared.codes import CODE_IN_TEXT
 from avatar_shared.masking import mask_text as mask_contacts
+from avatar_shared.slots import PERSONAL_SLOTS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "sqlite:///var/tracker.db"
@@ -53,7 +54,7 @@ FALLBACK_ACTIONS = {"action_clarify": "asked back", "action_default_fallback": "
                     # out of scope, or nothing close enough: the questions nobody answered yet
                     "action_dont_know": "said it does not know"}
 # form questions whose answers are personal data: the whole message is withheld
-PERSONAL_SLOTS = {"full_name", "email", "affiliation", "lookup_code", "lookup_email"}
+WITHHELD_SLOTS = frozenset((*PERSONAL_SLOTS, "lookup_code"))
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 SURNAME_ENDINGS = ("ძე", "შვილი", "ია", "უა", "ავა", "ანი", "dze", "shvili", "svili", "ia", "ua", "ava", "ani")
@@ -244,7 +245,7 @@ def missed_messages(events: Iterable[Dict[str, Any]], since: float, threshold: f
                 reason = "not understood (nlu_fallback)"
             elif confidence < threshold:
                 reason = f"low confidence (< {threshold:g})"
-            withheld = requested_slot in PERSONAL_SLOTS
+            withheld = requested_slot in WITHHELD_SLOTS
             current = Missed(
                 when=datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M"),
                 timestamp=timestamp, conversation=conversation_id(sender), writing=parse_data.get("writing"),

@@ -1,0 +1,14 @@
+"""The names of the conversation slots that hold a person's data (domain.yml): what the
+registration form and the look-up ask for. The action server empties them after use, the
+missed-messages report withholds what was typed for them, and erasure rewrites them.
+tests/test_shared.py checks that domain.yml has each one.
+"""
+
+# what the registration form asks: the person's name, e-mail and municipality/organisation
+REGISTRATION_ANSWERS = ("full_name", "email", "affiliation")
+# the e-mail typed to look up or cancel a registration
+LOOKUP_EMAIL = "lookup_email"
+# a person's data, beyond the confirmation codes
+PERSONAL_SLOTS = (*REGISTRATION_ANSWERS, LOOKUP_EMAIL)
+# the confirmation code shown after registering, and the one typed to look one up
+CODE_SLOTS = ("registration_code", "lookup_code")
