@@ -15,6 +15,7 @@ import unicodedata
 import uuid
 from typing import Literal
 
+from avatar_shared.events import EVENT_ID
 from avatar_shared.names import (
     MTAVRULI_LETTERS,
     NAME_LETTERS,
@@ -42,7 +43,7 @@ MUNICIPALITY_MAX = 100
 ORGANISATION_MAX = 200
 IDEMPOTENCY_KEY_MAX = 255
 # The shape of an event id in content/events.yml.
-EVENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+EVENT_ID_PATTERN = EVENT_ID.pattern
 
 
 def normalise_full_name(value: str) -> str:

@@ -28,12 +28,12 @@ def test_fields_are_read(events_file: Path) -> None:
     ("text", "problem"),
     [
         ("events: [", "not valid YAML"),
-        ("current: x\n", "no `events:` list"),
+        ("current: x\n", "non-empty `events:` list"),
         ("events:\n  - id: a\n", "event #1"),
         (
             "events:\n"
             "  - {id: a, title: {ka: ა, en: a}, venue: {ka: ა, en: a}, start: '13-01', end: '01-01'}\n",
-            "not a date",
+            "not a real date",
         ),
         (
             "events:\n"

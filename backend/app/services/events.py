@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from avatar_shared.events import registration_open_on
 from sqlalchemy import func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -18,9 +19,9 @@ from app.schemas import EventPublic, LocalisedText
 def registration_is_open(event: Event, today: dt.date) -> bool:
     """Open when the content file says so, the event is still in it, and the deadline
     (a whole day, inclusive) has not passed."""
-    if not (event.listed and event.registration_open):
-        return False
-    return event.registration_deadline is None or today <= event.registration_deadline
+    return event.listed and registration_open_on(
+        event.registration_open, event.registration_deadline, today
+    )
 
 
 def confirmed_count(session: Session, event_id: str) -> int:
