@@ -34,7 +34,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from actions.content import ContentError, parse_events, parse_principles  # noqa: E402
-from components import knowledge  # noqa: E402
+from components import knowledge, places  # noqa: E402
 from components.georgian import WRITINGS, georgian_share, normalised_forms  # noqa: E402
 
 MINIMUM = {"ka": 12, "ka-Latn": 8, "en": 10}
@@ -158,6 +158,10 @@ def check_content(problems: list[str]) -> None:
             parse(PROJECT_DIR / "content" / name)
         except ContentError as error:
             problems.append(str(error))
+    try:
+        places.load(PROJECT_DIR / "content" / "places")
+    except places.PlaceError as error:
+        problems.append(str(error))
 
 
 def check_knowledge(training: dict[str, str], problems: list[str]) -> list[tuple[str, str]]:

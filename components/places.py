@@ -1,0 +1,167 @@
+"""Places: what the assistant knows about a country or a municipality, edited without
+retraining (issue 13). One file per country (``content/places/ge.yml``) and per
+municipality (``content/places/it/schio.yml``)::
+
+    id: schio                      # lower-case ASCII and hyphens; a country: its ISO code
+    country: it                    # municipalities only: the country's file
+    name: {ka: შიო, en: Schio}
+    checked: 2026-12-03            # when the facts were last compared with their sources
+    facts:
+      website: {value: "https://www.comune.schio.vi.it", source: S1}
+      phone: {value: "+39 0445 691111", source: S2, as_of: 2020-03}
+      desk: {text: {ka: "...", en: "..."}, source: S4}
+    sources:
+      S1: "https://www.comune.schio.vi.it/..."
+
+Every fact names its source; a fact that no source gives is left out, and the assistant
+says it does not know and where to ask (a wrong phone number is worse than none). Facts
+that are addresses or numbers have a `value`; facts that are said have a `text` in both
+languages. Standard library and PyYAML only: the action server and `make validate` read
+it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+from components.georgian import georgian_share
+from components.settings import Settings
+
+LANGUAGES = ("ka", "en")
+_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+_COUNTRY = re.compile(r"^[a-z]{2}$")
+_URL = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+# an international number: "+", the country code, then digits in groups
+_PHONE = re.compile(r"^\+[1-9]\d{0,2}(?: ?\d{2,5}){2,5}$")
+_AS_OF = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")  # 2020, 2020-03 or 2020-03-31
+
+# the facts a place may have, and how each is written
+VALUE_FACTS = {
+    "website": _URL,  # the municipality's or the government's site
+    "services_portal": _URL,  # online services (certificates, applications)
+    "open_data_portal": _URL,
+    "email": _EMAIL,
+    "certified_email": _EMAIL,  # Italy's PEC
+    "phone": _PHONE,
+}
+TEXT_FACTS = ("address", "desk", "digital_help", "e_id_help")
+
+
+class PlaceError(ValueError):
+    """A place file is broken; the message names the file and the fact."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    source: str  # the source's address or description
+    value: Optional[str] = None
+    text: Optional[Dict[str, str]] = None
+    as_of: Optional[str] = None  # the date the source gives
+
+    def said(self, language: str) -> str:
+        return self.text[language] if self.text else (self.value or "")
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: Dict[str, str]
+    path: str
+    country: Optional[str] = None  # None: this is a country
+    checked: Optional[dt.date] = None
+    facts: Dict[str, Fact] = field(default_factory=dict)
+
+    @property
+    def is_country(self) -> bool:
+        return self.country is None
+
+
+def _localised(raw: Any, what: str, where: str) -> Dict[str, str]:
+    if not isinstance(raw, dict) or any(not isinstance(raw.get(lang), str) or not raw[lang].strip()
+                                        for lang in LANGUAGES):
+        raise PlaceError(f"{where}: '{what}' needs a text in each of {', '.join(LANGUAGES)}")
+    return {lang: raw[lang].strip() for lang in LANGUAGES}
+
+
+def parse_place(raw: Any, path: Path, is_country: bool) -> Place:
+    where = str(path)
+    if not isinstance(raw, dict):
+        raise PlaceError(f"{where}: a place file is a mapping (id, name, facts, sources)")
+    place_id = str(raw.get("id") or "")
+    if not (_COUNTRY if is_country else _ID).match(place_id):
+        raise PlaceError(f"{where}: 'id' must be " + ("an ISO country code such as 'ge'" if is_country else
+                         "lower-case ASCII letters, digits and hyphens, such as 'isola-vicentina'"))
+    if place_id != path.stem:
+        raise PlaceError(f"{where}: 'id' is '{place_id}' but the file is named '{path.name}'")
+    country = None
+    if not is_country:
+        country = str(raw.get("country") or "")
+        if country != path.parent.name:
+            raise PlaceError(f"{where}: 'country' must be '{path.parent.name}', the folder the file is in")
+    name = _localised(raw.get("name"), "name", where)
+    if (georgian_share(name["ka"]) or 0.0) < 0.5:
+        raise PlaceError(f"{where}: 'name.ka' is written in Georgian script (\"შიო\", not \"Schio\")")
+    checked = raw.get("checked")
+    if checked is not None and not isinstance(checked, dt.date):
+        raise PlaceError(f"{where}: 'checked' is a date (YYYY-MM-DD)")
+    sources = raw.get("sources") or {}
+    if not isinstance(sources, dict) or not all(isinstance(v, str) and v.strip() for v in sources.values()):
+        raise PlaceError(f"{where}: 'sources' maps a short name to an address or a description")
+    facts: Dict[str, Fact] = {}
+    for fact_name, item in (raw.get("facts") or {}).items():
+        at = f"{where}: fact '{fact_name}'"
+        if fact_name not in VALUE_FACTS and fact_name not in TEXT_FACTS:
+            raise PlaceError(f"{at}: unknown; known facts are {', '.join([*VALUE_FACTS, *TEXT_FACTS])}")
+        if not isinstance(item, dict):
+            raise PlaceError(f"{at}: needs a 'value' or a 'text', and its 'source'")
+        source = str(item.get("source") or "")
+        if source not in sources:
+            raise PlaceError(f"{at}: 'source' must name one of this file's sources ({', '.join(sources) or 'none'})")
+        as_of = item.get("as_of")
+        if as_of is not None and not _AS_OF.match(str(as_of)):
+            raise PlaceError(f"{at}: 'as_of' is the date the source gives: 2020, 2020-03 or 2020-03-31")
+        if fact_name in VALUE_FACTS:
+            value = str(item.get("value") or "").strip()
+            if not VALUE_FACTS[fact_name].match(value):
+                kind = {"email": "an e-mail address", "certified_email": "an e-mail address",
+                        "phone": "an international number such as +39 0445 691111"}.get(fact_name, "an http(s) address")
+                raise PlaceError(f"{at}: '{value}' is not {kind}")
+            facts[fact_name] = Fact(fact_name, sources[source], value=value, as_of=str(as_of) if as_of else None)
+        else:
+            facts[fact_name] = Fact(fact_name, sources[source], text=_localised(item.get("text"), "text", at),
+                                    as_of=str(as_of) if as_of else None)
+    return Place(id=place_id, name=name, path=where, country=country, checked=checked, facts=facts)
+
+
+def places_dir() -> Path:
+    return Settings.from_env().content_dir / "places"
+
+
+def load(folder: Optional[Path] = None) -> Dict[str, Place]:
+    """Every place by id (countries by their ISO code), checked; PlaceError when a file is
+    broken, a municipality's country has no file, or two files share an id."""
+    folder = folder or places_dir()
+    files: List[Tuple[Path, bool]] = [(path, True) for path in sorted(folder.glob("*.yml"))]
+    files += [(path, False) for path in sorted(folder.glob("*/*.yml"))]
+    places: Dict[str, Place] = {}
+    for path, is_country in files:
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise PlaceError(f"{path}: not valid YAML: {error}") from None
+        place = parse_place(raw, path, is_country)
+        if place.id in places:
+            raise PlaceError(f"{path}: '{place.id}' is also {places[place.id].path}")
+        places[place.id] = place
+    for place in places.values():
+        if place.country is not None and place.country not in places:
+            raise PlaceError(f"{place.path}: its country '{place.country}' has no file {folder / place.country}.yml")
+    return places
