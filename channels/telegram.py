@@ -43,7 +43,7 @@ import re
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text, Tuple
 
 import aiohttp
 from aiogram import Bot
@@ -121,6 +121,21 @@ class TelegramSettings:
             api_url=setting("api_url", "TELEGRAM_API_URL") or DEFAULT_API_URL,
             secret_token=secret_token,
         )
+
+
+# A start link's parameter names the citizen's place (t.me/<bot>?start=thiene, or =ge for a
+# country): "/start thiene" greets, with the place in the message metadata, as the widget
+# sends it (actions/places.py)
+_START_PLACE = re.compile(r"^/greet\s+([A-Za-z0-9-]{2,64})$")
+
+
+def start_place(text: str) -> Tuple[str, Dict[str, str]]:
+    """("/greet thiene") -> ("/greet", {"municipality": "thiene"}); ("/greet ge") -> a country."""
+    match = _START_PLACE.match(text)
+    if not match:
+        return text, {}
+    place = match.group(1).lower()
+    return "/greet", {"country" if len(place) == 2 else "municipality": place}
 
 
 # --- callback_data within 64 bytes ---------------------------------------------------
@@ -420,6 +435,7 @@ class TelegramChannel(TelegramInput):
         bot = self.get_output_channel()
         sender_id = str(incoming.chat_id)
         agent = agent_of(request.app)
+        metadata = self.get_metadata(request) or {}
         if incoming.kind == "button":
             try:  # first, so the button stops spinning even if the answer takes a while
                 await bot.answer_callback_query(incoming.callback_query_id)
@@ -427,15 +443,15 @@ class TelegramChannel(TelegramInput):
                 pass
             text = self.payloads.decode(incoming.text) if incoming.text else None
         elif incoming.kind == "text":
-            text = self._command_text(incoming.text or "")
+            text, place = start_place(self._command_text(incoming.text or ""))
+            metadata = {**metadata, **place}
         else:
             if await self.guard.admit(agent, bot, sender_id):
                 await self._answer_unsupported(request, sender_id, bot)
             return
         if not text:
             return
-        await self.guard.handle(agent, on_new_message, bot, sender_id, text,
-                                self.get_metadata(request), self.name())
+        await self.guard.handle(agent, on_new_message, bot, sender_id, text, metadata or None, self.name())
 
     def _command_text(self, text: str) -> str:
         """"/start@avatar_bot" -> "/greet": group commands name the bot; /start greets."""

@@ -119,11 +119,11 @@ class Servers:
         response.raise_for_status()
         return response.json()["items"]
 
-    def ask(self, text: str, sender: str | None = None) -> list[dict]:
-        response = requests.post(
-            f"{self.rasa_url}/webhooks/rest/webhook",
-            json={"sender": sender or uuid.uuid4().hex, "message": text}, timeout=60,
-        )
+    def ask(self, text: str, sender: str | None = None, metadata: dict | None = None) -> list[dict]:
+        body: dict = {"sender": sender or uuid.uuid4().hex, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata  # as the widget sends it: {"municipality": ..., "country": ...}
+        response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
         response.raise_for_status()
         return response.json()
 

@@ -69,3 +69,66 @@ def test_a_town_needs_its_countrys_file(tmp_path):
     (tmp_path / "it.yml").unlink()
     with pytest.raises(places.PlaceError, match="has no file"):
         places.load(tmp_path)
+
+
+# --- the answers: actions/places.py -------------------------------------------------------
+
+def answer(intent, language, metadata, earlier_metadata=None):
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.places import ActionPlaceFacts
+
+    latest = {"text": "...", "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+              "language": language, "writing": language}
+    events = [{"event": "user", "text": "/greet", "parse_data": {"language": language}, "metadata": earlier_metadata}] \
+        if earlier_metadata else []
+    events.append({"event": "user", "text": "...", "parse_data": latest, "metadata": metadata})
+    dispatcher = CollectingDispatcher()
+    ActionPlaceFacts().run(dispatcher, Tracker("citizen", {}, latest, events, False, None, {}, "action_listen"), {})
+    return dispatcher.messages
+
+
+def test_a_town_named_by_the_page_gets_its_own_facts_with_their_dates():
+    [message] = answer("ask_digital_services", "en", {"municipality": "schio", "country": "it"})
+    assert message["response"] == "utter_place_facts"
+    facts = message["facts"]
+    assert facts.startswith("Schio:") and "https://www.comune.schio.vi.it" in facts
+    assert "+39 0445 691111 (as of 2020-03)" in facts and "Faber Box" in facts
+    [georgian] = answer("ask_digital_services", "ka", {"municipality": "schio"})
+    assert georgian["facts"].startswith("შიო:") and "ოფიციალური ვებგვერდი" in georgian["facts"]
+
+
+def test_a_place_without_facts_of_its_own_gets_its_countrys():
+    [message] = answer("ask_digital_services", "ka", {"municipality": "akhalsopeli", "country": "ge"})
+    assert message["facts"].startswith("საქართველო:") and "https://my.gov.ge" in message["facts"]
+    [open_data] = answer("ask_open_data", "en", {"country": "ge"})
+    assert "https://data.gov.ge" in open_data["facts"]
+
+
+def test_what_no_source_gives_is_said_to_be_unknown_with_where_to_ask():
+    [message] = answer("ask_open_data", "en", {"municipality": "schio"})
+    assert message["response"] == "utter_place_unknown" and message["place"] == "Schio"
+    assert message["where"] == " (https://www.comune.schio.vi.it)"
+
+
+def test_the_place_is_remembered_from_an_earlier_message_and_unknown_places_say_nothing():
+    # Telegram's start link sets it once (/start thiene); later messages carry no metadata
+    [message] = answer("ask_digital_gym", "en", None, earlier_metadata={"municipality": "thiene"})
+    assert message["facts"].startswith("Thiene:") and "digital gym" in message["facts"]
+    assert answer("ask_digital_services", "en", {"municipality": "atlantis"}) == []
+    assert answer("ask_digital_services", "en", None) == []
+    assert answer("ask_event_date", "en", {"municipality": "schio"}) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("/greet thiene", ("/greet", {"municipality": "thiene"})),
+    ("/greet GE", ("/greet", {"country": "ge"})),
+    ("/greet isola-vicentina", ("/greet", {"municipality": "isola-vicentina"})),
+    ("/greet", ("/greet", {})),
+    ("/greet two words", ("/greet two words", {})),
+])
+def test_a_telegram_start_link_names_the_place(text, expected):
+    from channels.telegram import start_place
+
+    assert start_place(text) == expected

@@ -192,3 +192,22 @@ def test_yes_to_the_optional_question_is_not_an_organisation(servers):
     assert "/deny" in payloads(answers) and "/affirm" not in payloads(answers), texts(answers)
     answers = conversation.say("ქუთაისის მერია")
     assert {"/affirm", "/deny"} <= set(payloads(answers)), texts(answers)
+
+
+@pytest.mark.parametrize("question, metadata, general, local, in_georgian", [
+    ("how do I use digital public services?", {"municipality": "schio", "country": "it"},
+     "national e-services portal", "https://www.comune.schio.vi.it", False),
+    ("ციფრული სერვისებით როგორ ვისარგებლო?", {"municipality": "akhalsopeli", "country": "ge"},
+     "ელექტრონული სერვისების", "https://my.gov.ge", True),
+])
+def test_a_digital_services_answer_names_the_citizens_place(servers, question, metadata, general, local,
+                                                             in_georgian):
+    """The page that embeds the widget names the municipality (issue 13): the general answer,
+    then that place's facts (a place with none of its own: its country's)."""
+    answers = servers.ask(question, metadata=metadata)
+    answer = texts(answers)
+    assert general in answer and local in answer, answer
+    assert answer.index(general) < answer.index(local)
+    assert georgian(answers) if in_georgian else english(answers)
+    # with no place, the general answer alone
+    assert local not in texts(servers.ask(question))

@@ -5,8 +5,10 @@
  * A site adds it with one tag:
  *   <script src="https://HOST/widget.js" data-server-url="https://RASA" data-municipality="CODE"
  *           data-lang="ka" defer></script>
- * Optional: data-socket-path (default "/socket.io/"), data-metadata-key (default "metadata",
- * the key Rasa's SocketIOInput reads unless credentials.yml sets `metadata_key`).
+ * Optional: data-country (ISO code, e.g. "ge", "it"), data-socket-path (default
+ * "/socket.io/"), data-metadata-key (default "metadata", the key Rasa's SocketIOInput reads
+ * unless credentials.yml sets `metadata_key`). The municipality and country go with every
+ * message: the assistant answers with the place's facts (content/places/).
  *
  * Server text is only ever put into the page with textContent / text nodes.
  */
@@ -78,6 +80,7 @@
     serverUrl: ds.serverUrl || "http://localhost:5005",
     socketPath: ds.socketPath || "/socket.io/",
     municipality: ds.municipality || "",
+    country: ds.country || "",
     pageLang: normLang(ds.lang || document.documentElement.lang),
     metadataKey: ds.metadataKey || "metadata"
   };
@@ -430,7 +433,8 @@
     if (!ready || inflight || !state.outbox.length) return;
     var item = state.outbox[0];
     var data = { message: item.message, session_id: state.sessionId };
-    data[config.metadataKey] = { municipality: config.municipality, language: config.pageLang };
+    data[config.metadataKey] = { municipality: config.municipality, country: config.country,
+                                 language: config.pageLang };
     inflight = item.id;
     socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", data, function (err) {
       // Rasa acknowledges once it has handled the message. An error while disconnected

@@ -263,7 +263,7 @@ def test_keyboard_conversation_button_and_reload(context: BrowserContext, web_ur
     assert uttered, f"no user_uttered frame among {sent_frames}"
     event, data = json.loads(re.sub(r"^42\d*", "", uttered[0]))
     assert data["message"] == BUTTON_MESSAGE
-    assert data["metadata"] == {"municipality": MUNICIPALITY, "language": "ka"}
+    assert data["metadata"] == {"municipality": MUNICIPALITY, "country": "ge", "language": "ka"}
     assert data["session_id"] == stored_state(page)["sessionId"]
 
     # The UI speaks the language of the bot's reply.
@@ -448,7 +448,7 @@ def test_language_follows_conversation_and_links_are_safe(context: BrowserContex
     expect(links.first).to_have_attribute("rel", "noopener noreferrer")
     assert page.locator(".mchat-log b, .mchat-log i").count() == 0
     expect(page.locator(".mchat-choice")).to_have_text("<i>x</i>")
-    assert fake.received[0]["metadata"] == {"municipality": MUNICIPALITY, "language": "ka"}
+    assert fake.received[0]["metadata"] == {"municipality": MUNICIPALITY, "country": "ge", "language": "ka"}
 
     # Georgian letters from the user switch to Georgian at once.
     textbox.fill("სად არის მერია?")

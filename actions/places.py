@@ -1,0 +1,103 @@
+"""Answers for the citizen's place (issue 13): after the general answer about digital
+services, e-participation, open data or digital help, the facts of the citizen's
+municipality and country from content/places/, each with its date where the source gives
+one; what no source gives is said to be unknown, with where to ask.
+
+Which place: the page that embeds the widget names it (`data-municipality`,
+`data-country`), and so does a Telegram start link (`/start thiene`); either arrives in a
+message's metadata (`municipality`, `country`), and the latest one in the conversation
+counts. With no place, the general answer stands alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import language_of
+from components import places
+from components.places import Fact, Place
+
+logger = logging.getLogger(__name__)
+
+# which facts answer which topic, in the order they are said
+TOPIC_FACTS: Dict[str, Tuple[str, ...]] = {
+    "ask_digital_services": ("services_portal", "website", "desk", "digital_help", "e_id_help", "phone", "email"),
+    "ask_e_participation": ("website", "services_portal", "certified_email"),
+    "ask_open_data": ("open_data_portal",),
+    "ask_digital_gym": ("digital_help",),
+}
+LABELS: Dict[str, Dict[str, str]] = {
+    "website": {"ka": "ოფიციალური ვებგვერდი", "en": "official website"},
+    "services_portal": {"ka": "ონლაინ სერვისები", "en": "online services"},
+    "open_data_portal": {"ka": "ღია მონაცემები", "en": "open data"},
+    "email": {"ka": "ელფოსტა", "en": "e-mail"},
+    "certified_email": {"ka": "ოფიციალური ელფოსტა (PEC)", "en": "certified e-mail (PEC)"},
+    "phone": {"ka": "ტელეფონი", "en": "phone"},
+    "address": {"ka": "მისამართი", "en": "address"},
+    "desk": {"ka": "მომსახურება ადგილზე", "en": "in person"},
+    "digital_help": {"ka": "დახმარება ციფრულ სერვისებში", "en": "help with digital services"},
+    "e_id_help": {"ka": "ელექტრონული პირადობა", "en": "digital identity"},
+}
+AS_OF = {"ka": "({as_of} წლის მონაცემი)", "en": "(as of {as_of})"}
+
+
+def place_of(tracker: Tracker, known: Dict[str, Place]) -> Optional[Place]:
+    """The place named by the latest message metadata that names a known one."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        metadata = event.get("metadata") or {}
+        for key in ("municipality", "country"):
+            value = metadata.get(key)
+            if isinstance(value, str) and value.strip().lower() in known:
+                return known[value.strip().lower()]
+    return None
+
+
+def said(fact: Fact, language: str) -> str:
+    line = f"{LABELS[fact.name][language]}: {fact.said(language)}"
+    return f"{line} {AS_OF[language].format(as_of=fact.as_of)}" if fact.as_of else line
+
+
+def facts_for(place: Place, country: Optional[Place], names: Sequence[str]) -> List[Tuple[Place, Fact]]:
+    """The place's facts for the topic; where it has none, its country's."""
+    found = [(place, place.facts[name]) for name in names if name in place.facts]
+    if not found and country is not None:
+        found = [(country, country.facts[name]) for name in names if name in country.facts]
+    return found
+
+
+class ActionPlaceFacts(Action):
+    def name(self) -> Text:
+        return "action_place_facts"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        try:
+            known = places.load()
+        except places.PlaceError as error:
+            logger.error("Place content unusable: %s", error)
+            return []
+        place = place_of(tracker, known)
+        topic = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if place is None or topic not in TOPIC_FACTS:
+            return []
+        language = language_of(tracker)
+        country = known.get(place.country) if place.country else None
+        found = facts_for(place, country, TOPIC_FACTS[topic])
+        if not found:
+            website = place.facts.get("website") or (country.facts.get("website") if country else None)
+            dispatcher.utter_message(response="utter_place_unknown", place=place.name[language],
+                                     where=f" ({website.value})" if website else "")
+            return []
+        lines = []
+        for owner in {owner.id: owner for owner, _ in found}.values():
+            facts = "\n".join(f"• {said(fact, language)}" for who, fact in found if who.id == owner.id)
+            lines.append(f"{owner.name[language]}:\n{facts}")
+        dispatcher.utter_message(response="utter_place_facts", facts="\n".join(lines))
+        return []
