@@ -19,9 +19,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import language_of
 from components import places
+from components.knowledge import ReloadingFolder
 from components.places import Fact, Place
 
 logger = logging.getLogger(__name__)
+# read again only when a file changes, as the knowledge base is
+_places: ReloadingFolder[Dict[str, Place]] = ReloadingFolder(
+    places.places_dir(), places.load, {}, patterns=("*.yml", "*/*.yml"))
 
 # which facts answer which topic, in the order they are said
 TOPIC_FACTS: Dict[str, Tuple[str, ...]] = {
@@ -79,7 +83,7 @@ class ActionPlaceFacts(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         try:
-            known = places.load()
+            known = _places.current()
         except places.PlaceError as error:
             logger.error("Place content unusable: %s", error)
             return []

@@ -25,7 +25,7 @@ import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Generic, List, Optional, Sequence, Tuple, TypeVar
 
 import yaml
 
@@ -43,6 +43,7 @@ _URL = re.compile(r"^https?://[^\s]+$")
 
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def knowledge_dir() -> Path:
@@ -165,29 +166,43 @@ def load(directory: Path) -> Dict[str, Entry]:
     return entries
 
 
-class KnowledgeBase:
-    """The entries of a directory, read again when a file in it changes."""
+class ReloadingFolder(Generic[T]):
+    """What `load` makes of a directory's files, made again only when one of the files
+    matching `patterns` changes (or appears, or goes); no files: `empty`."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
+    def __init__(self, directory: Path, load: Callable[[Path], T], empty: T,
+                 patterns: Sequence[str] = ("*.yml",)) -> None:
+        self.directory, self._load, self._patterns = directory, load, patterns
         self._stamp: Optional[Tuple[Any, ...]] = None
-        self._entries: Dict[str, Entry] = {}
+        self._current = empty
+        self._empty = empty
 
     def stamp(self) -> Tuple[Any, ...]:
         try:
-            return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                         for p in sorted(self.directory.glob("*.yml")))
+            return tuple((str(p.relative_to(self.directory)), p.stat().st_mtime_ns, p.stat().st_size)
+                         for pattern in self._patterns for p in sorted(self.directory.glob(pattern)))
         except FileNotFoundError:
             return ()
+
+    def current(self) -> T:
+        """The loaded content; a broken edit raises what `load` raises."""
+        stamp = self.stamp()
+        if stamp != self._stamp:
+            self._current = self._load(self.directory) if stamp else self._empty
+            self._stamp = stamp
+        return self._current
+
+
+class KnowledgeBase(ReloadingFolder[Dict[str, "Entry"]]):
+    """The entries of a directory, read again when a file in it changes."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(directory, load, {})
 
     def entries(self) -> Dict[str, Entry]:
         """The current entries. A broken edit raises KnowledgeError; callers keep the last
         good entries (``entries_or_last``)."""
-        stamp = self.stamp()
-        if stamp != self._stamp:
-            self._entries = load(self.directory) if stamp else {}
-            self._stamp = stamp
-        return self._entries
+        return self.current()
 
     def entries_or_last(self, on_error: Any = None) -> Dict[str, Entry]:
         try:
@@ -195,7 +210,7 @@ class KnowledgeBase:
         except KnowledgeError as error:
             if on_error:
                 on_error(error)
-            return self._entries
+            return self._current
 
 
 def questions_of(entries: Sequence[Entry]) -> List[Tuple[str, str, str]]:

@@ -60,6 +60,11 @@ def _url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def _path(raw: str) -> Path:
+    path = Path(raw)
+    return path if path.is_absolute() else PROJECT_DIR / path
+
+
 # what a value must be, for the error message
 _KINDS: Dict[Callable[[str], object], str] = {
     _positive_int: "a whole number above 0",
@@ -67,17 +72,9 @@ _KINDS: Dict[Callable[[str], object], str] = {
     _positive_float: "a number of seconds above 0",
     _non_negative_float: "a number of seconds, 0 or more",
     _url: "an http:// or https:// address",
+    _path: "a path",
     str: "text",
-    Path: "a path",
 }
-
-
-def _path(raw: str) -> Path:
-    path = Path(raw)
-    return path if path.is_absolute() else PROJECT_DIR / path
-
-
-_KINDS[_path] = "a path"
 
 
 @dataclass(frozen=True)

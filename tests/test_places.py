@@ -132,3 +132,15 @@ def test_a_telegram_start_link_names_the_place(text, expected):
     from channels.telegram import start_place
 
     assert start_place(text) == expected
+
+
+def test_an_edited_town_file_is_read_again_without_a_restart(tmp_path):
+    from components.knowledge import ReloadingFolder
+
+    path = write(tmp_path, TOWN)
+    folder = ReloadingFolder(tmp_path, places.load, {}, patterns=("*.yml", "*/*.yml"))
+    assert folder.current()["malo"].facts["phone"].value == "+39 0445 585211"
+    assert folder.current() is folder.current(), "unchanged files are not read again"
+    edited = {**TOWN, "facts": {"phone": {"value": "+39 0445 585999", "source": "S1"}}}
+    path.write_text(yaml.safe_dump(edited, allow_unicode=True), encoding="utf-8")
+    assert folder.current()["malo"].facts["phone"].value == "+39 0445 585999"
