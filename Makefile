@@ -19,7 +19,7 @@ install: $(VENV)/.installed ## Create the environments (Python 3.10) and install
 	backend/scripts/setup.sh
 
 train: install ## Train a model unless one matches the current data and config
-	$(PYTHON) scripts/model.py train
+	$(PYTHON) -m scripts.model train
 
 run: train ## Install, train if needed, start everything (Ctrl-C stops all); demo page on :8080
 	@mkdir -p var
@@ -27,11 +27,11 @@ run: train ## Install, train if needed, start everything (Ctrl-C stops all); dem
 	$(WITH_ENV) $(VENV)/bin/honcho start --env /dev/null --no-colour
 
 validate: install ## Check training data, domain and content (Rasa's checks, then ours)
-	$(RASA) data validate --fail-on-warnings
-	$(PYTHON) scripts/check_data.py
+	$(RASA) data validate --domain domain --fail-on-warnings
+	$(PYTHON) -m scripts.check_data
 
 # make evaluate FOLDS=0 (no cross-validation: quicker) TOLERANCE=0.03 FLOOR=0.4
-EVALUATE = $(PYTHON) scripts/evaluate.py --model "$$($(PYTHON) scripts/model.py path)" \
+EVALUATE = $(PYTHON) -m scripts.evaluate --model "$$($(PYTHON) -m scripts.model path)" \
 	$(if $(FOLDS),--folds $(FOLDS)) $(if $(TOLERANCE),--tolerance $(TOLERANCE)) $(if $(FLOOR),--floor $(FLOOR))
 
 evaluate: train ## Held-out and cross-validated figures, reports/summary.md; fails if worse than accepted
@@ -42,22 +42,22 @@ accept: train ## Record the current model's figures as accepted (FORCE=1: even i
 
 # make missed SINCE=7d LIMIT=100 THRESHOLD=0.4 FORMAT=yaml
 missed: ## Recent messages the assistant did not understand (names, emails, phones masked)
-	$(WITH_ENV) $(PYTHON) scripts/missed_messages.py $(if $(SINCE),--since $(SINCE)) \
+	$(WITH_ENV) $(PYTHON) -m scripts.missed_messages $(if $(SINCE),--since $(SINCE)) \
 		$(if $(LIMIT),--limit $(LIMIT)) $(if $(THRESHOLD),--threshold $(THRESHOLD)) $(if $(FORMAT),--format $(FORMAT))
 
 erase: ## Erase a registration and the personal data in its conversations: make erase CODE=ABCD2345
-	$(WITH_ENV) $(PYTHON) scripts/erase.py $(CODE)
+	$(WITH_ENV) $(PYTHON) -m scripts.erase $(CODE)
 
 models: ## List the trained models: date, and which matches the current data / is accepted
-	$(PYTHON) scripts/model.py list
+	$(PYTHON) -m scripts.model list
 
 test: validate lint audit ## Validate, lint, audit, train if needed, run every test and the conversation tests
-	$(PYTHON) scripts/model.py train
+	$(PYTHON) -m scripts.model train
 	bash web/scripts/setup-test.sh
 	backend/scripts/test.sh
 	$(PYTHON) -m pytest tests
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
-		--model "$$($(PYTHON) scripts/model.py path)" --out results
+		--model "$$($(PYTHON) -m scripts.model path)" --out results
 
 lint: install ## ruff (style, likely bugs; formatting of the service and shared/) and mypy (types), pinned: lint/
 	scripts/lint.sh
@@ -74,12 +74,12 @@ lock: ## Re-pin requirements.lock from requirements.txt (needs the network)
 
 loadtest: train ## 50 citizens for 3 minutes on 127.0.0.1; errors, registrations, memory checked: reports/loadtest/
 	scripts/tool-venv.sh bench
-	$(PYTHON) bench/scripts/loadtest.py $(LOADTEST_ARGS)
+	$(PYTHON) -m bench.scripts.loadtest $(LOADTEST_ARGS)
 
 .PHONY: bench
 bench: install ## Benchmark the assistant against the previous design (commit 2bc6aa1; ~25 min): docs/benchmarks.md
 	scripts/tool-venv.sh bench
-	$(PYTHON) bench/scripts/run.py $(BENCH_ARGS)
+	$(PYTHON) -m bench.scripts.run $(BENCH_ARGS)
 
 clean: ## Remove trained models and reports (keeps conversations in var/)
 	rm -rf models reports results

@@ -7,7 +7,8 @@ from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 
-from components.georgian import ENGLISH, language_of_events
+from components import responses
+from components.georgian import language_of_events
 
 
 def language_of(tracker: Tracker) -> str:
@@ -21,13 +22,5 @@ def language_of(tracker: Tracker) -> str:
 
 
 def response_text(domain: Dict[str, Any], name: str, language: str) -> Optional[str]:
-    """The text of response ``name`` in ``language`` (Georgian is the default variation)."""
-    variations = (domain.get("responses") or {}).get(name) or []
-    for variation in variations:
-        conditions = variation.get("condition") or []
-        is_english = any(
-            c.get("name") == "language" and c.get("value") == ENGLISH for c in conditions
-        )
-        if is_english == (language == ENGLISH):
-            return variation.get("text")
-    return None
+    """The text of response ``name`` in ``language`` (components/responses.py)."""
+    return responses.response_text(domain.get("responses") or {}, name, language)

@@ -1,6 +1,6 @@
 """What the channels themselves say, in Georgian and English side by side.
 
-These sentences are not in domain.yml on purpose: they are answers about the message
+These sentences are not in domain/ on purpose: they are answers about the message
 itself (empty, too long, too many, the assistant could not finish), given by the channel
 code (channels/guard.py) before or after the model runs, and some of them must work
 exactly when the model's answer does not (the action server is down, no model is

@@ -1,11 +1,12 @@
 """Answers in the language of the user's latest message.
 
-Responses in domain.yml carry a Georgian variation (the default) and an English one with
-``condition: [{type: slot, name: language, value: en}]``. This generator works out that
+Responses in domain/ carry a Georgian variation (the default) and an English one marked
+``metadata: {language: en}`` (components/responses.py). This generator works out the
 language from the conversation itself at the moment it answers (the latest user message
-whose language ``LanguageDetector`` could tell) and hands it to Rasa's response
-templates as the value of ``language``. Nothing has to set a slot first, so the answer
-follows the user even when the action server is down.
+whose language ``LanguageDetector`` could tell) and lets Rasa's response templates choose
+among that language's variations only (channel-specific ones, conditions and variables as
+Rasa does them). Nothing has to set a slot first, so the answer follows the user even
+when the action server is down.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from rasa.shared.core.events import ActiveLoop, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from components.georgian import language_of_events
-
-LANGUAGE_SLOT = "language"
+from components.georgian import DEFAULT_LANGUAGE, language_of_events
+from components.responses import by_language, without_marker
 
 
 def tracker_language(tracker: DialogueStateTracker) -> str:
@@ -33,12 +33,16 @@ def tracker_language(tracker: DialogueStateTracker) -> str:
 
 
 class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
-    """Rasa's response templates, with ``language`` taken from the conversation."""
+    """Rasa's response templates, one set per language, chosen by the conversation."""
 
     def __init__(
         self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
+        self.per_language = {
+            language: TemplatedNaturalLanguageGenerator(responses)
+            for language, responses in by_language(self.responses).items()
+        }
 
     async def generate(
         self,
@@ -47,5 +51,9 @@ class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
         output_channel: Text,
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
-        filled_slots = {**tracker.current_slot_values(), LANGUAGE_SLOT: tracker_language(tracker)}
-        return self.generate_from_slots(utter_action, filled_slots, output_channel, **kwargs)
+        language = tracker_language(tracker)
+        templates = self.per_language.get(language) or self.per_language[DEFAULT_LANGUAGE]
+        message = templates.generate_from_slots(
+            utter_action, tracker.current_slot_values(), output_channel, **kwargs
+        )
+        return without_marker(message) if message is not None else None

@@ -1,7 +1,7 @@
 """What the sentence vectors are worth: the intent classifier with n-grams only, vectors
 only, and both, per way of writing, on both evaluation sets and in cross-validation.
 
-    python scripts/ablation.py [--folds 3] [--out reports/ablation]
+    python -m scripts.ablation [--folds 3] [--out reports/ablation]
 
 Each variant is config.yml with the classifier's ``features`` changed; everything else
 (the question router, the knowledge base) is the same. Writes reports/ablation/ablation.json
@@ -21,12 +21,9 @@ from typing import Any, Dict
 
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
+from scripts import evaluate, longtail
 
-import evaluate  # noqa: E402
-import longtail  # noqa: E402
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 VARIANTS = {"n-grams only": ["ngrams"], "vectors only": ["vectors"], "both": ["ngrams", "vectors"]}
 

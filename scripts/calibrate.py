@@ -1,6 +1,6 @@
 """Chooses the question router's thresholds on data that is not an evaluation set.
 
-    python scripts/calibrate.py --model models/avatar-<hash>.tar.gz
+    python -m scripts.calibrate --model models/avatar-<hash>.tar.gz
 
 In-domain: every training example and knowledge-base question, compared with the others
 leaving itself out (its own vector would be a perfect match), so the similarities are
@@ -27,7 +27,6 @@ import numpy as np
 import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
 
 CALIBRATION = PROJECT_DIR / "tests" / "calibration"
 

@@ -1,10 +1,11 @@
 """The checks `rasa data validate` lacks. Each failure names the file and the fix.
 
-    python scripts/check_data.py
+    python -m scripts.check_data
 
 - every intent has training examples in all three ways of writing (minimum counts),
   each block tagged `metadata: {lang: ka | ka-Latn | en}` and written in its script;
-- every response has a Georgian (default) and an English (language = en) variation;
+- every response has a Georgian (default) and an English (`metadata: {language: en}`)
+  variation, and is in one file of domain/ only;
 - no example stands under two intents; no training example is in the evaluation set, nor
   nearly (a spelling variant or a one-word change of an evaluation message, which would
   make the held-out figures look better than the assistant is);
@@ -30,12 +31,12 @@ from typing import Iterable, Optional
 
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
+from actions.content import ContentError, parse_events, parse_principles
+from components import knowledge, places
+from components.georgian import WRITINGS, georgian_share, normalised_forms
+from components.responses import missing_languages
 
-from actions.content import ContentError, parse_events, parse_principles  # noqa: E402
-from components import knowledge, places  # noqa: E402
-from components.georgian import WRITINGS, georgian_share, normalised_forms  # noqa: E402
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 MINIMUM = {"ka": 12, "ka-Latn": 8, "en": 10}
 # Character similarity (difflib ratio) in the shared spelling from which a training example
@@ -125,23 +126,41 @@ def check_evaluation(training: dict[str, str], knowledge_questions: list[tuple[s
                             f"write a different question")
 
 
+def domain_files() -> list[tuple[str, dict]]:
+    """(path, content) of every file of domain/, one per topic."""
+    return [(str(path.relative_to(PROJECT_DIR)), yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            for path in sorted((PROJECT_DIR / "domain").glob("*.yml"))]
+
+
+def merged_domain() -> dict:
+    """The domain's intents, slots and responses as Rasa merges the files of domain/."""
+    merged: dict = {"intents": [], "slots": {}, "responses": {}}
+    for _, content in domain_files():
+        merged["intents"] += content.get("intents") or []
+        merged["slots"].update(content.get("slots") or {})
+        merged["responses"].update(content.get("responses") or {})
+    return merged
+
+
 def check_domain(problems: list[str]) -> None:
-    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
-    for name, variations in (domain.get("responses") or {}).items():
-        english = [v for v in variations if any(c.get("name") == "language" and c.get("value") == "en"
-                                                for c in v.get("condition") or [])]
-        georgian = [v for v in variations if not v.get("condition")]
-        if not english or not georgian:
-            problems.append(f"domain.yml: response '{name}' needs a Georgian variation (no condition) and an "
-                            f"English one (condition: type slot, name language, value en)")
+    seen: dict[str, str] = {}
+    for path, content in domain_files():
+        for name, variations in (content.get("responses") or {}).items():
+            if name in seen:
+                problems.append(f"{path}: response '{name}' is also in {seen[name]}; keep one")
+            seen[name] = path
+            for language in missing_languages(variations or []):
+                problems.append(f"{path}: response '{name}' has no variation in '{language}': every response "
+                                f"has a Georgian one (no marker) and an English one (metadata: {{language: en}})")
+    domain = merged_domain()
     questions = [i for i in domain["intents"] if i not in NOT_QUESTIONS]
     slots = domain.get("slots") or {}
     for slot in ("full_name", "email", "affiliation"):
         not_intent = set(slots[slot]["mappings"][-1].get("not_intent") or [])
         for intent in questions:
             if intent not in not_intent:
-                problems.append(f"domain.yml: add '{intent}' to the not_intent list of slot '{slot}', "
-                                f"so that the question is answered during registration")
+                problems.append(f"domain/registration.yml: add '{intent}' to the not_intent list of slot "
+                                f"'{slot}', so that the question is answered during registration")
     rules = yaml.safe_load((PROJECT_DIR / "data" / "rules" / "registration.yml").read_text(encoding="utf-8"))
     interrupting = {step["intent"] for rule in rules["rules"]
                     if any(c.get("active_loop") == "registration_form" for c in rule.get("condition") or [])
@@ -172,7 +191,7 @@ def check_knowledge(training: dict[str, str], problems: list[str]) -> list[tuple
     except knowledge.KnowledgeError as error:
         problems.append(f"content/knowledge/{error}")
         return []
-    domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+    domain = merged_domain()
     try:
         events = parse_events(PROJECT_DIR / "content" / "events.yml")["current"]
         facts = set(events.facts)

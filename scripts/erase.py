@@ -1,6 +1,6 @@
 """Erases a registration: in the registration service, and in the conversations that hold it.
 
-    python scripts/erase.py CODE          # `make erase CODE=...` reads .env
+    python -m scripts.erase CODE          # `make erase CODE=...` reads .env
 
 1. Checks that the tracker store can be read, then asks the registration service to erase
    the registration (DELETE /api/v1/registrations/CODE with REGISTRATION_ADMIN_TOKEN at
@@ -42,7 +42,7 @@ import requests
 
 from avatar_shared.masking import EMAIL, mask_text
 from avatar_shared.slots import CODE_SLOTS, PERSONAL_SLOTS
-from missed_messages import conversation_id, database_url, mask, training_vocabulary
+from scripts.missed_messages import conversation_id, database_url, mask, training_vocabulary
 
 ERASED = "[erased]"
 SKIPPED = "-"  # the affiliation slot's "skipped" value (actions/validation.py)

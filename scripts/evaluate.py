@@ -1,6 +1,6 @@
 """How well the assistant understands citizens, and whether a model may go into service.
 
-    python scripts/evaluate.py --model models/avatar-<hash>.tar.gz [--data tests/evaluation]
+    python -m scripts.evaluate --model models/avatar-<hash>.tar.gz [--data tests/evaluation]
         [--folds 3] [--seed 42] [--tolerance 0.02] [--floor 0.5] [--accept [--force]]
 
 1. Held-out messages (tests/evaluation, written apart from the training data): intent
@@ -44,10 +44,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from scripts import longtail
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-import longtail  # noqa: E402
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -284,7 +283,7 @@ def train_quietly(project: Path, data: Path, out: Path, name: str, config: Optio
     with warnings.catch_warnings(), contextlib.redirect_stdout(log):
         warnings.simplefilter("ignore")
         path = train_nlu(str(config or project / "config.yml"), str(data), str(out), fixed_model_name=name,
-                         domain=str(project / "domain.yml"))
+                         domain=str(project / "domain"))
     if not path:
         raise RuntimeError(f"training the cross-validation model {name} failed:\n{log.getvalue()[-3000:]}")
     return Path(path)

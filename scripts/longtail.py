@@ -14,7 +14,7 @@ the intent) are exactly the expected ones, in order. Also counted per way of wri
 - forms started by a question: register / check / cancel where none was asked for;
 - answers in the wrong language.
 
-Used by scripts/evaluate.py; on its own: ``python scripts/longtail.py --model M``.
+Used by scripts/evaluate.py; on its own: ``python -m scripts.longtail --model M``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import Any, Dict, List, Optional
 import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
 
 LONG_TAIL = PROJECT_DIR / "tests" / "longtail"
 ABSTAIN = "abstain"

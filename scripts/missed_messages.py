@@ -1,7 +1,7 @@
 """What citizens asked that the assistant did not understand well: the raw material for
 new training examples. Reads the conversations from the tracker store.
 
-    python scripts/missed_messages.py [--since 30d] [--limit 50] [--threshold 0.5]
+    python -m scripts.missed_messages [--since 30d] [--limit 50] [--threshold 0.5]
                                       [--format table | yaml | json] [--url URL]
 
 A user message counts as missed when the classifier's confidence was below --threshold,

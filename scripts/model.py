@@ -1,9 +1,9 @@
 """Names the model after what it is trained from, and trains only when that changed.
 
-    python scripts/model.py name    # avatar-<hash>: hash of data, domain, config, components
-    python scripts/model.py path    # models/avatar-<hash>.tar.gz (whether or not it exists)
-    python scripts/model.py train   # trains unless models/avatar-<hash>.tar.gz exists
-    python scripts/model.py list    # the trained models, newest first: date, size, which one
+    python -m scripts.model name    # avatar-<hash>: hash of data, domain, config, components
+    python -m scripts.model path    # models/avatar-<hash>.tar.gz (whether or not it exists)
+    python -m scripts.model train   # trains unless models/avatar-<hash>.tar.gz exists
+    python -m scripts.model list    # the trained models, newest first: date, size, which one
                                     # matches the current data, which one is accepted
 
 Extra arguments after `train` go to `rasa train` (tests pass a smaller config this way).
@@ -22,7 +22,7 @@ import tarfile
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-INPUTS = ("config.yml", "domain.yml", "data", "components")
+INPUTS = ("config.yml", "domain", "data", "components")
 
 
 def fingerprint(project: Path = PROJECT_DIR, config: str = "config.yml") -> str:
@@ -31,7 +31,7 @@ def fingerprint(project: Path = PROJECT_DIR, config: str = "config.yml") -> str:
         path = project / (config if name == "config.yml" else name)
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if "__pycache__" in file.parts:
+            if "__pycache__" in file.parts or file.suffix == ".md":  # caches and notes teach nothing
                 continue
             digest.update(str(file.relative_to(project)).encode())
             digest.update(file.read_bytes())
@@ -83,7 +83,7 @@ def train(name: str, path: Path, config: str, extra: list[str]) -> int:
         partial = f"{name}-partial-{os.getpid()}"
         rasa = str(Path(sys.executable).with_name("rasa"))
         code = subprocess.call(
-            [rasa, "train", "--config", config, "--fixed-model-name", partial,
+            [rasa, "train", "--config", config, "--domain", "domain", "--fixed-model-name", partial,
              "--out", str(path.parent), "--force", *extra],
             cwd=PROJECT_DIR,
             # training embeds thousands of texts: every core (serving uses one per process)

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # RASA_MODEL pins a model (e.g. to roll back); by default the one for the current data.
-model=${RASA_MODEL:-$(.venv/bin/python scripts/model.py path)}
+model=${RASA_MODEL:-$(.venv/bin/python -m scripts.model path)}
 if [ ! -f "$model" ]; then
   echo "error: no model at $model; run 'make train' first (or set RASA_MODEL to an existing one)." >&2
   exit 1

@@ -45,8 +45,8 @@ def model_path() -> Path:
     if os.environ.get("RASA_MODEL"):
         return Path(os.environ["RASA_MODEL"]).resolve()
     python = str(VENV_BIN / "python")
-    subprocess.run([python, "scripts/model.py", "train"], cwd=PROJECT_DIR, check=True)
-    path = subprocess.run([python, "scripts/model.py", "path"], cwd=PROJECT_DIR, check=True,
+    subprocess.run([python, "-m", "scripts.model", "train"], cwd=PROJECT_DIR, check=True)
+    path = subprocess.run([python, "-m", "scripts.model", "path"], cwd=PROJECT_DIR, check=True,
                           capture_output=True, text=True).stdout.strip()
     return PROJECT_DIR / path
 

@@ -22,7 +22,7 @@ from actions.fallback import ActionClarify
 from actions.knowledge import ActionAnswer
 from actions.principles import ActionExplainPrinciple, find_principle
 
-DOMAIN = Domain.load("domain.yml").as_dict()
+DOMAIN = Domain.load("domain").as_dict()
 
 
 def tracker_for(text, intent, language, writing=None, ranking=None, earlier_languages=()):

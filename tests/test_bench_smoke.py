@@ -28,7 +28,7 @@ def test_the_benchmark_runs_end_to_end_with_tiny_sizes(model_path, tmp_path):
     subprocess.run(["scripts/tool-venv.sh", "bench"], cwd=PROJECT_DIR, check=True)
     out, doc, picture = tmp_path / "results", tmp_path / "benchmarks.md", tmp_path / "latency.png"
     command = [
-        sys.executable, "bench/scripts/run.py", "--users", "1,2", "--duration", "3",
+        sys.executable, "-m", "bench.scripts.run", "--users", "1,2", "--duration", "3",
         "--memory-messages", "10", "--memory-users", "2", "--profile-seconds", "0",
         # the baseline of the applied tracker-store change, as `make bench` always measures it
         "--variant", "rasa-sql-store:BENCH_TRACKER_STORE=SQL", "--quiet-wait", "0",

@@ -130,7 +130,7 @@ def test_a_confirmation_code_inside_a_message_is_found(text, has_code):
 def domain():
     from rasa.shared.core.domain import Domain
 
-    return Domain.load("domain.yml")
+    return Domain.load("domain")
 
 
 def form_tracker(domain, form, requested_slot):

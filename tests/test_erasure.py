@@ -105,7 +105,7 @@ def registered(servers):
 
 def run_erase(servers: Servers, code: str, backend_url: str | None = None) -> subprocess.CompletedProcess:
     env = {**servers.env, "REGISTRATION_SERVICE_URL": backend_url or servers.backend_url}
-    return subprocess.run(["scripts/with-env.sh", str(PROJECT_DIR / ".venv/bin/python"), "scripts/erase.py", code],
+    return subprocess.run(["scripts/with-env.sh", str(PROJECT_DIR / ".venv/bin/python"), "-m", "scripts.erase", code],
                           cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=120)
 
 

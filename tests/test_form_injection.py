@@ -6,11 +6,10 @@ stored verbatim as text (never executed, never escaped on the way), and the serv
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
-import yaml
+from rasa.shared.core.domain import Domain
 
 from tests.conftest import PROJECT_DIR
 
@@ -25,9 +24,8 @@ NAME = "Robert Tables"
 
 
 def variants(response: str) -> set[str]:
-    """Every text (both languages) of a response of domain.yml."""
-    domain = yaml.safe_load(Path(PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
-    return {variant["text"] for variant in domain["responses"][response]}
+    """Every text (both languages) of a response of domain/."""
+    return {variant["text"] for variant in Domain.load(str(PROJECT_DIR / "domain")).responses[response]}
 
 
 def text_of(answers: list[dict]) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rasa.shared.core.domain import Domain
 
 from actions import content
 from actions.knowledge import render_entry
@@ -17,7 +18,7 @@ from components import knowledge
 from components.router import ordinal_number, split_parts
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
 
 ENTRY = {
     "id": "event-parking",

@@ -53,7 +53,7 @@ def test_a_maintainer_adds_a_knowledge_entry_and_the_running_assistant_answers(m
     assert len(instructions) >= 2, instructions
     assert (project / "content" / "knowledge" / "parking.yml").exists()
 
-    checked = run(project, "scripts/check_data.py")
+    checked = run(project, "-m", "scripts.check_data")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
     entry = knowledge.load(project / "content" / "knowledge")[ENTRY]
@@ -74,7 +74,7 @@ def test_a_maintainer_adds_a_knowledge_entry_and_the_running_assistant_answers(m
         # the organisers publish the fact: the running servers answer with it, no restart
         published = apply_snippets(project, PUBLISHED)
         assert published, f"docs/maintainers.md has no '{PUBLISHED}' snippet"
-        checked_again = run(project, "scripts/check_data.py")
+        checked_again = run(project, "-m", "scripts.check_data")
         after = answers(servers)
     finally:
         servers.stop_all()

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
+from bench.scripts import loadtest
 from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
-
-sys.path.insert(0, str(PROJECT_DIR / "bench" / "scripts"))
-import loadtest  # noqa: E402
 
 
 def test_ten_citizens_for_twenty_seconds_leave_nothing_broken(servers, tmp_path):

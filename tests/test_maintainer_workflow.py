@@ -102,16 +102,16 @@ def test_a_maintainer_adds_an_intent_retrains_and_the_assistant_answers(tmp_path
     instructions = apply_worked_example(project)
     assert len(instructions) >= 8, instructions
 
-    checked = run(project, "scripts/check_data.py")
+    checked = run(project, "-m", "scripts.check_data")
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
-    trained = run(project, "scripts/model.py", "train")
+    trained = run(project, "-m", "scripts.model", "train")
     assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
-    model = project / run(project, "scripts/model.py", "path").stdout.strip()
+    model = project / run(project, "-m", "scripts.model", "path").stdout.strip()
     assert model.exists()
 
     # the gate (held-out messages only, to keep the test short) runs while the servers start
-    gate = subprocess.Popen([PYTHON, "scripts/evaluate.py", "--model", str(model), "--folds", "0"],
+    gate = subprocess.Popen([PYTHON, "-m", "scripts.evaluate", "--model", str(model), "--folds", "0"],
                             cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     (tmp_path / "servers").mkdir()
     servers = Servers(model, tmp_path / "servers", extra_env={"RASA_MODEL": str(model)}, project_dir=project)
@@ -142,18 +142,18 @@ def test_a_maintainer_adds_an_intent_retrains_and_the_assistant_answers(tmp_path
     accepted["held_out"]["macro_f1"]["ka"] = 1.0
     stricter = tmp_path / "stricter.json"
     stricter.write_text(json.dumps(accepted), encoding="utf-8")
-    refused = run(project, "scripts/evaluate.py", "--model", str(model), "--folds", "0",
+    refused = run(project, "-m", "scripts.evaluate", "--model", str(model), "--folds", "0",
                   "--accepted", str(stricter), "--accept")
     assert refused.returncode == 1
     assert "way of writing 'ka': macro-F1 fell from 1.000" in refused.stderr, refused.stderr
     assert "Using" in refused.stdout, "the fresh report was not reused"
 
     # accepting records the new model and its new intent
-    accepted_now = run(project, "scripts/evaluate.py", "--model", str(model), "--folds", "0", "--accept")
+    accepted_now = run(project, "-m", "scripts.evaluate", "--model", str(model), "--folds", "0", "--accept")
     assert accepted_now.returncode == 0, accepted_now.stdout[-2000:] + accepted_now.stderr[-2000:]
     figures = json.loads((project / "tests" / "evaluation" / "accepted.json").read_text(encoding="utf-8"))
     assert figures["model"] == model.name[: -len(".tar.gz")]
     assert NEW_INTENT in figures["held_out"]["intent_f1"]
-    listing = run(project, "scripts/model.py", "list").stdout
+    listing = run(project, "-m", "scripts.model", "list").stdout
     assert f"{model.name[: -len('.tar.gz')]}" in listing
     assert "matches the current data; accepted" in listing

@@ -9,8 +9,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from components.georgian import georgian_share, is_georgian_letter
 from components.nlg import LanguageAwareNLG
+from components.responses import missing_languages
 
-DOMAIN = Domain.load("domain.yml")
+DOMAIN = Domain.load("domain")
 
 
 def tracker_with(*languages):
@@ -54,3 +55,34 @@ def test_every_response_exists_in_georgian_and_english(name):
     # names like AVATAR, ALDA and the partner towns stay in Latin letters in Georgian text
     assert georgian_share(ka) >= 0.3, f"{name}: the default variation is not Georgian"
     assert georgian_share(en) < 0.2, f"{name}: the English variation is not English"
+
+
+def test_the_language_marker_chooses_the_variation_and_is_not_sent():
+    answer = generate("utter_greet", tracker_with("en"))
+    assert "metadata" not in answer or "language" not in answer["metadata"]
+
+
+def test_channel_variations_and_other_metadata_stay_rasa_s():
+    domain = Domain.from_dict({"responses": {"utter_hi": [
+        {"text": "გამარჯობა"},
+        {"text": "Hello", "metadata": {"language": "en", "link_target": "_blank"}},
+        {"text": "Hello, Telegram", "channel": "telegram", "metadata": {"language": "en"}},
+    ]}})
+    nlg = LanguageAwareNLG(domain=domain)
+    tracker = tracker_with("en")
+    assert asyncio.run(nlg.generate("utter_hi", tracker, "telegram"))["text"] == "Hello, Telegram"
+    web = asyncio.run(nlg.generate("utter_hi", tracker, "rest"))
+    assert web["text"] == "Hello" and web["metadata"] == {"link_target": "_blank"}
+    assert asyncio.run(nlg.generate("utter_hi", tracker_with("ka"), "rest"))["text"] == "გამარჯობა"
+
+
+def test_a_response_without_an_english_variation_falls_back_to_georgian():
+    # make validate refuses such a response; a maintainer's mistake still gets an answer
+    nlg = LanguageAwareNLG(domain=Domain.from_dict({"responses": {"utter_hi": [{"text": "გამარჯობა"}]}}))
+    assert asyncio.run(nlg.generate("utter_hi", tracker_with("en"), "rest"))["text"] == "გამარჯობა"
+
+
+def test_make_validate_names_a_missing_or_mistyped_language():
+    assert missing_languages([{"text": "გამარჯობა"}, {"text": "Hi", "metadata": {"language": "en"}}]) == []
+    assert missing_languages([{"text": "გამარჯობა"}]) == ["en"]
+    assert missing_languages([{"text": "გამარჯობა"}, {"text": "Hi", "metadata": {"language": "eng"}}]) == ["en", "eng"]

@@ -61,5 +61,5 @@ def test_every_shared_slot_name_is_a_slot_of_the_domain():
     import yaml
     from avatar_shared import slots
 
-    domain_slots = set(yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))["slots"])
+    domain_slots = set(yaml.safe_load((PROJECT_DIR / "domain" / "registration.yml").read_text(encoding="utf-8"))["slots"])
     assert {*slots.PERSONAL_SLOTS, *slots.CODE_SLOTS} <= domain_slots

@@ -19,6 +19,7 @@ import re
 import pytest
 import requests
 import yaml
+from rasa.shared.core.domain import Domain
 
 from channels.telegram import (
     CALLBACK_DATA_LIMIT,
@@ -30,21 +31,18 @@ from channels.telegram import (
     parse_update,
 )
 from components.georgian import georgian_share
+from components.responses import in_language
 from tests.conftest import PROJECT_DIR, Servers
 from tests.telegram_stub import BOT_USER, TelegramStub
 
 TOKEN = "123456:TEST-token-for-the-stand-in"
 WEBHOOK_URL = "https://example.org/webhooks/telegram/webhook"
-DOMAIN = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
 
 
 def variation(response: str, language: str) -> dict:
-    """The Georgian (default) or English variation of a response in domain.yml."""
-    for candidate in DOMAIN["responses"][response]:
-        is_english = any(c.get("value") == "en" for c in candidate.get("condition", []))
-        if is_english == (language == "en"):
-            return candidate
-    raise KeyError(response)
+    """The Georgian (default) or English variation of a response in domain/."""
+    return in_language(DOMAIN["responses"][response], language)[0]
 
 
 def utf8_length(text: str) -> int:

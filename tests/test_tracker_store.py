@@ -19,7 +19,7 @@ from tests.conftest import PROJECT_DIR
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(PROJECT_DIR / "domain.yml"))
+    return Domain.load(str(PROJECT_DIR / "domain"))
 
 
 def test_endpoints_yml_loads_this_store_not_rasas_silent_in_memory_fallback(domain, tmp_path, monkeypatch):

@@ -28,9 +28,12 @@ warnings.filterwarnings("ignore")
 
 
 def domain_intents(domain: Path) -> set:
+    """The intents of a domain: one file (domain.yml, as older commits have it) or a
+    folder of them (domain/)."""
     import yaml
 
-    intents = (yaml.safe_load(domain.read_text(encoding="utf-8")) or {}).get("intents") or []
+    files = sorted(domain.glob("*.yml")) if domain.is_dir() else [domain]
+    intents = [i for f in files for i in (yaml.safe_load(f.read_text(encoding="utf-8")) or {}).get("intents") or []]
     return {next(iter(i)) if isinstance(i, dict) else str(i) for i in intents}
 
 

@@ -1,8 +1,8 @@
 """The load test: many citizens at once, for a bounded time, then the checks that nothing
 went wrong (issue "It keeps working when things go wrong").
 
-    .venv/bin/python bench/scripts/loadtest.py                         # 50 users, 180 s
-    .venv/bin/python bench/scripts/loadtest.py --users 10 --duration 20
+    .venv/bin/python -m bench.scripts.loadtest                         # 50 users, 180 s
+    .venv/bin/python -m bench.scripts.loadtest --users 10 --duration 20
 
 Runs with the assistant's venv (.venv); the load comes from Locust in bench/.venv
 (bench/scripts/setup.sh), against 127.0.0.1 only. It starts the registration service, the
@@ -44,13 +44,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from bench.scripts import run as bench  # the benchmark's /proc readings, question set and settings
+from bench.scripts.run import ADMIN, LOCUST, QUIET_ENV
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BENCH_DIR = PROJECT_DIR / "bench"
 MIB = 2 ** 20
-
-sys.path.insert(0, str(BENCH_DIR / "scripts"))
-import run as bench  # noqa: E402  (the benchmark's /proc readings, question set and settings)
-from run import ADMIN, LOCUST, QUIET_ENV  # noqa: E402
 
 # Memory is flat when, per server, RSS after the load is at most RSS mid-run plus this margin
 # (the larger of the two): see memory_verdict.
@@ -423,7 +422,7 @@ def _stop_on_term(signum, frame):  # noqa: ARG001
 def model_path() -> Path:
     if os.environ.get("RASA_MODEL"):
         return Path(os.environ["RASA_MODEL"]).resolve()
-    path = subprocess.run([str(PROJECT_DIR / ".venv" / "bin" / "python"), "scripts/model.py", "path"],
+    path = subprocess.run([str(PROJECT_DIR / ".venv" / "bin" / "python"), "-m", "scripts.model", "path"],
                           cwd=PROJECT_DIR, check=True, capture_output=True, text=True).stdout.strip()
     model = PROJECT_DIR / path
     if not model.exists():
@@ -443,7 +442,6 @@ def main() -> int:
     args = parser.parse_args()
     if not LOCUST.exists():
         raise SystemExit("bench/.venv is missing: run bench/scripts/setup.sh")
-    sys.path.insert(0, str(PROJECT_DIR))
     from tests.conftest import Servers
 
     model = model_path()

@@ -1,6 +1,6 @@
 """Turns bench/results/<time>/results.json into docs/benchmarks.md and the latency picture.
 
-    .venv/bin/python bench/scripts/report.py bench/results/<time>   # re-render a finished run
+    .venv/bin/python -m bench.scripts.report bench/results/<time>   # re-render a finished run
 """
 
 from __future__ import annotations

@@ -5,11 +5,11 @@ the question router), trained with that commit's own config.yml, domain and data
 its own actions and components. --baseline rasa-default makes B the same data and domain as A
 trained with Rasa's default recipe (bench/config_rasa_default.yml) instead.
 
-    .venv/bin/python bench/scripts/run.py                    # what `make bench` runs
-    .venv/bin/python bench/scripts/run.py --users 1,2 --duration 3 --memory-messages 20 \
-        --model-a "$(.venv/bin/python scripts/model.py path)" \
+    .venv/bin/python -m bench.scripts.run                    # what `make bench` runs
+    .venv/bin/python -m bench.scripts.run --users 1,2 --duration 3 --memory-messages 20 \
+        --model-a "$(.venv/bin/python -m scripts.model path)" \
         --doc /tmp/b.md --plot /tmp/b.png                    # the smoke test's sizes
-    .venv/bin/python bench/scripts/run.py --baseline rasa-default --b-epochs 1 ...   # the old B
+    .venv/bin/python -m bench.scripts.run --baseline rasa-default --b-epochs 1 ...   # the old B
 
 Runs with the assistant's venv (.venv); the load comes from Locust in bench/.venv
 (bench/scripts/setup.sh), always against 127.0.0.1, every run bounded in messages and time.
@@ -48,8 +48,6 @@ from typing import Any, Dict, List, Optional, Sequence
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 BENCH_DIR = PROJECT_DIR / "bench"
-sys.path.insert(0, str(PROJECT_DIR))
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -214,12 +212,13 @@ def inputs_hash(config: Path, with_components: bool) -> str:
     pipeline uses none of components/, the same without them."""
     import hashlib
 
-    from model import fingerprint
+    from scripts.model import fingerprint
 
     if with_components:
         return fingerprint(config=os.path.relpath(config, PROJECT_DIR))
     digest = hashlib.sha256()
-    files = [config, PROJECT_DIR / "domain.yml", *sorted(p for p in (PROJECT_DIR / "data").rglob("*") if p.is_file())]
+    files = [config, *sorted(p for folder in ("domain", "data") for p in (PROJECT_DIR / folder).rglob("*")
+                             if p.is_file())]
     for file in files:
         digest.update(os.path.relpath(file, PROJECT_DIR).encode())
         digest.update(file.read_bytes())
@@ -250,7 +249,7 @@ def train(label: str, config: Path, models_dir: Path, logs: Path, retrain: bool,
     own = 0.0
     with (logs / f"train-{label}.log").open("w") as out:
         process = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "train", "--config", str(config), "--domain", "domain.yml",
+            [str(VENV_BIN / "rasa"), "train", "--config", str(config), "--domain", domain_of(project_dir),
              "--data", "data", "--fixed-model-name", name, "--out", str(models_dir), "--force"],
             cwd=project_dir, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -331,7 +330,7 @@ FORM_INTENTS = {"register", "check_registration", "cancel_registration", "inform
 def questions_file(out: Path) -> Path:
     """The evaluation set's messages (tests/evaluation), with their way of writing, less
     those that start or answer a form (a question after them would be taken as a form answer)."""
-    from evaluate import load_examples
+    from scripts.evaluate import load_examples
 
     examples = [e for e in load_examples(PROJECT_DIR / "tests" / "evaluation") if e["intent"] not in FORM_INTENTS]
     path = out / "questions.json"
@@ -618,11 +617,17 @@ def accuracy(models: Dict[str, Path], projects: Dict[str, Path], out: Path,
     return figures
 
 
+def domain_of(project_dir: Path) -> str:
+    """Where a project keeps its domain: domain/ (one file per topic), or domain.yml in
+    commits before the split (the previous design's)."""
+    return "domain" if (project_dir / "domain").is_dir() else "domain.yml"
+
+
 def unknown_intents(domain: Path) -> Dict[str, int]:
     """Messages of tests/evaluation whose intent the domain lacks, by intent (the previous
     design cannot get them right: e.g. ask_knowledge, added with the knowledge base)."""
-    from accuracy import domain_intents
-    from evaluate import load_examples
+    from bench.scripts.accuracy import domain_intents
+    from scripts.evaluate import load_examples
 
     known = domain_intents(domain)
     counts: Dict[str, int] = {}
@@ -765,7 +770,7 @@ def bench(args: argparse.Namespace, out: Path, baseline: Dict[str, Any], previou
         config_b = CONFIG_B if not args.b_epochs else derive_config(CONFIG_B, args.b_epochs, out / "config_b.yml")
         models_b = args.models if not args.b_epochs else out / "models"
         models["B"] = train("rasa-default", config_b, models_b, out, args.retrain, with_components=False)
-    from report import recipe
+    from bench.scripts.report import recipe
     for label, config in (("A", CONFIG_A), ("B", config_b)):
         models[label]["size_bytes"] = Path(models[label]["path"]).stat().st_size
         models[label]["recipe"] = recipe(config)
@@ -778,7 +783,7 @@ def bench(args: argparse.Namespace, out: Path, baseline: Dict[str, Any], previou
                                                     project_dir=projects[label]))
         (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
-    from report import missed_speed_targets, plot, render
+    from bench.scripts.report import missed_speed_targets, plot, render
     to_profile = args.profile or (["A"] if missed_speed_targets(results) else [])
     if args.profile_seconds:
         for label in to_profile:
@@ -800,9 +805,9 @@ def bench(args: argparse.Namespace, out: Path, baseline: Dict[str, Any], previou
         log("A and B: intent accuracy on tests/evaluation ...")
         shared_with = None
         if previous_dir:
-            unknown = unknown_intents(previous_dir / "domain.yml")
+            unknown = unknown_intents(previous_dir / domain_of(previous_dir))
             results["assistants"]["B"]["intents_missing"] = unknown
-            shared_with = previous_dir / "domain.yml" if unknown else None
+            shared_with = previous_dir / domain_of(previous_dir) if unknown else None
         figures = accuracy({label: Path(models[label]["path"]) for label in ("A", "B")}, projects, out, shared_with)
         for label in ("A", "B"):
             shared = figures[label].pop("_shared", None)

@@ -1,7 +1,7 @@
-"""The names of the conversation slots that hold a person's data (domain.yml): what the
+"""The names of the conversation slots that hold a person's data (domain/registration.yml): what the
 registration form and the look-up ask for. The action server empties them after use, the
 missed-messages report withholds what was typed for them, and erasure rewrites them.
-tests/test_shared.py checks that domain.yml has each one.
+tests/test_shared.py checks that the domain has each one.
 """
 
 # what the registration form asks: the person's name, e-mail and municipality/organisation

@@ -1,0 +1,1 @@
+"""The benchmark and the load test (bench/README.md)."""
