@@ -11,7 +11,7 @@ when the action server is down.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
@@ -39,9 +39,19 @@ class LanguageAwareNLG(TemplatedNaturalLanguageGenerator):
         self, endpoint_config: Optional[EndpointConfig] = None, domain: Optional[Domain] = None
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
+
+    @property
+    def responses(self) -> Dict[Text, List[Dict[Text, Any]]]:
+        return self._responses
+
+    @responses.setter
+    def responses(self, responses: Dict[Text, List[Dict[Text, Any]]]) -> None:
+        # Rasa's agent creates the NLG before a model is loaded and sets the model's
+        # responses afterwards (rasa/core/agent.py): split them per language then
+        self._responses = responses
         self.per_language = {
-            language: TemplatedNaturalLanguageGenerator(responses)
-            for language, responses in by_language(self.responses).items()
+            language: TemplatedNaturalLanguageGenerator(per_language)
+            for language, per_language in by_language(responses).items()
         }
 
     async def generate(

@@ -34,7 +34,7 @@ CALIBRATION = PROJECT_DIR / "tests" / "calibration"
 def router_of(agent: Any) -> Any:
     from components.router import QuestionRouter
 
-    for node in agent.processor.graph_runner._instantiated_nodes.values():  # type: ignore[attr-defined]
+    for node in agent.processor.graph_runner._instantiated_nodes.values():
         component = getattr(node, "_component", None)
         if isinstance(component, QuestionRouter):
             return component
@@ -70,10 +70,11 @@ def entry_cross_validation(router: Any, folds: int = 5) -> List[Dict[str, Any]]:
     out: List[Dict[str, Any]] = []
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(ids, ids):
         classifier = EntryClassifier.fit(vectors[train], [shared[i] for i in train], ids[train])
+        assert classifier is not None, "every fold has entries of two or more kinds"
         order = np.argsort(ids[train], kind="stable")
         for i in test:
             probabilities = classifier.probabilities(vectors[i], shared[i])
-            best = max(probabilities, key=probabilities.get)
+            best = max(probabilities, key=lambda label: probabilities[label])
             sims = _best_per_label(vectors[train][order], ids[train][order], vectors[i])
             out.append({"right": best == ids[i], "p": probabilities[best], "s": sims.get(best, 0.0)})
     return out
@@ -107,7 +108,7 @@ def main() -> int:
         return [await agent.parse_message(m) for m in messages]
 
     parses = asyncio.run(parse([t for _, t in texts]))
-    kinds = Counter()
+    kinds: Counter[tuple[str, bool]] = Counter()
     rows = []
     for (writing, text), parsed in zip(texts, parses, strict=True):
         debug = parsed.get("router") or {}

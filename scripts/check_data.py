@@ -227,13 +227,13 @@ def check_long_tail(training: dict[str, str], knowledge_questions: list[tuple[st
         known[writing].append(" ".join(normalised_forms(question, writing)))
     for path in sorted(folder.glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        writing = data.get("writing")
+        file_writing = data.get("writing")
         for message in data.get("messages") or []:
             text = str(message.get("text", ""))
             if fold(text) in training:
                 problems.append(f"tests/longtail/{path.name}: '{text}' is a training example; write another")
                 continue
-            other = near_copy(" ".join(normalised_forms(text, writing)), known.get(writing, ()))
+            other = near_copy(" ".join(normalised_forms(text, file_writing)), known.get(str(file_writing), ()))
             if other:
                 problems.append(f"tests/longtail/{path.name}: '{text}' is nearly a training example or a "
                                 f"knowledge-base question ('{other}'); write another")

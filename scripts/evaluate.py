@@ -117,7 +117,7 @@ def score(examples: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[
 
     from components.georgian import LANGUAGE_OF_WRITING, WRITINGS
 
-    groups: Dict[str, List[int]] = defaultdict(list)
+    groups: Dict[Optional[str], List[int]] = defaultdict(list)
     for index, example in enumerate(examples):
         groups[example["writing"]].append(index)
     result: Dict[str, Any] = {"writings": {}, "errors": []}
@@ -128,7 +128,7 @@ def score(examples: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[
         gold = [examples[i]["intent"] for i in indices]
         predicted = [parses[i]["intent"]["name"] for i in indices]
         best_guess = [top_intent(parses[i]) for i in indices]
-        expected_language = LANGUAGE_OF_WRITING.get(writing)
+        expected_language = LANGUAGE_OF_WRITING.get(writing) if writing else None
         languages_right = sum(parses[i].get("language") in (expected_language, None) for i in indices)
         result["writings"][writing or "untagged"] = {
             "messages": len(indices),
@@ -489,7 +489,7 @@ def pairs_table(result: Dict[str, Any]) -> str:
     ranked = sorted(set(held) | set(cv), key=lambda key: (-count(key), key))
     lines = ["| meant | understood as | held-out | CV | for example |", "|---|---|---|---|---|"]
     for key in ranked[:TOP_PAIRS]:
-        example = (held.get(key) or cv.get(key))["examples"][0].replace("|", "\\|")
+        example = (held.get(key) or cv[key])["examples"][0].replace("|", "\\|")
         lines.append(f"| {key[0]} | {key[1]} | {held.get(key, {}).get('count', 0)} | "
                      f"{cv.get(key, {}).get('count', 0)} | {example} |")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ echo "ruff check"
 "$bin/ruff" check .
 echo "ruff format --check (the service, the shared package)"
 "$bin/ruff" format --check backend shared
-echo "mypy (components, actions, channels, shared)"
+echo "mypy (components, actions, channels, scripts, shared)"
 MYPYPATH="$stubs" "$bin/mypy" --python-executable .venv/bin/python
 echo "mypy (backend/app)"
 (cd backend && MYPYPATH="$stubs" "../$bin/mypy" --python-executable .venv/bin/python)

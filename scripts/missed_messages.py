@@ -123,7 +123,8 @@ def mask_names(text: str, vocabulary: set[str]) -> str:
         for k in range(i, j + 1) if j > i else ():
             masked[k] = True
         i = j + 1
-    pieces, position = [], 0
+    pieces: list[str] = []
+    position = 0
     for i, match in enumerate(words):
         if not masked[i]:
             continue

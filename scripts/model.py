@@ -43,8 +43,9 @@ def trained_at(model: Path) -> datetime.datetime:
     try:
         with tarfile.open(model, "r:gz") as archive:
             for member in archive:
-                if member.name.lstrip("/") == "metadata.json":
-                    stamp = json.load(archive.extractfile(member))["trained_at"]
+                file = archive.extractfile(member) if member.name.lstrip("/") == "metadata.json" else None
+                if file is not None:
+                    stamp = json.load(file)["trained_at"]
                     return datetime.datetime.fromisoformat(stamp)
     except (OSError, tarfile.TarError, KeyError, ValueError):
         pass

@@ -86,3 +86,10 @@ def test_make_validate_names_a_missing_or_mistyped_language():
     assert missing_languages([{"text": "გამარჯობა"}, {"text": "Hi", "metadata": {"language": "en"}}]) == []
     assert missing_languages([{"text": "გამარჯობა"}]) == ["en"]
     assert missing_languages([{"text": "გამარჯობა"}, {"text": "Hi", "metadata": {"language": "eng"}}]) == ["en", "eng"]
+
+
+def test_responses_set_after_creation_are_split_per_language():
+    # what Rasa's agent does: the NLG exists before the model, whose responses come later
+    nlg = LanguageAwareNLG(domain=None)
+    nlg.responses = DOMAIN.responses
+    assert asyncio.run(nlg.generate("utter_greet", tracker_with("en"), "telegram"))["text"].startswith("Hello")
