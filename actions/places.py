@@ -7,20 +7,27 @@ Which place: the page that embeds the widget names it (`data-municipality`,
 `data-country`), and so does a Telegram start link (`/start thiene`); either arrives in a
 message's metadata (`municipality`, `country`), and the latest one in the conversation
 counts. With no place, the general answer stands alone.
+
+"I want to talk to a person" (ask_contact) gets the place's contact points, with their
+opening hours and whether they are open now in the place's time zone, then the event
+organisers' contact.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.content import ContentError, current_event, nobody_to_ask
 from actions.conversation import language_of
 from components import places
 from components.knowledge import ReloadingFolder
 from components.places import Fact, Place
+from components.settings import Settings
 
 logger = logging.getLogger(__name__)
 # read again only when a file changes, as the knowledge base is
@@ -47,6 +54,9 @@ LABELS: Dict[str, Dict[str, str]] = {
     "e_id_help": {"ka": "ელექტრონული პირადობა", "en": "digital identity"},
 }
 AS_OF = {"ka": "({as_of} წლის მონაცემი)", "en": "(as of {as_of})"}
+# where a person answers, in the order they are said
+CONTACT_FACTS = ("desk", "address", "phone", "email", "digital_help", "website")
+NO_HOURS = {"ka": "სამუშაო საათები ჩემს წყაროებში არ არის", "en": "opening hours not in my sources"}
 
 
 def place_of(tracker: Tracker, known: Dict[str, Place]) -> Optional[Place]:
@@ -65,6 +75,26 @@ def place_of(tracker: Tracker, known: Dict[str, Place]) -> Optional[Place]:
 def said(fact: Fact, language: str) -> str:
     line = f"{LABELS[fact.name][language]}: {fact.said(language)}"
     return f"{line} {AS_OF[language].format(as_of=fact.as_of)}" if fact.as_of else line
+
+
+def said_with_hours(fact: Fact, language: str, moment: Optional[dt.datetime]) -> str:
+    """The fact, and for a desk its hours and whether it is open at ``moment`` (already in
+    the place's time zone; None: no time zone known)."""
+    line = said(fact, language)
+    if fact.hours is not None and moment is not None:
+        return f"{line} — {fact.hours.status(moment, language)}"
+    if fact.hours is None and fact.name == "desk":
+        return f"{line} ({NO_HOURS[language]})"
+    return line
+
+
+def listed(found: List[Tuple[Place, Fact]], language: str, line: Callable[[Fact], str]) -> str:
+    """The facts, grouped under the name of the place they belong to."""
+    groups = []
+    for owner in {owner.id: owner for owner, _ in found}.values():
+        facts = "\n".join(f"• {line(fact)}" for who, fact in found if who.id == owner.id)
+        groups.append(f"{owner.name[language]}:\n{facts}")
+    return "\n".join(groups)
 
 
 def facts_for(place: Place, country: Optional[Place], names: Sequence[str]) -> List[Tuple[Place, Fact]]:
@@ -99,9 +129,47 @@ class ActionPlaceFacts(Action):
             dispatcher.utter_message(response="utter_place_unknown", place=place.name[language],
                                      where=f" ({website.value})" if website else "")
             return []
-        lines = []
-        for owner in {owner.id: owner for owner, _ in found}.values():
-            facts = "\n".join(f"• {said(fact, language)}" for who, fact in found if who.id == owner.id)
-            lines.append(f"{owner.name[language]}:\n{facts}")
-        dispatcher.utter_message(response="utter_place_facts", facts="\n".join(lines))
+        dispatcher.utter_message(response="utter_place_facts",
+                                 facts=listed(found, language, lambda fact: said(fact, language)))
+        return []
+
+
+class ActionContact(Action):
+    """A person to reach: the place's desks and numbers, with "open now", then the event's
+    organisers. Without a known place, where such a desk usually is."""
+
+    def name(self) -> Text:
+        return "action_contact"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        language = language_of(tracker)
+        try:
+            known = _places.current()
+        except places.PlaceError as error:
+            logger.error("Place content unusable: %s", error)
+            known = {}
+        place = place_of(tracker, known)
+        found = []
+        if place is not None:
+            country = known.get(place.country) if place.country else None
+            found = facts_for(place, country, CONTACT_FACTS)
+        if found:
+            zone = places.time_zone(found[0][0], known)
+            moment = Settings.from_env().now().astimezone(zone) if zone else None
+            dispatcher.utter_message(response="utter_contact_place",
+                                     facts=listed(found, language, lambda f: said_with_hours(f, language, moment)))
+        elif place is not None:
+            website = place.facts.get("website")
+            dispatcher.utter_message(response="utter_place_unknown", place=place.name[language],
+                                     where=f" ({website.value})" if website else "")
+        else:
+            dispatcher.utter_message(response="utter_contact_no_place")
+        try:
+            ask = current_event().where_to_ask(language)
+        except ContentError as error:
+            logger.error("Event content unusable: %s", error)
+            ask = nobody_to_ask(language)
+        dispatcher.utter_message(response="utter_contact_event", ask=ask)
         return []

@@ -5,11 +5,16 @@ municipality (``content/places/it/schio.yml``)::
     id: schio                      # lower-case ASCII and hyphens; a country: its ISO code
     country: it                    # municipalities only: the country's file
     name: {ka: შიო, en: Schio}
+    timezone: Europe/Rome          # countries (a town may differ): for "open now"
     checked: 2026-12-03            # when the facts were last compared with their sources
     facts:
       website: {value: "https://www.comune.schio.vi.it", source: S1}
       phone: {value: "+39 0445 691111", source: S2, as_of: 2020-03}
       desk: {text: {ka: "...", en: "..."}, source: S4}
+      digital_help:
+        text: {ka: "...", en: "..."}
+        hours: "Mo,Fr 14:30-17:30"  # OpenStreetMap's syntax (components/opening_hours.py)
+        source: A7
     sources:
       S1: "https://www.comune.schio.vi.it/..."
 
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -31,6 +37,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from components.georgian import georgian_share
+from components.opening_hours import OpeningHours
 from components.settings import Settings
 
 LANGUAGES = ("ka", "en")
@@ -65,6 +72,7 @@ class Fact:
     value: Optional[str] = None
     text: Optional[Dict[str, str]] = None
     as_of: Optional[str] = None  # the date the source gives
+    hours: Optional[OpeningHours] = None  # desks and help points
 
     def said(self, language: str) -> str:
         return self.text[language] if self.text else (self.value or "")
@@ -78,6 +86,7 @@ class Place:
     country: Optional[str] = None  # None: this is a country
     checked: Optional[dt.date] = None
     facts: Dict[str, Fact] = field(default_factory=dict)
+    timezone: Optional[str] = None  # IANA name; a town without one has its country's
 
     @property
     def is_country(self) -> bool:
@@ -109,6 +118,12 @@ def parse_place(raw: Any, path: Path, is_country: bool) -> Place:
     name = _localised(raw.get("name"), "name", where)
     if (georgian_share(name["ka"]) or 0.0) < 0.5:
         raise PlaceError(f"{where}: 'name.ka' is written in Georgian script (\"შიო\", not \"Schio\")")
+    timezone = raw.get("timezone")
+    if timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(str(timezone))
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            raise PlaceError(f"{where}: 'timezone' is a time zone name such as 'Europe/Rome' or 'Asia/Tbilisi'") from None
     checked = raw.get("checked")
     if checked is not None and not isinstance(checked, dt.date):
         raise PlaceError(f"{where}: 'checked' is a date (YYYY-MM-DD)")
@@ -136,9 +151,16 @@ def parse_place(raw: Any, path: Path, is_country: bool) -> Place:
                 raise PlaceError(f"{at}: '{value}' is not {kind}")
             facts[fact_name] = Fact(fact_name, sources[source], value=value, as_of=str(as_of) if as_of else None)
         else:
+            hours = None
+            if item.get("hours") is not None:
+                try:
+                    hours = OpeningHours.parse(str(item["hours"]))
+                except ValueError as error:
+                    raise PlaceError(f"{at}: 'hours': {error}") from None
             facts[fact_name] = Fact(fact_name, sources[source], text=_localised(item.get("text"), "text", at),
-                                    as_of=str(as_of) if as_of else None)
-    return Place(id=place_id, name=name, path=where, country=country, checked=checked, facts=facts)
+                                    as_of=str(as_of) if as_of else None, hours=hours)
+    return Place(id=place_id, name=name, path=where, country=country, checked=checked, facts=facts,
+                 timezone=str(timezone) if timezone else None)
 
 
 def places_dir() -> Path:
@@ -164,4 +186,12 @@ def load(folder: Optional[Path] = None) -> Dict[str, Place]:
     for place in places.values():
         if place.country is not None and place.country not in places:
             raise PlaceError(f"{place.path}: its country '{place.country}' has no file {folder / place.country}.yml")
+        if any(fact.hours for fact in place.facts.values()) and time_zone(place, places) is None:
+            raise PlaceError(f"{place.path}: a fact has 'hours': give the place (or its country) a 'timezone'")
     return places
+
+
+def time_zone(place: Place, places: Dict[str, Place]) -> Optional[zoneinfo.ZoneInfo]:
+    """The place's time zone, or its country's."""
+    name = place.timezone or (places[place.country].timezone if place.country in places else None)
+    return zoneinfo.ZoneInfo(name) if name else None

@@ -12,6 +12,7 @@ channel is configured, and its credentials block may override them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,17 @@ def _url(raw: str) -> str:
     return raw.rstrip("/")
 
 
+def _moment(raw: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(raw.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise SettingsError(f"FIXED_TIME: {raw!r} is not a date and time with its offset, "
+                            f"such as 2027-05-24T15:00:00+02:00")
+    return moment
+
+
 def _path(raw: str) -> Path:
     path = Path(raw)
     return path if path.is_absolute() else PROJECT_DIR / path
@@ -98,6 +110,12 @@ class Settings:
     # the sentence encoder (components/sentence_vectors.py)
     sentence_vector_threads: int
     sentence_vector_cache: Optional[Path]  # None: set to empty, no cache on disk
+    # a fixed "now" for "open now" answers (tests, demos); None: the real clock
+    fixed_time: Optional[dt.datetime] = None
+
+    def now(self) -> dt.datetime:
+        """The current moment, aware of its time zone (FIXED_TIME when set)."""
+        return self.fixed_time or dt.datetime.now(dt.timezone.utc)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -133,6 +151,7 @@ class Settings:
             sentence_vector_threads=read("SENTENCE_VECTOR_THREADS", _positive_int),
             sentence_vector_cache=None if cache is not None and not cache.strip()
             else read("SENTENCE_VECTOR_CACHE", _path),
+            fixed_time=_moment(environ["FIXED_TIME"]) if (environ.get("FIXED_TIME") or "").strip() else None,
         )
 
 
@@ -154,6 +173,7 @@ DEFAULTS: Dict[str, str] = {
     "CHANNEL_RATE_LIMIT_SECONDS": "60",
     "SENTENCE_VECTOR_THREADS": "1",
     "SENTENCE_VECTOR_CACHE": ".cache/sentence-vectors.sqlite",
+    "FIXED_TIME": "",
 }
 
 

@@ -57,6 +57,11 @@ def test_a_good_file_is_read(tmp_path):
     ({"name": {"ka": "Malo", "en": "Malo"}}, "Georgian script"),
     ({"country": "fr"}, "'country' must be 'it'"),
     ({"facts": {"phone": {"value": "+39 0445 585211", "source": "S1", "as_of": "last year"}}}, "'as_of'"),
+    ({"facts": {"desk": {"text": {"ka": "მერია", "en": "the town hall"}, "source": "S1", "hours": "Mon 9-5"}}},
+     "'hours': 'Mon 9-5' is not days then times"),
+    ({"facts": {"desk": {"text": {"ka": "მერია", "en": "the town hall"}, "source": "S1", "hours": "Mo 09:00-12:00"}}},
+     "give the place (or its country) a 'timezone'"),
+    ({"timezone": "Europe/Schio"}, "'timezone' is a time zone name"),
 ])
 def test_a_broken_file_is_refused_with_the_reason(tmp_path, change, problem):
     write(tmp_path, {**TOWN, **change})
@@ -144,3 +149,73 @@ def test_an_edited_town_file_is_read_again_without_a_restart(tmp_path):
     edited = {**TOWN, "facts": {"phone": {"value": "+39 0445 585999", "source": "S1"}}}
     path.write_text(yaml.safe_dump(edited, allow_unicode=True), encoding="utf-8")
     assert folder.current()["malo"].facts["phone"].value == "+39 0445 585999"
+
+
+# --- opening hours: components/opening_hours.py --------------------------------------------
+
+def test_opening_hours_are_said_in_both_languages_with_ranges():
+    from components.opening_hours import OpeningHours
+
+    hours = OpeningHours.parse("Mo-Fr 08:30-12:30,14:00-16:30; Sa 09:00-12:00")
+    assert hours.said("en") == "Monday–Friday 08:30–12:30, 14:00–16:30; Saturday 09:00–12:00"
+    assert OpeningHours.parse("Mo,Fr 14:30-17:30").said("ka") == "ორშაბათი, პარასკევი 14:30–17:30"
+
+
+@pytest.mark.parametrize("moment, en, ka", [
+    ("2027-05-28T15:00", "open now, until 17:30", "ახლა ღიაა, 17:30-მდე"),  # a Friday
+    ("2027-05-28T17:30", "closed now; opens Monday at 14:30", "ახლა დაკეტილია; გაიხსნება ორშაბათს, 14:30-ზე"),
+    ("2027-05-27T10:00", "closed now; opens tomorrow at 14:30", "ახლა დაკეტილია; გაიხსნება ხვალ, 14:30-ზე"),
+    ("2027-05-24T09:00", "closed now; opens today at 14:30", "ახლა დაკეტილია; გაიხსნება დღეს, 14:30-ზე"),
+    ("2027-05-25T09:00", "closed now; opens Friday at 14:30", "ახლა დაკეტილია; გაიხსნება პარასკევს, 14:30-ზე"),
+])
+def test_whether_it_is_open_now(moment, en, ka):
+    import datetime as dt
+
+    from components.opening_hours import OpeningHours
+
+    hours = OpeningHours.parse("Mo,Fr 14:30-17:30")
+    assert hours.status(dt.datetime.fromisoformat(moment), "en") == en
+    assert hours.status(dt.datetime.fromisoformat(moment), "ka") == ka
+
+
+# --- a person to reach: ActionContact ------------------------------------------------------
+
+def contact(language, metadata, monkeypatch, now="2027-05-28T15:00:00+02:00"):
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.places import ActionContact
+
+    monkeypatch.setenv("FIXED_TIME", now)
+    latest = {"text": "...", "intent": {"name": "ask_contact", "confidence": 0.9}, "entities": [],
+              "language": language, "writing": language}
+    events = [{"event": "user", "text": "...", "parse_data": latest, "metadata": metadata}]
+    dispatcher = CollectingDispatcher()
+    ActionContact().run(dispatcher, Tracker("citizen", {}, latest, events, False, None, {}, "action_listen"), {})
+    return dispatcher.messages
+
+
+def test_a_person_to_reach_in_schio_with_whether_the_desk_is_open_now(monkeypatch):
+    place, event = contact("en", {"municipality": "schio"}, monkeypatch)
+    assert place["response"] == "utter_contact_place" and place["facts"].startswith("Schio:")
+    assert "+39 0445 691111" in place["facts"] and "info@comune.schio.vi.it" in place["facts"]
+    assert "QuiCittadino" in place["facts"] and "opening hours not in my sources" in place["facts"]
+    # Friday 15:00 in Schio; the Faber Box help desk is open Monday and Friday 14:30-17:30
+    assert "Faber Box" in place["facts"] and "open now, until 17:30" in place["facts"]
+    assert event["response"] == "utter_contact_event" and "avatarlab.it" in event["ask"]
+    # the same moment written in Tbilisi's time (UTC+4) is still 15:00 in Schio
+    [same, _] = contact("ka", {"municipality": "schio"}, monkeypatch, now="2027-05-28T17:00:00+04:00")
+    assert "ახლა ღიაა, 17:30-მდე" in same["facts"]
+    [evening, _] = contact("ka", {"municipality": "schio"}, monkeypatch, now="2027-05-28T18:00:00+02:00")
+    assert "ახლა დაკეტილია; გაიხსნება ორშაბათს, 14:30-ზე" in evening["facts"]
+
+
+def test_a_person_to_reach_elsewhere(monkeypatch):
+    [georgia, _] = contact("ka", {"municipality": "akhalsopeli", "country": "ge"}, monkeypatch)
+    assert georgia["facts"].startswith("საქართველო:") and "იუსტიციის სახლი" in georgia["facts"]
+    [valdagno, _] = contact("en", {"municipality": "valdagno"}, monkeypatch)
+    assert "Progetto Giovani" in valdagno["facts"] and "open now, until 17:30" in valdagno["facts"]
+    [malo, _] = contact("en", {"municipality": "malo"}, monkeypatch)  # no desk or number in the sources
+    assert "official website: https://www.comune.malo.vi.it" in malo["facts"] and "+39" not in malo["facts"]
+    [nowhere, event] = contact("en", None, monkeypatch)
+    assert nowhere["response"] == "utter_contact_no_place" and event["response"] == "utter_contact_event"

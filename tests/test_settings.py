@@ -72,6 +72,9 @@ def test_the_defaults_are_what_an_empty_environment_gives():
     assert settings.channel_max_message_chars == int(DEFAULTS["CHANNEL_MAX_MESSAGE_CHARS"])
     assert Settings.from_env({"CONTENT_DIR": "/srv/town"}).knowledge_dir == Path("/srv/town/knowledge")
     assert Settings.from_env({"SENTENCE_VECTOR_CACHE": ""}).sentence_vector_cache is None
+    assert Settings.from_env({}).fixed_time is None and Settings.from_env({}).now().tzinfo is not None
+    fixed = Settings.from_env({"FIXED_TIME": "2027-05-24T15:00:00+02:00"})
+    assert fixed.now().isoformat() == "2027-05-24T15:00:00+02:00"
     assert Settings.from_env({"REGISTRATION_SERVICE_URL": "https://reg.example.org/"}).registration_service_url \
         == "https://reg.example.org"
 
@@ -84,6 +87,8 @@ def test_the_defaults_are_what_an_empty_environment_gives():
     ("CHANNEL_RATE_LIMIT_MESSAGES", "many"),
     ("SENTENCE_VECTOR_THREADS", "0"),
     ("REGISTRATION_CONNECT_TIMEOUT", "nan"),
+    ("FIXED_TIME", "tomorrow at three"),
+    ("FIXED_TIME", "2027-05-24T15:00:00"),  # no offset: which "now" would that be?
 ])
 def test_a_bad_value_is_an_error_that_names_the_variable(name, value):
     with pytest.raises(SettingsError, match=f"^{name}: '{re.escape(value)}' is not "):
