@@ -125,7 +125,8 @@ class OpeningHours:
 
 def _days(days: list[int], language: str) -> str:
     """"Monday–Friday", "Monday, Friday": runs of three days or more as a range."""
-    names, runs = DAY_NAMES[language], []
+    names = DAY_NAMES[language]
+    runs: list[list[int]] = []
     for day in days:
         if runs and runs[-1][1] == day - 1:
             runs[-1][1] = day
