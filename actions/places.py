@@ -60,16 +60,46 @@ NO_HOURS = {"ka": "სამუშაო საათები ჩემს წ�
 
 
 def place_of(tracker: Tracker, known: Dict[str, Place]) -> Optional[Place]:
-    """The place named by the latest message metadata that names a known one."""
-    for event in reversed(tracker.events or []):
-        if event.get("event") != "user":
-            continue
+    """The citizen's place: the latest one they named themselves ("I live in Malo", or a
+    button of ``utter_ask_place``), else the latest the page or start link named (message
+    metadata). The citizen's words win: the widget sends the page's place with every
+    message, and a visitor of Schio's site may live in Malo."""
+    said = [event for event in reversed(tracker.events or []) if event.get("event") == "user"]
+    for event in said:
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            value = str(entity.get("value") or "").strip().lower()
+            if entity.get("entity") == "place" and value in known:
+                return known[value]
+        text = event.get("text") or ""
+        if not text.startswith("/"):
+            named = places.place_in_text(text, known)
+            if named is not None:
+                return named
+    for event in said:
         metadata = event.get("metadata") or {}
         for key in ("municipality", "country"):
-            value = metadata.get(key)
-            if isinstance(value, str) and value.strip().lower() in known:
-                return known[value.strip().lower()]
+            named_by_page = metadata.get(key)
+            if isinstance(named_by_page, str) and named_by_page.strip().lower() in known:
+                return known[named_by_page.strip().lower()]
     return None
+
+
+ASK_PLACE_BUTTONS = 6
+
+
+def ask_place_once(dispatcher: CollectingDispatcher, tracker: Tracker, known: Dict[str, Place],
+                   language: str) -> None:
+    """Asks which municipality, once per conversation, with buttons that ask the same
+    question again with the place: the places that have something to say, Georgia first."""
+    if any(event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_ask_place"
+           for event in tracker.events or []):
+        return
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    with_facts = [p for p in known.values() if p.facts]
+    with_facts.sort(key=lambda p: (not p.is_country, p.country != "ge", -len(p.facts), p.id))
+    buttons = [{"title": p.name[language], "payload": f'/{intent}{{"place": "{p.id}"}}'}
+               for p in with_facts[:ASK_PLACE_BUTTONS]]
+    dispatcher.utter_message(response="utter_ask_place", buttons=buttons)
 
 
 def said(fact: Fact, language: str) -> str:
@@ -119,9 +149,12 @@ class ActionPlaceFacts(Action):
             return []
         place = place_of(tracker, known)
         topic = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        if place is None or topic not in TOPIC_FACTS:
-            return []
         language = language_of(tracker)
+        if topic not in TOPIC_FACTS:
+            return []
+        if place is None:
+            ask_place_once(dispatcher, tracker, known, language)
+            return []
         country = known.get(place.country) if place.country else None
         found = facts_for(place, country, TOPIC_FACTS[topic])
         if not found:
@@ -172,4 +205,6 @@ class ActionContact(Action):
             logger.error("Event content unusable: %s", error)
             ask = nobody_to_ask(language)
         dispatcher.utter_message(response="utter_contact_event", ask=ask)
+        if place is None:
+            ask_place_once(dispatcher, tracker, known, language)
         return []

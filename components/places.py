@@ -36,7 +36,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-from components.georgian import georgian_share
+from components.georgian import TOKEN_PATTERN, english_form, georgian_share, georgian_skeleton, is_georgian_letter, translit_skeleton
 from components.opening_hours import OpeningHours
 from components.settings import Settings
 
@@ -87,6 +87,8 @@ class Place:
     checked: Optional[dt.date] = None
     facts: Dict[str, Fact] = field(default_factory=dict)
     timezone: Optional[str] = None  # IANA name; a town without one has its country's
+    # other towns of a country, by name only: "I live in Batumi" means Georgia
+    towns: Tuple[Dict[str, str], ...] = ()
 
     @property
     def is_country(self) -> bool:
@@ -124,6 +126,10 @@ def parse_place(raw: Any, path: Path, is_country: bool) -> Place:
             zoneinfo.ZoneInfo(str(timezone))
         except (ValueError, zoneinfo.ZoneInfoNotFoundError):
             raise PlaceError(f"{where}: 'timezone' is a time zone name such as 'Europe/Rome' or 'Asia/Tbilisi'") from None
+    towns = raw.get("towns") or []
+    if not is_country and towns:
+        raise PlaceError(f"{where}: 'towns' belongs in a country's file")
+    towns = tuple(_localised(town, "towns", where) for town in towns)
     checked = raw.get("checked")
     if checked is not None and not isinstance(checked, dt.date):
         raise PlaceError(f"{where}: 'checked' is a date (YYYY-MM-DD)")
@@ -160,7 +166,7 @@ def parse_place(raw: Any, path: Path, is_country: bool) -> Place:
             facts[fact_name] = Fact(fact_name, sources[source], text=_localised(item.get("text"), "text", at),
                                     as_of=str(as_of) if as_of else None, hours=hours)
     return Place(id=place_id, name=name, path=where, country=country, checked=checked, facts=facts,
-                 timezone=str(timezone) if timezone else None)
+                 timezone=str(timezone) if timezone else None, towns=towns)
 
 
 def places_dir() -> Path:
@@ -195,3 +201,69 @@ def time_zone(place: Place, places: Dict[str, Place]) -> Optional[zoneinfo.ZoneI
     """The place's time zone, or its country's."""
     name = place.timezone or (places[place.country].timezone if place.country in places else None)
     return zoneinfo.ZoneInfo(name) if name else None
+
+
+# --- a place in the citizen's own words ------------------------------------------------------
+# "I live in Malo", "თბილისში ვცხოვრობ", "batumidan var", or just "Thiene" (the answer to
+# "which municipality?"). Names are compared in the shared spelling of Georgian in both
+# alphabets (components/georgian.py), with Georgian's case endings: თბილის-ში, ბათუმ-იდან,
+# შიო-დან, ქუთაის-ელი. A name counts only beside words saying where the citizen lives, or
+# alone: "how do I get to Schio?" is about the event, not about the citizen's town.
+
+_ENDINGS = ("", "shi", "dan", "idan", "s", "is", "it", "ad", "eli", "elebi", "tan", "ze", "isken", "shia", "dana")
+_LIVING = {
+    # Georgian, in the shared spelling: ვცხოვრობ(თ), ვარ(თ), ჩემი/ჩვენი (ქალაქი, სოფელი, მუნიციპალიტეტი)
+    "vtskhovrob", "vtskhovrobt", "tskhovrob", "tskhovrobs", "var", "vart", "chemi", "chveni", "kalaki", "sopeli",
+    "munitsipaliteti", "mkvidri",
+    # English
+    "live", "living", "lives", "from", "resident", "based", "town", "city", "village", "municipality", "im", "am",
+}
+_MAX_OTHER_WORDS = 2  # "Thiene", "Thiene please", "schio pls": a place named alone
+
+
+def _forms(text: str) -> List[Tuple[str, str]]:
+    """(shared spelling, plain lower case) of each word."""
+    forms = []
+    for match in TOKEN_PATTERN.finditer(text):
+        word = match.group()
+        if any(map(is_georgian_letter, word)):
+            forms.append((georgian_skeleton(word), word))
+        else:
+            forms.append((translit_skeleton(word), english_form(word)))
+    return forms
+
+
+def _name_forms(name: Dict[str, str]) -> List[List[str]]:
+    """The ways a name is written, word by word, in the shared spelling."""
+    ways = [[georgian_skeleton(w) for w in TOKEN_PATTERN.findall(name["ka"])],
+            [translit_skeleton(w) for w in TOKEN_PATTERN.findall(name["en"])],
+            [english_form(w) for w in TOKEN_PATTERN.findall(name["en"])]]
+    return [way for i, way in enumerate(ways) if way and way not in ways[:i]]
+
+
+def _ends_like(word: str, name: str) -> bool:
+    stem = name[:-1] if name.endswith("i") and len(name) > 3 else name
+    return any(word == base + ending for base in {name, stem} for ending in _ENDINGS)
+
+
+def place_in_text(text: str, known: Dict[str, Place]) -> Optional[Place]:
+    """The known place the citizen says they live in, if they say one (the longest name
+    wins: "Monte di Malo" over "Malo"); a town of a country's ``towns`` gives the country."""
+    words = _forms(text)
+    found: List[Tuple[int, int, Place]] = []  # (words in the name, where it starts, place)
+    for place in known.values():
+        for name in (place.name, *place.towns):
+            for way in _name_forms(name):
+                n = len(way)
+                for start in range(len(words) - n + 1):
+                    chunk = words[start:start + n]
+                    if all(chunk[i][0] == way[i] or chunk[i][1] == way[i] for i in range(n - 1)) and \
+                            any(_ends_like(form, way[-1]) for form in chunk[-1]):
+                        found.append((n, start, place))
+    if not found:
+        return None
+    n, start, place = max(found, key=lambda hit: hit[0])
+    others = [w for i, w in enumerate(words) if not start <= i < start + n]
+    if len(others) <= _MAX_OTHER_WORDS or any(shared in _LIVING or plain in _LIVING for shared, plain in others):
+        return place
+    return None

@@ -139,6 +139,9 @@ def backend(tmp_path_factory):
         running.stop_all()
 
 
+FIXED_TIME = "2027-05-28T15:00:00+02:00"
+
+
 @pytest.fixture(scope="session")
 def servers(model_path, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("servers")
@@ -146,7 +149,8 @@ def servers(model_path, tmp_path_factory):
     # re-reads it when it changes) without touching the project's content
     events = workdir / "events.yml"
     shutil.copyfile(PROJECT_DIR / "content" / "events.yml", events)
-    running = Servers(model_path, workdir, extra_env={"EVENTS_FILE": str(events)})
+    # a fixed clock for "open now": Friday 28 May 2027, 15:00 in Italy (FIXED_TIME)
+    running = Servers(model_path, workdir, extra_env={"EVENTS_FILE": str(events), "FIXED_TIME": FIXED_TIME})
     running.events_file = events
     try:
         running.start("backend")

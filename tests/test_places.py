@@ -78,16 +78,20 @@ def test_a_town_needs_its_countrys_file(tmp_path):
 
 # --- the answers: actions/places.py -------------------------------------------------------
 
-def answer(intent, language, metadata, earlier_metadata=None):
+def answer(intent, language, metadata, earlier_metadata=None, earlier_text="/greet", entities=(), earlier_bot=None):
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.places import ActionPlaceFacts
 
-    latest = {"text": "...", "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+    latest = {"text": "...", "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities),
               "language": language, "writing": language}
-    events = [{"event": "user", "text": "/greet", "parse_data": {"language": language}, "metadata": earlier_metadata}] \
-        if earlier_metadata else []
+    events = []
+    if earlier_metadata or earlier_text != "/greet":
+        events.append({"event": "user", "text": earlier_text, "parse_data": {"language": language},
+                       "metadata": earlier_metadata})
+    if earlier_bot:
+        events.append({"event": "bot", "text": "...", "metadata": {"utter_action": earlier_bot}})
     events.append({"event": "user", "text": "...", "parse_data": latest, "metadata": metadata})
     dispatcher = CollectingDispatcher()
     ActionPlaceFacts().run(dispatcher, Tracker("citizen", {}, latest, events, False, None, {}, "action_listen"), {})
@@ -121,8 +125,8 @@ def test_the_place_is_remembered_from_an_earlier_message_and_unknown_places_say_
     # Telegram's start link sets it once (/start thiene); later messages carry no metadata
     [message] = answer("ask_digital_gym", "en", None, earlier_metadata={"municipality": "thiene"})
     assert message["facts"].startswith("Thiene:") and "digital gym" in message["facts"]
-    assert answer("ask_digital_services", "en", {"municipality": "atlantis"}) == []
-    assert answer("ask_digital_services", "en", None) == []
+    assert [m["response"] for m in answer("ask_digital_services", "en", {"municipality": "atlantis"})] == \
+        ["utter_ask_place"]
     assert answer("ask_event_date", "en", {"municipality": "schio"}) == []
 
 
@@ -180,14 +184,14 @@ def test_whether_it_is_open_now(moment, en, ka):
 
 # --- a person to reach: ActionContact ------------------------------------------------------
 
-def contact(language, metadata, monkeypatch, now="2027-05-28T15:00:00+02:00"):
+def contact(language, metadata, monkeypatch, now="2027-05-28T15:00:00+02:00", entities=()):
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
     from actions.places import ActionContact
 
     monkeypatch.setenv("FIXED_TIME", now)
-    latest = {"text": "...", "intent": {"name": "ask_contact", "confidence": 0.9}, "entities": [],
+    latest = {"text": "...", "intent": {"name": "ask_contact", "confidence": 0.9}, "entities": list(entities),
               "language": language, "writing": language}
     events = [{"event": "user", "text": "...", "parse_data": latest, "metadata": metadata}]
     dispatcher = CollectingDispatcher()
@@ -217,5 +221,51 @@ def test_a_person_to_reach_elsewhere(monkeypatch):
     assert "Progetto Giovani" in valdagno["facts"] and "open now, until 17:30" in valdagno["facts"]
     [malo, _] = contact("en", {"municipality": "malo"}, monkeypatch)  # no desk or number in the sources
     assert "official website: https://www.comune.malo.vi.it" in malo["facts"] and "+39" not in malo["facts"]
-    [nowhere, event] = contact("en", None, monkeypatch)
+    [nowhere, event, asked] = contact("en", None, monkeypatch)
     assert nowhere["response"] == "utter_contact_no_place" and event["response"] == "utter_contact_event"
+    assert asked["response"] == "utter_ask_place" and asked["buttons"][0]["payload"] == '/ask_contact{"place": "ge"}'
+    [ge, _] = contact("ka", None, monkeypatch, entities=[{"entity": "place", "value": "ge"}])
+    assert ge["facts"].startswith("საქართველო:")
+
+
+# --- the place in the citizen's own words -------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("I live in Malo", "malo"),
+    ("I'm from Monte di Malo", "monte-di-malo"),  # the longer name, not Malo
+    ("თბილისში ვცხოვრობ", "ge"),  # a town of Georgia without a file: Georgia's answers
+    ("batumidan var", "ge"),
+    ("ქუთაისელი ვარ", "ge"),
+    ("ვალდანიოდან ვარ", "valdagno"),
+    ("shioshi vcxovrob", "schio"),
+    ("Thiene", "thiene"),  # the answer to "which municipality?"
+    ("how do I get to Schio?", None),  # the event's town, not the citizen's
+    ("the event in Schio, when is it?", None),
+    ("I speak Georgian", None),
+    ("ra aris Ria mmarTveloba", None),
+])
+def test_a_place_in_the_citizens_words(text, expected):
+    found = places.place_in_text(text, places.load())
+    assert (found.id if found else None) == expected
+
+
+def test_the_citizens_words_win_over_the_page_and_a_later_town_replaces_it():
+    # on Schio's site, the citizen says they live in Malo: Malo's facts (a planned gym)
+    [message] = answer("ask_digital_gym", "en", {"municipality": "schio"},
+                       earlier_metadata={"municipality": "schio"}, earlier_text="I live in Malo")
+    assert message["facts"].startswith("Malo:")
+    [message] = answer("ask_digital_gym", "en", None, earlier_text="I live in Valdagno now")
+    assert message["facts"].startswith("Valdagno:")
+
+
+def test_with_no_place_the_assistant_asks_once_with_buttons():
+    [asked] = answer("ask_digital_services", "ka", None)
+    assert asked["response"] == "utter_ask_place"
+    titles = [b["title"] for b in asked["buttons"]]
+    assert titles[0] == "საქართველო" and "შიო" in titles
+    assert {b["payload"] for b in asked["buttons"]} >= {'/ask_digital_services{"place": "schio"}'}
+    # a button's place is the citizen's choice
+    [message] = answer("ask_digital_services", "en", None, entities=[{"entity": "place", "value": "schio"}])
+    assert message["facts"].startswith("Schio:")
+    # asked already in this conversation: not again
+    assert answer("ask_open_data", "en", None, earlier_bot="utter_ask_place") == []

@@ -211,3 +211,21 @@ def test_a_digital_services_answer_names_the_citizens_place(servers, question, m
     assert georgian(answers) if in_georgian else english(answers)
     # with no place, the general answer alone
     assert local not in texts(servers.ask(question))
+
+
+@pytest.mark.parametrize("question, metadata, expected, in_georgian", [
+    # Friday 15:00 in Schio (the servers' FIXED_TIME): Faber Box's help desk is open
+    ("I want to talk to a person", {"municipality": "schio", "country": "it"},
+     ["+39 0445 691111", "info@comune.schio.vi.it", "open now, until 17:30", "https://www.avatarlab.it"], False),
+    ("ოპერატორთან დამაკავშირე", {"municipality": "thiene", "country": "it"},
+     ["Piazza A. Ferrarin 1", "https://www.comune.thiene.vi.it", "https://www.avatarlab.it"], True),
+    ("adamianTan minda saubari", {"municipality": "akhalsopeli", "country": "ge"},
+     ["იუსტიციის სახლი", "https://www.avatarlab.it"], True),
+    ("I want to talk to a person", {}, ["citizens' desk", "https://www.avatarlab.it"], False),
+])
+def test_talk_to_a_person_names_the_places_contact_and_whether_it_is_open(servers, question, metadata, expected,
+                                                                         in_georgian):
+    answers = servers.ask(question, metadata=metadata)
+    answer = texts(answers)
+    assert all(fact in answer for fact in expected), answer
+    assert georgian(answers) if in_georgian else english(answers)

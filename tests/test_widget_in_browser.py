@@ -19,6 +19,8 @@ def test_widget_suite_passes_against_our_assistant(servers):
     result = subprocess.run(
         [str(pytest_bin), "-q", "-p", "no:cacheprovider", "tests"],
         cwd=WEB, capture_output=True, text=True, timeout=600,
-        env={**os.environ, "RASA_URL": servers.rasa_url, "RASA_BUTTON_MESSAGE": "what can you do?"},
+        env={**os.environ, "RASA_URL": servers.rasa_url, "RASA_BUTTON_MESSAGE": "what can you do?",
+             # the demo page switched to Schio: "talk to a person" names Schio's number
+             "RASA_PLACE_QUESTION": "I want to talk to a person", "RASA_PLACE_FACT": "+39 0445 691111"},
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]

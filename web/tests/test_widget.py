@@ -44,6 +44,10 @@ SCREENSHOT = (WEB_DIR / "docs" if os.environ.get("UPDATE_SCREENSHOTS") == "1"
 
 RASA_URL = os.environ.get("RASA_URL", "http://localhost:5005").rstrip("/")
 BUTTON_MESSAGE = os.environ.get("RASA_BUTTON_MESSAGE", "hello")
+# the demo page's place switcher: a question whose answer depends on the place, and (when
+# the server is this project's assistant) a fact of Schio's that the answer must carry
+PLACE_QUESTION = os.environ.get("RASA_PLACE_QUESTION", "I want to talk to a person")
+PLACE_FACT = os.environ.get("RASA_PLACE_FACT", "")
 DEMO_SERVER_ATTR = 'data-server-url="http://localhost:5005"'
 MUNICIPALITY = "akhalsopeli"  # data-municipality of public/index.html
 GEORGIAN = re.compile("[\u10a0-\u10ff\u1c90-\u1cbf\u2d00-\u2d2f]")
@@ -303,6 +307,32 @@ def test_keyboard_conversation_button_and_reload(context: BrowserContext, web_ur
 
     violations = run_axe(page, "body")  # whole demo page, widget closed: reported, not asserted
     print("axe-core on the demo page:", [(v["id"], v["impact"]) for v in violations])
+
+
+def test_the_demo_page_switches_the_municipality(context: BrowserContext, web_url: str, rasa_url: str) -> None:
+    page = context.new_page()
+    sent_frames: List[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent_frames.append(str(payload))))
+    open_demo(page, web_url, rasa_url)
+    # chosen with the keyboard-usable form, as a visitor would
+    page.get_by_label(re.compile("მუნიციპალიტეტი")).select_option("schio:it")
+    page.get_by_role("button", name=re.compile("შეცვლა")).click()
+    page.wait_for_url(re.compile(r"[?&]place=schio%3Ait"))
+    expect(page.get_by_label(re.compile("მუნიციპალიტეტი"))).to_have_value("schio:it")
+    assert page.get_attribute("script[data-server-url]", "data-municipality") == "schio"
+
+    page.locator(".mchat-launcher").click()
+    textbox = page.get_by_role("textbox", name=re.compile("შეტყობინება|Message"))
+    expect(page.locator(".mchat")).to_have_attribute("data-state", "online", timeout=BOT_TIMEOUT_MS)
+    textbox.fill(PLACE_QUESTION)
+    textbox.press("Enter")
+    expect_bot_message(page, 0)
+    uttered = [f for f in sent_frames if '"user_uttered"' in f]
+    assert uttered, f"no user_uttered frame among {sent_frames}"
+    _, data = json.loads(re.sub(r"^42\d*", "", uttered[-1]))
+    assert data["metadata"]["municipality"] == "schio" and data["metadata"]["country"] == "it"
+    if PLACE_FACT:
+        expect(page.locator("[role=log]")).to_contain_text(PLACE_FACT, timeout=BOT_TIMEOUT_MS)
 
 
 def test_markup_in_messages_stays_text(context: BrowserContext, web_url: str, rasa_url: str) -> None:
