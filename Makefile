@@ -6,7 +6,7 @@ PYTHON := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 WITH_ENV := scripts/with-env.sh
 
-.PHONY: help install train run test validate lint evaluate accept missed models lock clean audit erase loadtest
+.PHONY: help install train run test validate lint evaluate accept missed stats models lock clean audit erase loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ accept: train ## Record the current model's figures as accepted (FORCE=1: even i
 	$(EVALUATE) --accept $(if $(FORCE),--force)
 
 # make missed SINCE=7d LIMIT=100 THRESHOLD=0.4 FORMAT=yaml
+stats: ## Anonymous daily counts per place, language, topic, answered (CSV + data dictionary: reports/stats/)
+	$(WITH_ENV) $(PYTHON) -m scripts.stats $(if $(SINCE),--since $(SINCE))
+
 missed: ## Recent messages the assistant did not understand (names, emails, phones masked)
 	$(WITH_ENV) $(PYTHON) -m scripts.missed_messages $(if $(SINCE),--since $(SINCE)) \
 		$(if $(LIMIT),--limit $(LIMIT)) $(if $(THRESHOLD),--threshold $(THRESHOLD)) $(if $(FORMAT),--format $(FORMAT))

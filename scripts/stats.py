@@ -1,0 +1,149 @@
+"""Open data about the assistant itself: anonymous daily counts of the messages citizens
+sent, per place, language, topic and whether they were answered, as CSV with its data
+dictionary, ready to publish on an open-data portal. Reads the tracker store as
+`make missed` does (TRACKER_STORE_URL; `make stats` reads .env).
+
+    python -m scripts.stats [--since 90d] [--out reports/stats] [--url URL]
+
+No message text and no identifier leaves the tracker store: a row is a day, a place, a
+language, a topic and answered or not, with its count; rows counting fewer than
+MIN_COUNT messages are left out (and their total is said in the dictionary), so that no
+one citizen's question can be picked out. A place is a place id of content/places (from
+the page, the Telegram start link or a button), or "unknown".
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from scripts.missed_messages import FALLBACK_ACTIONS, FALLBACK_INTENT, database_url, parse_since, read_events
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MIN_COUNT = 5
+COLUMNS = ("date", "place", "language", "topic", "answered", "messages")
+Row = Tuple[str, str, str, str, str]
+
+DICTIONARY = """# The assistant's use, day by day: data dictionary
+
+`{csv}`: one row per day, place, language, topic and outcome, with the number of messages
+citizens sent the assistant (chat widget and Telegram). Written by `make stats`
+(`scripts/stats.py`) on {written} from the conversations of {first} to {last} (UTC).
+
+| column | meaning | values |
+|---|---|---|
+| `date` | the day the message was sent (UTC) | YYYY-MM-DD |
+| `place` | the municipality or country the message came from: named by the web page that embeds the widget, the Telegram start link, or a button the citizen pressed | a place id of the assistant's content (`schio`, `thiene`, `ge`, ...), or `unknown` |
+| `language` | the language the message was written in (Georgian in Latin letters counts as Georgian) | `ka`, `en`, `unknown` |
+| `topic` | what the assistant understood the message to be about: an intent, or `knowledge:` and the knowledge-base entries it answered from | e.g. `ask_event_date`, `knowledge:event-visa`, `nlu_fallback` (not understood) |
+| `answered` | whether the assistant answered it (no: it asked back, said it did not know, or did not understand) | `yes`, `no` |
+| `messages` | how many messages | {min_count} or more |
+
+Privacy: no message text, no sender, no time finer than the day. Rows of fewer than
+{min_count} messages are left out so that no single question can be picked out: {suppressed}
+message(s) in {suppressed_rows} row(s) this time. Licence: as the publisher chooses (CC BY 4.0
+suggested).
+"""
+
+
+def place_of(data: Dict[str, Any], known: set[str]) -> str:
+    """The place a message came from: a button's place entity, else its metadata."""
+    for entity in (data.get("parse_data") or {}).get("entities") or []:
+        if entity.get("entity") == "place" and str(entity.get("value")) in known:
+            return str(entity["value"])
+    metadata = data.get("metadata") or {}
+    for key in ("municipality", "country"):
+        value = str(metadata.get(key) or "").strip().lower()
+        if value in known:
+            return value
+    return "unknown"
+
+
+def topic_of(parse_data: Dict[str, Any]) -> str:
+    intent = (parse_data.get("intent") or {}).get("name") or "unknown"
+    entries = [a["entry"] for a in parse_data.get("answers") or [] if isinstance(a, dict) and a.get("entry")]
+    return f"knowledge:{'+'.join(entries)}" if intent == "ask_knowledge" and entries else intent
+
+
+def daily_counts(events: Iterable[Dict[str, Any]], since: float, known: set[str]) -> Counter[Row]:
+    """(date, place, language, topic, answered) -> messages."""
+    counts: Counter[Row] = Counter()
+    sender: Optional[str] = None
+    current: Optional[List[str]] = None  # the row of the message being answered, and its outcome
+
+    def finish() -> None:
+        if current is not None:
+            counts[(current[0], current[1], current[2], current[3], current[4])] += 1
+
+    for event in events:
+        if event["sender_id"] != sender:
+            finish()
+            sender, current = event["sender_id"], None
+        kind, data = event["type_name"], event["data"]
+        if kind == "user":
+            finish()
+            current = None
+            timestamp = float(event["timestamp"] or data.get("timestamp") or 0)
+            if timestamp < since or not (data.get("text") or "").strip():
+                continue
+            parse_data = data.get("parse_data") or {}
+            day = datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).date().isoformat()
+            topic = topic_of(parse_data)
+            current = [day, place_of(data, known), parse_data.get("language") or "unknown", topic,
+                       "no" if topic == FALLBACK_INTENT else "yes"]
+        elif kind == "action" and current is not None and (data.get("name") or "") in FALLBACK_ACTIONS:
+            current[4] = "no"
+    finish()
+    return counts
+
+
+def known_places() -> set[str]:
+    from components import places
+
+    return set(places.load())
+
+
+def write(counts: Counter[Row], out: Path, first: str, last: str) -> Tuple[Path, Path, int]:
+    out.mkdir(parents=True, exist_ok=True)
+    kept = sorted((row, n) for row, n in counts.items() if n >= MIN_COUNT)
+    suppressed = [(row, n) for row, n in counts.items() if n < MIN_COUNT]
+    csv_path, dictionary_path = out / "assistant-daily.csv", out / "README.md"
+    with csv_path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(COLUMNS)
+        writer.writerows([*row, n] for row, n in kept)
+    dictionary_path.write_text(DICTIONARY.format(
+        csv=csv_path.name, written=datetime.date.today().isoformat(), first=first, last=last, min_count=MIN_COUNT,
+        suppressed=sum(n for _, n in suppressed), suppressed_rows=len(suppressed)), encoding="utf-8")
+    return csv_path, dictionary_path, len(kept)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--since", default="90d", help="a window (7d, 24h, 2w) or a date (2025-05-01); default 90d")
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "reports" / "stats")
+    parser.add_argument("--url", help="tracker store URL (default: TRACKER_STORE_URL, else var/tracker.db)")
+    args = parser.parse_args(argv)
+    now = datetime.datetime.now()
+    try:
+        since = parse_since(args.since, now).timestamp()
+    except argparse.ArgumentTypeError as error:
+        parser.error(str(error))
+    try:
+        counts = daily_counts(read_events(database_url(args.url), since), since, known_places())
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    days = sorted(row[0] for row in counts) or [now.date().isoformat()]
+    csv_path, dictionary_path, rows = write(counts, args.out, days[0], days[-1])
+    print(f"{rows} row(s) of {MIN_COUNT} messages or more: {csv_path}; data dictionary: {dictionary_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
