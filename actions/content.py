@@ -7,6 +7,8 @@ restarting. A broken file raises ContentError naming the file and the field.
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional
@@ -130,6 +132,16 @@ def _cached(path: Path, parse: Callable[[Path], Any]) -> Any:
 
 def current_event() -> Event:
     return _cached(config.EVENTS_FILE, parse_events)["current"]
+
+
+def where_to_ask(language: str) -> str:
+    """Whom to ask what the assistant cannot answer: the current event's organisers, and
+    still the organisers in general when the event file cannot be read (logged)."""
+    try:
+        return current_event().where_to_ask(language)
+    except ContentError as error:
+        logging.getLogger(__name__).error("Event content unusable: %s", error)
+        return nobody_to_ask(language)
 
 
 def principle_keywords() -> Dict[int, Dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import ContentError, Event, current_event, nobody_to_ask
+from actions.content import Event, where_to_ask
 from actions.conversation import language_of, response_text
 from actions.event import EVENT_INTENTS, answer_event, event_or_apology
 from actions.principles import explain_principle
@@ -70,12 +70,7 @@ def render_entry(entry: knowledge.Entry, event: Event, domain: Dict[Text, Any], 
 
 
 def say_dont_know(dispatcher: CollectingDispatcher, language: str) -> None:
-    try:
-        ask = current_event().where_to_ask(language)
-    except ContentError as error:
-        logger.error("Event content unusable: %s", error)
-        ask = nobody_to_ask(language)
-    dispatcher.utter_message(response="utter_dont_know", ask=ask)
+    dispatcher.utter_message(response="utter_dont_know", ask=where_to_ask(language))
 
 
 def answer_item(item: Dict[str, Any], dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Text, Tuple
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import ContentError, current_event, nobody_to_ask
+from actions.content import where_to_ask
 from actions.conversation import language_of
 from components import places
 from components.knowledge import ReloadingFolder
@@ -99,7 +99,8 @@ def ask_place_once(dispatcher: CollectingDispatcher, tracker: Tracker, known: Di
     with_facts.sort(key=lambda p: (not p.is_country, p.country != "ge", -len(p.facts), p.id))
     buttons = [{"title": p.name[language], "payload": f'/{intent}{{"place": "{p.id}"}}'}
                for p in with_facts[:ASK_PLACE_BUTTONS]]
-    dispatcher.utter_message(response="utter_ask_place", buttons=buttons)
+    if buttons:
+        dispatcher.utter_message(response="utter_ask_place", buttons=buttons)
 
 
 def said(fact: Fact, language: str) -> str:
@@ -127,49 +128,62 @@ def listed(found: List[Tuple[Place, Fact]], language: str, line: Callable[[Fact]
     return "\n".join(groups)
 
 
-def facts_for(place: Place, country: Optional[Place], names: Sequence[str]) -> List[Tuple[Place, Fact]]:
+def facts_for(place: Place, known: Dict[str, Place], names: Sequence[str]) -> List[Tuple[Place, Fact]]:
     """The place's facts for the topic; where it has none, its country's."""
+    country = known.get(place.country) if place.country else None
     found = [(place, place.facts[name]) for name in names if name in place.facts]
     if not found and country is not None:
         found = [(country, country.facts[name]) for name in names if name in country.facts]
     return found
 
 
+def known_places() -> Dict[str, Place]:
+    """The places of content/places/; none while a file is broken (logged: the answers
+    then fall back to the general advice instead of failing)."""
+    try:
+        return _places.current()
+    except places.PlaceError as error:
+        logger.error("Place content unusable: %s", error)
+        return {}
+
+
+def say_unknown(dispatcher: CollectingDispatcher, place: Place, known: Dict[str, Place], language: str) -> None:
+    """No source gives what was asked: say so, and where to ask (the place's website)."""
+    country = known.get(place.country) if place.country else None
+    website = place.facts.get("website") or (country.facts.get("website") if country else None)
+    dispatcher.utter_message(response="utter_place_unknown", place=place.name[language],
+                             where=f" ({website.value})" if website else "")
+
+
 class ActionPlaceFacts(Action):
+    """After a digital-services answer: the citizen's place's facts on that topic (or its
+    country's), what no source gives said to be unknown, or which place? when none is known."""
+
     def name(self) -> Text:
         return "action_place_facts"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        try:
-            known = _places.current()
-        except places.PlaceError as error:
-            logger.error("Place content unusable: %s", error)
-            return []
-        place = place_of(tracker, known)
+        known = known_places()
         topic = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        language = language_of(tracker)
-        if topic not in TOPIC_FACTS:
+        if topic not in TOPIC_FACTS or not known:
             return []
+        language = language_of(tracker)
+        place = place_of(tracker, known)
         if place is None:
             ask_place_once(dispatcher, tracker, known, language)
-            return []
-        country = known.get(place.country) if place.country else None
-        found = facts_for(place, country, TOPIC_FACTS[topic])
-        if not found:
-            website = place.facts.get("website") or (country.facts.get("website") if country else None)
-            dispatcher.utter_message(response="utter_place_unknown", place=place.name[language],
-                                     where=f" ({website.value})" if website else "")
-            return []
-        dispatcher.utter_message(response="utter_place_facts",
-                                 facts=listed(found, language, lambda fact: said(fact, language)))
+        elif found := facts_for(place, known, TOPIC_FACTS[topic]):
+            dispatcher.utter_message(response="utter_place_facts",
+                                     facts=listed(found, language, lambda fact: said(fact, language)))
+        else:
+            say_unknown(dispatcher, place, known, language)
         return []
 
 
 class ActionContact(Action):
     """A person to reach: the place's desks and numbers, with "open now", then the event's
-    organisers. Without a known place, where such a desk usually is."""
+    organisers. Without a known place, where such a desk usually is, and which place?"""
 
     def name(self) -> Text:
         return "action_contact"
@@ -177,34 +191,18 @@ class ActionContact(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        language = language_of(tracker)
-        try:
-            known = _places.current()
-        except places.PlaceError as error:
-            logger.error("Place content unusable: %s", error)
-            known = {}
+        language, known = language_of(tracker), known_places()
         place = place_of(tracker, known)
-        found = []
-        if place is not None:
-            country = known.get(place.country) if place.country else None
-            found = facts_for(place, country, CONTACT_FACTS)
-        if found:
+        if place is None:
+            dispatcher.utter_message(response="utter_contact_no_place")
+        elif found := facts_for(place, known, CONTACT_FACTS):
             zone = places.time_zone(found[0][0], known)
             moment = Settings.from_env().now().astimezone(zone) if zone else None
             dispatcher.utter_message(response="utter_contact_place",
                                      facts=listed(found, language, lambda f: said_with_hours(f, language, moment)))
-        elif place is not None:
-            website = place.facts.get("website")
-            dispatcher.utter_message(response="utter_place_unknown", place=place.name[language],
-                                     where=f" ({website.value})" if website else "")
         else:
-            dispatcher.utter_message(response="utter_contact_no_place")
-        try:
-            ask = current_event().where_to_ask(language)
-        except ContentError as error:
-            logger.error("Event content unusable: %s", error)
-            ask = nobody_to_ask(language)
-        dispatcher.utter_message(response="utter_contact_event", ask=ask)
+            say_unknown(dispatcher, place, known, language)
+        dispatcher.utter_message(response="utter_contact_event", ask=where_to_ask(language))
         if place is None:
             ask_place_once(dispatcher, tracker, known, language)
         return []
