@@ -108,15 +108,22 @@ def said(fact: Fact, language: str) -> str:
     return f"{line} {AS_OF[language].format(as_of=fact.as_of)}" if fact.as_of else line
 
 
-def said_with_hours(fact: Fact, language: str, moment: Optional[dt.datetime]) -> str:
-    """The fact, and for a desk its hours and whether it is open at ``moment`` (already in
-    the place's time zone; None: no time zone known)."""
+def said_with_hours(fact: Fact, language: str, moment: Optional[dt.datetime], missing: bool = False) -> str:
+    """The fact, and for a desk with hours whether it is open at ``moment`` (already in
+    the place's time zone; None: no time zone known); ``missing``: say so of a desk
+    without hours."""
     line = said(fact, language)
     if fact.hours is not None and moment is not None:
         return f"{line} — {fact.hours.status(moment, language)}"
-    if fact.hours is None and fact.name == "desk":
+    if missing and fact.hours is None and fact.name == "desk":
         return f"{line} ({NO_HOURS[language]})"
     return line
+
+
+def local_now(owner: Place, known: Dict[str, Place]) -> Optional[dt.datetime]:
+    """Now, in the place's time zone (FIXED_TIME in tests and demos); None: no zone known."""
+    zone = places.time_zone(owner, known)
+    return Settings.from_env().now().astimezone(zone) if zone else None
 
 
 def listed(found: List[Tuple[Place, Fact]], language: str, line: Callable[[Fact], str]) -> str:
@@ -174,8 +181,9 @@ class ActionPlaceFacts(Action):
         if place is None:
             ask_place_once(dispatcher, tracker, known, language)
         elif found := facts_for(place, known, TOPIC_FACTS[topic]):
+            moment = local_now(found[0][0], known)
             dispatcher.utter_message(response="utter_place_facts",
-                                     facts=listed(found, language, lambda fact: said(fact, language)))
+                                     facts=listed(found, language, lambda f: said_with_hours(f, language, moment)))
         else:
             say_unknown(dispatcher, place, known, language)
         return []
@@ -196,10 +204,9 @@ class ActionContact(Action):
         if place is None:
             dispatcher.utter_message(response="utter_contact_no_place")
         elif found := facts_for(place, known, CONTACT_FACTS):
-            zone = places.time_zone(found[0][0], known)
-            moment = Settings.from_env().now().astimezone(zone) if zone else None
-            dispatcher.utter_message(response="utter_contact_place",
-                                     facts=listed(found, language, lambda f: said_with_hours(f, language, moment)))
+            moment = local_now(found[0][0], known)
+            dispatcher.utter_message(response="utter_contact_place", facts=listed(
+                found, language, lambda f: said_with_hours(f, language, moment, missing=True)))
         else:
             say_unknown(dispatcher, place, known, language)
         dispatcher.utter_message(response="utter_contact_event", ask=where_to_ask(language))

@@ -269,3 +269,11 @@ def test_with_no_place_the_assistant_asks_once_with_buttons():
     assert message["facts"].startswith("Schio:")
     # asked already in this conversation: not again
     assert answer("ask_open_data", "en", None, earlier_bot="utter_ask_place") == []
+
+
+def test_a_help_point_in_a_digital_services_answer_says_whether_it_is_open(monkeypatch):
+    monkeypatch.setenv("FIXED_TIME", "2027-05-31T10:00:00+02:00")  # a Monday morning in Schio
+    [message] = answer("ask_digital_gym", "en", {"municipality": "schio"})
+    assert "Faber Box" in message["facts"] and "closed now; opens today at 14:30" in message["facts"]
+    [services] = answer("ask_digital_services", "en", {"municipality": "schio"})
+    assert "opening hours not in my sources" not in services["facts"]  # said only where a person is asked for
