@@ -52,7 +52,7 @@ from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.exceptions import TelegramAPIError
 from aiogram.utils.payload import prepare_arg
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
@@ -66,6 +66,12 @@ logger = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.telegram.org"
 CALL_TIMEOUT_SECONDS = 10.0
 CALLBACK_DATA_LIMIT = 64  # bytes, UTF-8 (Bot API, InlineKeyboardButton.callback_data)
+# 👍 / 👎 under the last answer to a typed question (RatedTurn); actions/feedback.py keeps it
+RATING_KEY = "rating"
+RATING_BUTTONS = (
+    {"title": "\N{THUMBS UP SIGN}", "payload": '/feedback{"rating": "up"}', RATING_KEY: True},
+    {"title": "\N{THUMBS DOWN SIGN}", "payload": '/feedback{"rating": "down"}', RATING_KEY: True},
+)
 UNSUPPORTED_RESPONSE = "utter_unsupported_message"
 
 # Telegram sends "/start" when someone opens the bot; the domain calls that greeting.
@@ -241,15 +247,42 @@ class TelegramBotOutput(TelegramOutput):
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        keyboard = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(
-                text=str(button.get("title") or button["payload"]),
-                callback_data=self.payloads.encode(str(button["payload"])),
-            )]
-            for button in buttons
-            if button.get("payload")
-        ])
+        """One button per row; the rating's 👍 and 👎 side by side in the last row."""
+        def key(button: Dict[Text, Any]) -> InlineKeyboardButton:
+            return InlineKeyboardButton(text=str(button.get("title") or button["payload"]),
+                                        callback_data=self.payloads.encode(str(button["payload"])))
+
+        usable = [button for button in buttons if button.get("payload")]
+        rows = [[key(button)] for button in usable if not button.get(RATING_KEY)]
+        rating = [key(button) for button in usable if button.get(RATING_KEY)]
+        keyboard = InlineKeyboardMarkup(inline_keyboard=rows + ([rating] if rating else []))
         await self.send_message(recipient_id, text, reply_markup=keyboard)
+
+
+# --- rating an answer -------------------------------------------------------------------
+
+class RatedTurn(OutputChannel):
+    """Holds a turn's answers and sends them when the turn ends, the last text with 👍 and
+    👎 under it (actions/feedback.py keeps the rating with the answer's topic). Used for
+    typed questions; a button press or a command is not rated."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.held: List[Tuple[Text, Dict[Text, Any]]] = []
+
+    def name(self) -> Text:  # Rasa calls it on the instance
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.held.append((recipient_id, message))
+
+    async def flush(self) -> None:
+        texts = [i for i, (_, message) in enumerate(self.held) if message.get("text")]
+        for i, (recipient_id, message) in enumerate(self.held):
+            if texts and i == texts[-1]:
+                message = {**message, "buttons": [*(message.get("buttons") or []), *RATING_BUTTONS]}
+            await self.inner.send_response(recipient_id, message)
+        self.held.clear()
 
 
 # --- the input channel ----------------------------------------------------------------
@@ -450,6 +483,13 @@ class TelegramChannel(TelegramInput):
                 await self._answer_unsupported(request, sender_id, bot)
             return
         if not text:
+            return
+        if incoming.kind == "text" and not text.startswith("/"):
+            turn = RatedTurn(bot)
+            try:
+                await self.guard.handle(agent, on_new_message, turn, sender_id, text, metadata or None, self.name())
+            finally:
+                await turn.flush()
             return
         await self.guard.handle(agent, on_new_message, bot, sender_id, text, metadata or None, self.name())
 

@@ -218,7 +218,9 @@ _LIVING = {
     # English
     "live", "living", "lives", "from", "resident", "based", "town", "city", "village", "municipality", "im", "am",
 }
-_MAX_OTHER_WORDS = 2  # "Thiene", "Thiene please", "schio pls": a place named alone
+# words that may stand beside a place named alone: "Thiene", "Thiene please", "in schio"
+_FILLERS = {"please", "pls", "in", "the", "of", "i", "my", "me", "it", "is", "its", "ok", "okay", "yes",
+            "ki", "kho", "aris", "es", "esaa"}
 
 
 def _forms(text: str) -> List[Tuple[str, str]]:
@@ -264,6 +266,8 @@ def place_in_text(text: str, known: Dict[str, Place]) -> Optional[Place]:
         return None
     n, start, place = max(found, key=lambda hit: hit[0])
     others = [w for i, w in enumerate(words) if not start <= i < start + n]
-    if len(others) <= _MAX_OTHER_WORDS or any(shared in _LIVING or plain in _LIVING for shared, plain in others):
+    if any(shared in _LIVING or plain in _LIVING for shared, plain in others):
+        return place
+    if all(shared in _FILLERS or plain in _FILLERS for shared, plain in others):
         return place
     return None

@@ -7,7 +7,9 @@ new training examples. Reads the conversations from the tracker store.
 A user message counts as missed when the classifier's confidence was below --threshold,
 or it was classified as nlu_fallback, or the assistant answered it by asking back
 (action_clarify), with action_default_fallback, or by saying it does not know
-(action_dont_know: out of scope, or nothing close enough). Button presses ("/intent") never count.
+(action_dont_know: out of scope, or nothing close enough), or when the citizen rated its
+answer down (thumbs down, or "that didn't help": the slot `feedback`, actions/feedback.py).
+Button presses ("/intent") never count.
 Newest first; --since is a window ("7d", "24h", "90m", "2w") or a date ("2025-05-01").
 
 The tracker store is the one Rasa uses: TRACKER_STORE_URL (a SQLAlchemy URL, the
@@ -53,6 +55,7 @@ FALLBACK_ACTIONS = {"action_clarify": "asked back", "action_default_fallback": "
                     "action_two_stage_fallback": "asked back",
                     # out of scope, or nothing close enough: the questions nobody answered yet
                     "action_dont_know": "said it does not know"}
+RATED_DOWN = "rated down by the citizen"
 # form questions whose answers are personal data: the whole message is withheld
 WITHHELD_SLOTS = frozenset((*PERSONAL_SLOTS, "lookup_code"))
 
@@ -207,6 +210,7 @@ def missed_messages(events: Iterable[Dict[str, Any]], since: float, threshold: f
                     vocabulary: set[str]) -> List[Missed]:
     found: List[Missed] = []
     sender, requested_slot, current = None, None, None
+    question: Optional[Missed] = None  # the latest typed message: what a rating rates
 
     def finish(message: Optional[Missed]) -> None:
         if message is not None and message.reason:
@@ -215,10 +219,15 @@ def missed_messages(events: Iterable[Dict[str, Any]], since: float, threshold: f
     for event in events:
         if event["sender_id"] != sender:
             finish(current)
-            sender, requested_slot, current = event["sender_id"], None, None
+            sender, requested_slot, current, question = event["sender_id"], None, None, None
         kind, data = event["type_name"], event["data"]
         if kind == "slot" and data.get("name") == "requested_slot":
             requested_slot = data.get("value")
+        elif kind == "slot" and data.get("name") == "feedback" and question is not None \
+                and (data.get("value") or {}).get("rating") == "down":
+            if not question.reason:
+                found.append(question)  # not missed when it was answered: it is now
+            question.reason = f"{question.reason}; {RATED_DOWN}" if question.reason else RATED_DOWN
         elif kind == "restart":
             requested_slot = None
         elif kind == "active_loop" and not data.get("name"):
@@ -247,7 +256,9 @@ def missed_messages(events: Iterable[Dict[str, Any]], since: float, threshold: f
             elif confidence < threshold:
                 reason = f"low confidence (< {threshold:g})"
             withheld = requested_slot in WITHHELD_SLOTS
-            current = Missed(
+            if intent == "feedback":  # a typed complaint about the answer before it
+                continue
+            current = question = Missed(
                 when=datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M"),
                 timestamp=timestamp, conversation=conversation_id(sender), writing=parse_data.get("writing"),
                 text=(f"[withheld: answer to the form's {requested_slot} question]" if withheld

@@ -1,5 +1,6 @@
 """Open data about the assistant itself: anonymous daily counts of the messages citizens
-sent, per place, language, topic and whether they were answered, as CSV with its data
+sent, per place, language, topic and whether they were answered, with the ratings their
+answers got (thumbs up or down, actions/feedback.py), as CSV with its data
 dictionary, ready to publish on an open-data portal. Reads the tracker store as
 `make missed` does (TRACKER_STORE_URL; `make stats` reads .env).
 
@@ -22,11 +23,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from actions.feedback import topic_of
 from scripts.missed_messages import FALLBACK_ACTIONS, FALLBACK_INTENT, database_url, parse_since, read_events
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MIN_COUNT = 5
-COLUMNS = ("date", "place", "language", "topic", "answered", "messages")
+COLUMNS = ("date", "place", "language", "topic", "answered", "messages", "rated_up", "rated_down")
 Row = Tuple[str, str, str, str, str]
 
 DICTIONARY = """# The assistant's use, day by day: data dictionary
@@ -43,6 +45,7 @@ citizens sent the assistant (chat widget and Telegram). Written by `make stats`
 | `topic` | what the assistant understood the message to be about: an intent, or `knowledge:` and the knowledge-base entries it answered from | e.g. `ask_event_date`, `knowledge:event-visa`, `nlu_fallback` (not understood) |
 | `answered` | whether the assistant answered it (no: it asked back, said it did not know, or did not understand) | `yes`, `no` |
 | `messages` | how many messages | {min_count} or more |
+| `rated_up`, `rated_down` | how many of their answers the citizens rated helpful / not helpful (thumbs in the chat, or "that didn't help") | 0 or more |
 
 Privacy: no message text, no sender, no time finer than the day. Rows of fewer than
 {min_count} messages are left out so that no single question can be picked out: {suppressed}
@@ -64,28 +67,31 @@ def place_of(data: Dict[str, Any], known: set[str]) -> str:
     return "unknown"
 
 
-def topic_of(parse_data: Dict[str, Any]) -> str:
-    intent = (parse_data.get("intent") or {}).get("name") or "unknown"
-    entries = [a["entry"] for a in parse_data.get("answers") or [] if isinstance(a, dict) and a.get("entry")]
-    return f"knowledge:{'+'.join(entries)}" if intent == "ask_knowledge" and entries else intent
-
-
-def daily_counts(events: Iterable[Dict[str, Any]], since: float, known: set[str]) -> Counter[Row]:
-    """(date, place, language, topic, answered) -> messages."""
-    counts: Counter[Row] = Counter()
+def daily_counts(events: Iterable[Dict[str, Any]], since: float, known: set[str]) -> Dict[str, Counter[Row]]:
+    """{"messages", "rated_up", "rated_down"}: (date, place, language, topic, answered) -> count;
+    a rating counts on the row of the message whose answer it rates."""
+    counts: Dict[str, Counter[Row]] = {name: Counter() for name in ("messages", "rated_up", "rated_down")}
     sender: Optional[str] = None
     current: Optional[List[str]] = None  # the row of the message being answered, and its outcome
+    rated: Optional[List[str]] = None  # the row of the latest message that was not a rating
+
+    def key(row: List[str]) -> Row:
+        return (row[0], row[1], row[2], row[3], row[4])
 
     def finish() -> None:
         if current is not None:
-            counts[(current[0], current[1], current[2], current[3], current[4])] += 1
+            counts["messages"][key(current)] += 1
 
     for event in events:
         if event["sender_id"] != sender:
             finish()
-            sender, current = event["sender_id"], None
+            sender, current, rated = event["sender_id"], None, None
         kind, data = event["type_name"], event["data"]
-        if kind == "user":
+        if kind == "slot" and data.get("name") == "feedback" and rated is not None:
+            rating = (data.get("value") or {}).get("rating")
+            if rating in ("up", "down"):
+                counts[f"rated_{rating}"][key(rated)] += 1
+        elif kind == "user":
             finish()
             current = None
             timestamp = float(event["timestamp"] or data.get("timestamp") or 0)
@@ -96,6 +102,8 @@ def daily_counts(events: Iterable[Dict[str, Any]], since: float, known: set[str]
             topic = topic_of(parse_data)
             current = [day, place_of(data, known), parse_data.get("language") or "unknown", topic,
                        "no" if topic == FALLBACK_INTENT else "yes"]
+            if topic != "feedback":
+                rated = current
         elif kind == "action" and current is not None and (data.get("name") or "") in FALLBACK_ACTIONS:
             current[4] = "no"
     finish()
@@ -108,15 +116,16 @@ def known_places() -> set[str]:
     return set(places.load())
 
 
-def write(counts: Counter[Row], out: Path, first: str, last: str) -> Tuple[Path, Path, int]:
+def write(counts: Dict[str, Counter[Row]], out: Path, first: str, last: str) -> Tuple[Path, Path, int]:
     out.mkdir(parents=True, exist_ok=True)
-    kept = sorted((row, n) for row, n in counts.items() if n >= MIN_COUNT)
-    suppressed = [(row, n) for row, n in counts.items() if n < MIN_COUNT]
+    messages = counts["messages"]
+    kept = sorted((row, n) for row, n in messages.items() if n >= MIN_COUNT)
+    suppressed = [(row, n) for row, n in messages.items() if n < MIN_COUNT]
     csv_path, dictionary_path = out / "assistant-daily.csv", out / "README.md"
     with csv_path.open("w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(COLUMNS)
-        writer.writerows([*row, n] for row, n in kept)
+        writer.writerows([*row, n, counts["rated_up"][row], counts["rated_down"][row]] for row, n in kept)
     dictionary_path.write_text(DICTIONARY.format(
         csv=csv_path.name, written=datetime.date.today().isoformat(), first=first, last=last, min_count=MIN_COUNT,
         suppressed=sum(n for _, n in suppressed), suppressed_rows=len(suppressed)), encoding="utf-8")
@@ -139,7 +148,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    days = sorted(row[0] for row in counts) or [now.date().isoformat()]
+    days = sorted(row[0] for row in counts["messages"]) or [now.date().isoformat()]
     csv_path, dictionary_path, rows = write(counts, args.out, days[0], days[-1])
     print(f"{rows} row(s) of {MIN_COUNT} messages or more: {csv_path}; data dictionary: {dictionary_path}")
     return 0

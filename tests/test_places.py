@@ -239,6 +239,8 @@ def test_a_person_to_reach_elsewhere(monkeypatch):
     ("ვალდანიოდან ვარ", "valdagno"),
     ("shioshi vcxovrob", "schio"),
     ("Thiene", "thiene"),  # the answer to "which municipality?"
+    ("Thiene please", "thiene"),
+    ("visa for italy?", None),  # a question about a country, not where the citizen lives
     ("how do I get to Schio?", None),  # the event's town, not the citizen's
     ("the event in Schio, when is it?", None),
     ("I speak Georgian", None),

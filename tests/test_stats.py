@@ -34,9 +34,13 @@ def test_counts_per_day_place_language_topic_and_outcome():
         user("a", "blah", "out_of_scope", "2027-05-01T10:02", {"municipality": "atlantis"}),
         action("a", "action_dont_know"),
         user("b", "ra aris?", "nlu_fallback", "2027-05-02T08:00", {"country": "ge"}, language="ka"),
+        user("b", "/feedback", "feedback", "2027-05-02T08:01", {"country": "ge"}, language="ka"),
+        {"sender_id": "b", "type_name": "slot", "timestamp": 0, "data": {"name": "feedback", "value": {"rating": "down"}}},
     ]
     counts = daily_counts(events, 0, {"schio", "ge"})
-    assert counts == {
+    assert counts["rated_down"] == {("2027-05-02", "ge", "ka", "nlu_fallback", "no"): 1} and not counts["rated_up"]
+    assert counts["messages"] == {
+        ("2027-05-02", "ge", "ka", "feedback", "yes"): 1,
         ("2027-05-01", "schio", "en", "ask_event_date", "yes"): 1,
         ("2027-05-01", "schio", "en", "knowledge:event-visa", "yes"): 1,
         ("2027-05-01", "unknown", "en", "out_of_scope", "no"): 1,  # an unknown place id is not published

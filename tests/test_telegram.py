@@ -307,6 +307,24 @@ def sent_text(chat_id: int, text: str) -> dict:
     return {"method": "sendMessage", "params": {"chat_id": str(chat_id), "text": text}}
 
 
+RATING_ROW = [{"text": "\N{THUMBS UP SIGN}", "callback_data": '/feedback{"rating": "up"}'},
+              {"text": "\N{THUMBS DOWN SIGN}", "callback_data": '/feedback{"rating": "down"}'}]
+
+
+def sent_answer(chat_id: int, texts: list[str]) -> list[dict]:
+    """What a typed question gets: its answers, the last with 👍 and 👎 under it."""
+    calls = [sent_text(chat_id, text) for text in texts]
+    calls[-1]["params"]["reply_markup"] = {"inline_keyboard": [RATING_ROW]}
+    return calls
+
+
+def answers(stub: TelegramStub, chat_id: int | None = None) -> list[dict]:
+    """The stub's calls, with the reply_markup that aiogram writes as a JSON string read."""
+    return [{**call, "params": {**call["params"], **(
+        {"reply_markup": json.loads(call["params"]["reply_markup"])} if "reply_markup" in call["params"] else {})}}
+        for call in stub.calls(chat_id=chat_id)]
+
+
 def rest_texts(servers: Servers, *messages: str) -> list[str]:
     """What the assistant answers over REST to the last of ``messages`` (one conversation)."""
     sender = f"rest-{next(_ids)}"
@@ -337,10 +355,21 @@ def test_a_georgian_question_gets_its_answer_in_georgian(telegram):
     answer = post(servers, update(message=message(1001, text=question)))
     assert answer.status_code == 200
     expected = rest_texts(servers, question)
-    assert stub.calls(chat_id=1001) == [sent_text(1001, text) for text in expected]
+    assert answers(stub, 1001) == sent_answer(1001, expected)
     (text,) = expected
     assert text.startswith("ღონისძიების თარიღი:") and "24" in text and "მაის" in text
     assert georgian_share(text) > 0.5
+
+    # 👎 under the answer: the rating is kept (actions/feedback.py) and acknowledged in Georgian
+    stub.clear()
+    press = update(callback_query={
+        "id": "77aa", "chat_instance": "-1", "from": message(1001)["from"], "data": '/feedback{"rating": "down"}',
+        "message": {**message(1001, text=text), "from": BOT_USER},
+    })
+    assert post(servers, press).status_code == 200
+    calls = stub.calls(chat_id=1001)
+    assert calls[0]["params"]["text"] == variation("utter_feedback_down", "ka")["text"]
+    assert RATING_ROW not in json.loads(calls[0]["params"]["reply_markup"])["inline_keyboard"]  # a press: not rated
 
 
 @e2e
@@ -353,7 +382,7 @@ def test_an_english_question_gets_buttons_and_a_press_is_answered(telegram):
     assert call["method"] == "sendMessage"
     assert call["params"]["text"] == help_en["text"]
     keyboard = json.loads(call["params"]["reply_markup"])["inline_keyboard"]
-    assert keyboard == [[{"text": b["title"], "callback_data": b["payload"]}] for b in help_en["buttons"]]
+    assert keyboard == [[{"text": b["title"], "callback_data": b["payload"]}] for b in help_en["buttons"]] + [RATING_ROW]
     assert all(utf8_length(row[0]["callback_data"]) <= CALLBACK_DATA_LIMIT for row in keyboard)
 
     stub.clear()
@@ -382,7 +411,7 @@ def test_an_edited_message_is_answered_like_a_new_one(telegram):
     assert post(servers, update(edited_message=edited)).status_code == 200
     (venue,) = rest_texts(servers, "სად არის ღონისძიება?")
     assert venue.startswith("ღონისძიების ადგილი: ფაბერ ბოქსი (Faber Box)")
-    assert stub.calls() == [sent_text(chat, venue)]
+    assert answers(stub) == sent_answer(chat, [venue])
 
 
 @e2e
@@ -460,8 +489,7 @@ def test_a_failed_send_is_logged_and_the_assistant_carries_on(telegram):
         stub.blocked_chats.discard("1008")
     stub.clear()
     post(servers, update(message=message(1009, text="what is open government?")))
-    assert stub.calls(chat_id=1009) == [
-        sent_text(1009, text) for text in rest_texts(servers, "what is open government?")]
+    assert answers(stub, 1009) == sent_answer(1009, rest_texts(servers, "what is open government?"))
     assert servers.processes["rasa"].poll() is None
 
 

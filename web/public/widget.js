@@ -45,7 +45,10 @@
       reconnecting: "კავშირი გაწყდა. ხელახლა დაკავშირება…",
       notSent: "ჯერ არ გაგზავნილა",
       newTab: "(იხსნება ახალ ჩანართში)",
-      image: "სურათი ასისტენტისგან"
+      image: "სურათი ასისტენტისგან",
+      rate: "ეს პასუხი გამოგადგათ?",
+      helpful: "გამომადგა",
+      notHelpful: "არ გამომადგა"
     },
     en: {
       title: "Online assistant",
@@ -66,7 +69,10 @@
       reconnecting: "Connection lost. Reconnecting…",
       notSent: "Not sent yet",
       newTab: "(opens in a new tab)",
-      image: "Image from the assistant"
+      image: "Image from the assistant",
+      rate: "Was this answer helpful?",
+      helpful: "Helpful",
+      notHelpful: "Not helpful"
     }
   };
 
@@ -269,9 +275,43 @@
     return item;
   }
 
+  /* Thumbs under the assistant's latest answer (not under its thanks for a rating): the
+     rating goes to Rasa as /feedback{"rating": ...}, which stores it with the answer's
+     topic, the language and the place, never the text (actions/feedback.py). */
+  var RATINGS = [
+    { key: "helpful", shown: "\uD83D\uDC4D", payload: '/feedback{"rating": "up"}' },
+    { key: "notHelpful", shown: "\uD83D\uDC4E", payload: '/feedback{"rating": "down"}' }
+  ];
+
+  function addRating() {
+    var last = state.history[state.history.length - 1];
+    if (!last || last.from !== "bot") return;
+    for (var i = state.history.length - 1; i >= 0; i--) {
+      if (state.history[i].from === "user") {
+        if (state.history[i].rating) return;  // the answer to a rating: nothing to rate
+        break;
+      }
+      if (i === 0) return;  // no question yet
+    }
+    var msg = log.querySelector('[data-id="' + last.id + '"]');
+    if (!msg) return;
+    var group = el("div", "mchat-rate", { role: "group", "aria-label": t("rate") });
+    RATINGS.forEach(function (r) {
+      var button = el("button", "mchat-rate-button", { type: "button", "aria-label": t(r.key), title: t(r.key) });
+      button.textContent = r.shown;
+      button.addEventListener("click", function () {
+        sendMessage(r.shown, r.payload, { rating: r.key });
+        input.focus();
+      });
+      group.appendChild(button);
+    });
+    var after = msg.nextSibling && msg.nextSibling.className === "mchat-buttons" ? msg.nextSibling : msg;
+    after.parentNode.insertBefore(group, after.nextSibling);
+  }
+
   /* Buttons are live only on the bot messages after the user's last message. */
   function refreshButtons() {
-    var groups = log.querySelectorAll(".mchat-buttons");
+    var groups = log.querySelectorAll(".mchat-buttons, .mchat-rate");
     for (var g = 0; g < groups.length; g++) groups[g].parentNode.removeChild(groups[g]);
     for (var i = state.history.length - 1; i >= 0; i--) {
       var entry = state.history[i];
@@ -291,6 +331,7 @@
       });
       msg.parentNode.insertBefore(group, msg.nextSibling);
     }
+    addRating();
   }
 
   function scrollToEnd() { log.scrollTop = log.scrollHeight; }
@@ -334,6 +375,14 @@
     for (i = 0; i < nodes.length; i++) nodes[i].textContent = " " + t("newTab");
     nodes = log.querySelectorAll(".mchat-image");
     for (i = 0; i < nodes.length; i++) nodes[i].setAttribute("alt", t("image"));
+    nodes = log.querySelectorAll(".mchat-rate");
+    for (i = 0; i < nodes.length; i++) nodes[i].setAttribute("aria-label", t("rate"));
+    nodes = log.querySelectorAll(".mchat-rate-button");
+    for (i = 0; i < nodes.length; i++) {
+      var key = RATINGS[i % RATINGS.length].key;
+      nodes[i].setAttribute("aria-label", t(key));
+      nodes[i].setAttribute("title", t(key));
+    }
     save();
   }
 
@@ -448,12 +497,14 @@
     });
   }
 
-  function sendMessage(shown, message) {
+  function sendMessage(shown, message, extra) {
     shown = String(shown || "").trim();
     message = String(message || shown).trim();
     if (!shown) return;
     var id = newId();
-    addEntry({ id: id, from: "user", text: shown, pending: true });
+    var entry = { id: id, from: "user", text: shown, pending: true };
+    if (extra && extra.rating) entry.rating = extra.rating;
+    addEntry(entry);
     state.outbox.push({ id: id, message: message });
     save();
     langAfterUser(shown);

@@ -335,6 +335,33 @@ def test_the_demo_page_switches_the_municipality(context: BrowserContext, web_ur
         expect(page.locator("[role=log]")).to_contain_text(PLACE_FACT, timeout=BOT_TIMEOUT_MS)
 
 
+def test_an_answer_is_rated_with_the_keyboard(context: BrowserContext, web_url: str, rasa_url: str) -> None:
+    page = context.new_page()
+    sent_frames: List[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent_frames.append(str(payload))))
+    open_demo(page, web_url, rasa_url)
+    page.locator(".mchat-launcher").click()
+    textbox = page.get_by_role("textbox", name=re.compile("შეტყობინება|Message"))
+    expect(page.locator(".mchat")).to_have_attribute("data-state", "online", timeout=BOT_TIMEOUT_MS)
+    textbox.fill(BUTTON_MESSAGE)
+    textbox.press("Enter")
+    expect_bot_message(page, 0)
+
+    # one group of two named buttons under the latest answer, reachable with Tab
+    rating = page.get_by_role("group", name=re.compile("ეს პასუხი გამოგადგათ|Was this answer helpful"))
+    expect(rating).to_have_count(1)
+    not_helpful = rating.get_by_role("button", name=re.compile("^(არ გამომადგა|Not helpful)$"))
+    expect(rating.get_by_role("button", name=re.compile("^(გამომადგა|Helpful)$"))).to_be_visible()
+    tab_to(page, ".mchat-rate-button:last-child")
+    page.keyboard.press("Enter")
+    expect(not_helpful).to_have_count(0)  # the rating was sent; the thanks is not rated again
+    expect_bot_message(page, 1)
+    uttered = [f for f in sent_frames if '"user_uttered"' in f]
+    _, data = json.loads(re.sub(r"^42\d*", "", uttered[-1]))
+    assert data["message"] == '/feedback{"rating": "down"}'
+    expect(page.locator(".mchat-rate")).to_have_count(0)
+
+
 def test_markup_in_messages_stays_text(context: BrowserContext, web_url: str, rasa_url: str) -> None:
     page = context.new_page()
     dialogs: List[str] = []
