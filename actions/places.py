@@ -39,7 +39,7 @@ TOPIC_FACTS: Dict[str, Tuple[str, ...]] = {
     "ask_digital_services": ("services_portal", "website", "desk", "digital_help", "e_id_help", "phone", "email"),
     "ask_e_participation": ("website", "services_portal", "certified_email"),
     "ask_open_data": ("open_data_portal",),
-    "ask_digital_gym": ("digital_help",),
+    "ask_digital_gym": ("digital_help", "desk"),  # a help point, else a desk where people help
 }
 LABELS: Dict[str, Dict[str, str]] = {
     "website": {"ka": "ოფიციალური ვებგვერდი", "en": "official website"},

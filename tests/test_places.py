@@ -279,3 +279,8 @@ def test_a_help_point_in_a_digital_services_answer_says_whether_it_is_open(monke
     assert "Faber Box" in message["facts"] and "closed now; opens today at 14:30" in message["facts"]
     [services] = answer("ask_digital_services", "en", {"municipality": "schio"})
     assert "opening hours not in my sources" not in services["facts"]  # said only where a person is asked for
+
+
+def test_help_with_online_services_in_georgia_names_the_public_service_hall():
+    [message] = answer("ask_digital_gym", "ka", {"municipality": "akhalsopeli", "country": "ge"})
+    assert message["facts"].startswith("საქართველო:") and "იუსტიციის სახლი" in message["facts"]
