@@ -248,20 +248,52 @@ def _ends_like(word: str, name: str) -> bool:
     return any(word == base + ending for base in {name, stem} for ending in _ENDINGS)
 
 
+def _ends_like_any(forms: Tuple[str, str], name: str) -> bool:
+    return any(_ends_like(form, name) for form in forms)
+
+
+# the names of the places last read, by their last word in the shared spelling, computed
+# once per reading of the files: a message's word is looked up, not compared with each name
+_names_of: Dict[int, Tuple[Dict[str, Place], Dict[str, List[Tuple[Place, List[str]]]]]] = {}
+
+
+def _names(known: Dict[str, Place]) -> Dict[str, List[Tuple[Place, List[str]]]]:
+    cached = _names_of.get(id(known))
+    if cached is not None and cached[0] is known:
+        return cached[1]
+    index: Dict[str, List[Tuple[Place, List[str]]]] = {}
+    for place in known.values():
+        for name in (place.name, *place.towns):
+            for way in _name_forms(name):
+                index.setdefault(way[-1], []).append((place, way))
+    _names_of.clear()
+    _names_of[id(known)] = (known, index)
+    return index
+
+
+def _bases(form: str) -> set[str]:
+    """The name a word may be with one of Georgian's endings: თბილისში -> tbilisi, tbilis."""
+    bases = set()
+    for ending in _ENDINGS:
+        if form.endswith(ending) and len(form) > len(ending):
+            base = form[: len(form) - len(ending)] if ending else form
+            bases.update((base, base + "i"))
+    return bases
+
+
 def place_in_text(text: str, known: Dict[str, Place]) -> Optional[Place]:
     """The known place the citizen says they live in, if they say one (the longest name
     wins: "Monte di Malo" over "Malo"); a town of a country's ``towns`` gives the country."""
     words = _forms(text)
+    index = _names(known)
     found: List[Tuple[int, int, Place]] = []  # (words in the name, where it starts, place)
-    for place in known.values():
-        for name in (place.name, *place.towns):
-            for way in _name_forms(name):
-                n = len(way)
-                for start in range(len(words) - n + 1):
-                    chunk = words[start:start + n]
-                    if all(chunk[i][0] == way[i] or chunk[i][1] == way[i] for i in range(n - 1)) and \
-                            any(_ends_like(form, way[-1]) for form in chunk[-1]):
-                        found.append((n, start, place))
+    for end, forms in enumerate(words):
+        for base in {base for form in forms for base in _bases(form)}:
+            for place, way in index.get(base, ()):
+                n, start = len(way), end - len(way) + 1
+                if start >= 0 and _ends_like_any(forms, way[-1]) and all(
+                        words[start + i][0] == way[i] or words[start + i][1] == way[i] for i in range(n - 1)):
+                    found.append((n, start, place))
     if not found:
         return None
     n, start, place = max(found, key=lambda hit: hit[0])
