@@ -273,7 +273,7 @@ def _names(known: Dict[str, Place]) -> Dict[str, List[Tuple[Place, List[str]]]]:
 
 def _bases(form: str) -> set[str]:
     """The name a word may be with one of Georgian's endings: თბილისში -> tbilisi, tbilis."""
-    bases = set()
+    bases: set[str] = set()
     for ending in _ENDINGS:
         if form.endswith(ending) and len(form) > len(ending):
             base = form[: len(form) - len(ending)] if ending else form
