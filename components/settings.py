@@ -110,6 +110,8 @@ class Settings:
     # the sentence encoder (components/sentence_vectors.py)
     sentence_vector_threads: int
     sentence_vector_cache: Optional[Path]  # None: set to empty, no cache on disk
+    # the token of GET /webhooks/stats/ (channels/stats.py); empty: not served
+    stats_token: str = ""
     # a fixed "now" for "open now" answers (tests, demos); None: the real clock
     fixed_time: Optional[dt.datetime] = None
 
@@ -151,6 +153,7 @@ class Settings:
             sentence_vector_threads=read("SENTENCE_VECTOR_THREADS", _positive_int),
             sentence_vector_cache=None if cache is not None and not cache.strip()
             else read("SENTENCE_VECTOR_CACHE", _path),
+            stats_token=(environ.get("STATS_TOKEN") or "").strip(),
             fixed_time=_moment(environ["FIXED_TIME"]) if (environ.get("FIXED_TIME") or "").strip() else None,
         )
 
@@ -174,6 +177,7 @@ DEFAULTS: Dict[str, str] = {
     "SENTENCE_VECTOR_THREADS": "1",
     "SENTENCE_VECTOR_CACHE": ".cache/sentence-vectors.sqlite",
     "FIXED_TIME": "",
+    "STATS_TOKEN": "",
 }
 
 

@@ -6,6 +6,10 @@ dictionary, ready to publish on an open-data portal. Reads the tracker store as
 
     python -m scripts.stats [--since 90d] [--out reports/stats] [--url URL]
 
+The same over HTTP, for a portal that fetches it: GET /webhooks/stats/daily.csv (and
+/webhooks/stats/README.md) on Rasa's port with `Authorization: Bearer $STATS_TOKEN`
+(channels/stats.py).
+
 No message text and no identifier leaves the tracker store: a row is a day, a place, a
 language, a topic and answered or not, with its count; rows counting fewer than
 MIN_COUNT messages are left out (and their total is said in the dictionary), so that no
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import io
 import sys
 from collections import Counter
 from pathlib import Path
@@ -116,20 +121,33 @@ def known_places() -> set[str]:
     return set(places.load())
 
 
-def write(counts: Dict[str, Counter[Row]], out: Path, first: str, last: str) -> Tuple[Path, Path, int]:
-    out.mkdir(parents=True, exist_ok=True)
+CSV_NAME = "assistant-daily.csv"
+
+
+def render(counts: Dict[str, Counter[Row]], now: datetime.datetime) -> Tuple[str, str, int]:
+    """(the CSV, its data dictionary, rows kept): what `make stats` writes and
+    /webhooks/stats/ serves (channels/stats.py)."""
     messages = counts["messages"]
     kept = sorted((row, n) for row, n in messages.items() if n >= MIN_COUNT)
-    suppressed = [(row, n) for row, n in messages.items() if n < MIN_COUNT]
-    csv_path, dictionary_path = out / "assistant-daily.csv", out / "README.md"
-    with csv_path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(COLUMNS)
-        writer.writerows([*row, n, counts["rated_up"][row], counts["rated_down"][row]] for row, n in kept)
-    dictionary_path.write_text(DICTIONARY.format(
-        csv=csv_path.name, written=datetime.date.today().isoformat(), first=first, last=last, min_count=MIN_COUNT,
-        suppressed=sum(n for _, n in suppressed), suppressed_rows=len(suppressed)), encoding="utf-8")
-    return csv_path, dictionary_path, len(kept)
+    suppressed = [n for n in messages.values() if n < MIN_COUNT]
+    table = io.StringIO(newline="")
+    writer = csv.writer(table)
+    writer.writerow(COLUMNS)
+    writer.writerows([*row, n, counts["rated_up"][row], counts["rated_down"][row]] for row, n in kept)
+    days = sorted(row[0] for row in messages) or [now.date().isoformat()]
+    dictionary = DICTIONARY.format(csv=CSV_NAME, written=now.date().isoformat(), first=days[0], last=days[-1],
+                                   min_count=MIN_COUNT, suppressed=sum(suppressed), suppressed_rows=len(suppressed))
+    return table.getvalue(), dictionary, len(kept)
+
+
+def export(url: Optional[str], since: str, now: Optional[datetime.datetime] = None) -> Tuple[str, str, int]:
+    """The counts of the tracker store at ``url`` (None: TRACKER_STORE_URL) since ``since``
+    (a window such as 90d, or a date), rendered. ``argparse.ArgumentTypeError`` for a bad
+    ``since``; ``FileNotFoundError`` when there is no tracker store yet."""
+    now = now or datetime.datetime.now()
+    start = parse_since(since, now).timestamp()
+    counts = daily_counts(read_events(database_url(url), start), start, known_places())
+    return render(counts, now)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -138,18 +156,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "reports" / "stats")
     parser.add_argument("--url", help="tracker store URL (default: TRACKER_STORE_URL, else var/tracker.db)")
     args = parser.parse_args(argv)
-    now = datetime.datetime.now()
     try:
-        since = parse_since(args.since, now).timestamp()
+        table, dictionary, rows = export(args.url, args.since)
     except argparse.ArgumentTypeError as error:
         parser.error(str(error))
-    try:
-        counts = daily_counts(read_events(database_url(args.url), since), since, known_places())
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    days = sorted(row[0] for row in counts["messages"]) or [now.date().isoformat()]
-    csv_path, dictionary_path, rows = write(counts, args.out, days[0], days[-1])
+    args.out.mkdir(parents=True, exist_ok=True)
+    csv_path, dictionary_path = args.out / CSV_NAME, args.out / "README.md"
+    csv_path.write_text(table, encoding="utf-8")
+    dictionary_path.write_text(dictionary, encoding="utf-8")
     print(f"{rows} row(s) of {MIN_COUNT} messages or more: {csv_path}; data dictionary: {dictionary_path}")
     return 0
 

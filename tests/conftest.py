@@ -140,6 +140,7 @@ def backend(tmp_path_factory):
 
 
 FIXED_TIME = "2027-05-28T15:00:00+02:00"
+STATS_TOKEN = "test-stats-token-0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +151,8 @@ def servers(model_path, tmp_path_factory):
     events = workdir / "events.yml"
     shutil.copyfile(PROJECT_DIR / "content" / "events.yml", events)
     # a fixed clock for "open now": Friday 28 May 2027, 15:00 in Italy (FIXED_TIME)
-    running = Servers(model_path, workdir, extra_env={"EVENTS_FILE": str(events), "FIXED_TIME": FIXED_TIME})
+    running = Servers(model_path, workdir, extra_env={"EVENTS_FILE": str(events), "FIXED_TIME": FIXED_TIME,
+                                                      "STATS_TOKEN": STATS_TOKEN})
     running.events_file = events
     try:
         running.start("backend")

@@ -67,3 +67,27 @@ def test_make_stats_publishes_counts_without_texts_or_small_groups(servers, tmp_
     published = (out / "assistant-daily.csv").read_text(encoding="utf-8")
     assert "when is the event" not in published
     assert "left out" in (out / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.e2e
+def test_the_counts_are_served_to_a_holder_of_the_token(servers):
+    import requests
+
+    from tests.conftest import STATS_TOKEN
+
+    url = f"{servers.rasa_url}/webhooks/stats/daily.csv"
+    for _ in range(MIN_COUNT):
+        servers.ask("what is open data?", metadata={"municipality": "marano-vicentino"})
+    assert requests.get(url, timeout=30).status_code == 401
+    assert requests.get(url, headers={"Authorization": "Bearer wrong"}, timeout=30).status_code == 401
+    served = requests.get(url, headers={"Authorization": f"Bearer {STATS_TOKEN}"}, timeout=30)
+    assert served.status_code == 200 and served.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(served.text.splitlines()))
+    assert list(rows[0]) == ["date", "place", "language", "topic", "answered", "messages", "rated_up", "rated_down"]
+    assert any(r["place"] == "marano-vicentino" and int(r["messages"]) >= MIN_COUNT for r in rows)
+    assert "what is open data" not in served.text
+    bad = requests.get(url + "?since=yesterday-ish", headers={"Authorization": f"Bearer {STATS_TOKEN}"}, timeout=30)
+    assert bad.status_code == 400
+    dictionary = requests.get(f"{servers.rasa_url}/webhooks/stats/README.md",
+                              headers={"Authorization": f"Bearer {STATS_TOKEN}"}, timeout=30)
+    assert dictionary.status_code == 200 and "data dictionary" in dictionary.text
