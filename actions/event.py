@@ -56,9 +56,7 @@ class ActionAnswerEvent(Action):
     def name(self) -> Text:
         return "action_answer_event"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         answer_event(intent, dispatcher, language_of(tracker))
         return []

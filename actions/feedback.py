@@ -50,17 +50,20 @@ def rated_answer(events: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
     return None
 
 
+def rating_of(message: Dict[str, Any]) -> str:
+    """A thumb's rating; a typed complaint, or anything else, is "down"."""
+    given = next((str(e.get("value")) for e in message.get("entities") or [] if e.get("entity") == "rating"), "")
+    return given if given in RATINGS else "down"
+
+
 class ActionFeedback(Action):
+    """Thanks for the rating (or sorry, with a way to a person), and keeps it."""
+
     def name(self) -> Text:
         return "action_feedback"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
-        entities = tracker.latest_message.get("entities") or []
-        given = next((str(e.get("value")) for e in entities if e.get("entity") == "rating"), "down")
-        rating = given if given in RATINGS else "down"
-        rated = rated_answer(list(tracker.events or []))
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        rated, rating = rated_answer(list(tracker.events or [])), rating_of(tracker.latest_message or {})
         dispatcher.utter_message(response=f"utter_feedback_{rating}")
         if rated is None:  # nothing answered yet: nothing to rate
             return []

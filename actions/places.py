@@ -72,7 +72,8 @@ def place_of(tracker: Tracker, known: Dict[str, Place]) -> Optional[Place]:
                 return known[value]
         text = event.get("text") or ""
         if not text.startswith("/"):
-            named = places.place_in_text(text, known)
+            about_place = ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "tell_place"
+            named = places.place_in_text(text, known, anywhere=about_place)
             if named is not None:
                 return named
     for event in said:
@@ -88,11 +89,13 @@ ASK_PLACE_BUTTONS = 6
 
 
 def ask_place_once(dispatcher: CollectingDispatcher, tracker: Tracker, known: Dict[str, Place],
-                   language: str) -> None:
-    """Asks which municipality, once per conversation, with buttons that ask the same
-    question again with the place: the places that have something to say, Georgia first."""
-    if any(event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == "utter_ask_place"
-           for event in tracker.events or []):
+                   language: str, again: bool = False) -> None:
+    """Asks which municipality, once per conversation (``again``: even if asked before),
+    with buttons that ask the same question again with the place: the places that have
+    something to say, Georgia first."""
+    if not again and any(event.get("event") == "bot"
+                         and (event.get("metadata") or {}).get("utter_action") == "utter_ask_place"
+                         for event in tracker.events or []):
         return
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
     with_facts = [p for p in known.values() if p.facts]
@@ -169,9 +172,7 @@ class ActionPlaceFacts(Action):
     def name(self) -> Text:
         return "action_place_facts"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         known = known_places()
         topic = (tracker.latest_message.get("intent") or {}).get("name") or ""
         if topic not in TOPIC_FACTS or not known:
@@ -196,9 +197,7 @@ class ActionContact(Action):
     def name(self) -> Text:
         return "action_contact"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         language, known = language_of(tracker), known_places()
         place = place_of(tracker, known)
         if place is None:
@@ -212,4 +211,25 @@ class ActionContact(Action):
         dispatcher.utter_message(response="utter_contact_event", ask=where_to_ask(language))
         if place is None:
             ask_place_once(dispatcher, tracker, known, language)
+        return []
+
+
+class ActionSetPlace(Action):
+    """ "I live in Malo", "set my town to Villaverla", or a button of utter_ask_place: noted,
+    and used by every later answer (place_of reads it back from the conversation). "Change
+    my town" or a place the assistant does not know: which one? with buttons."""
+
+    def name(self) -> Text:
+        return "action_set_place"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        latest, known = tracker.latest_message or {}, known_places()
+        language = language_of(tracker)
+        chosen = next((str(e.get("value") or "").strip().lower() for e in latest.get("entities") or []
+                       if e.get("entity") == "place"), "")
+        place = known.get(chosen) or places.place_in_text(latest.get("text") or "", known, anywhere=True)
+        if place is not None:
+            dispatcher.utter_message(response="utter_place_set", place=place.name[language])
+        else:
+            ask_place_once(dispatcher, tracker, known, language, again=True)
         return []

@@ -67,9 +67,7 @@ class ActionExplainPrinciple(Action):
     def name(self) -> Text:
         return "action_explain_principle"
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         message = tracker.latest_message
         # a follow-up ("the fourth one?") comes with the number the router read from it
         numbers = [a.get("principle_number") for a in message.get("answers") or [] if a.get("principle_number")]

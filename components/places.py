@@ -281,9 +281,11 @@ def _bases(form: str) -> set[str]:
     return bases
 
 
-def place_in_text(text: str, known: Dict[str, Place]) -> Optional[Place]:
+def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) -> Optional[Place]:
     """The known place the citizen says they live in, if they say one (the longest name
-    wins: "Monte di Malo" over "Malo"); a town of a country's ``towns`` gives the country."""
+    wins: "Monte di Malo" over "Malo"); a town of a country's ``towns`` gives the country.
+    ``anywhere``: the message is known to be about where the citizen lives ("set my town to
+    Villaverla"), so a name counts without the words around it."""
     words = _forms(text)
     index = _names(known)
     found: List[Tuple[int, int, Place]] = []  # (words in the name, where it starts, place)
@@ -298,7 +300,7 @@ def place_in_text(text: str, known: Dict[str, Place]) -> Optional[Place]:
         return None
     n, start, place = max(found, key=lambda hit: hit[0])
     others = [w for i, w in enumerate(words) if not start <= i < start + n]
-    if any(shared in _LIVING or plain in _LIVING for shared, plain in others):
+    if anywhere or any(shared in _LIVING or plain in _LIVING for shared, plain in others):
         return place
     if all(shared in _FILLERS or plain in _FILLERS for shared, plain in others):
         return place

@@ -284,3 +284,38 @@ def test_a_help_point_in_a_digital_services_answer_says_whether_it_is_open(monke
 def test_help_with_online_services_in_georgia_names_the_public_service_hall():
     [message] = answer("ask_digital_gym", "ka", {"municipality": "akhalsopeli", "country": "ge"})
     assert message["facts"].startswith("საქართველო:") and "იუსტიციის სახლი" in message["facts"]
+
+
+def set_place(text, entities=(), language="en", earlier=()):
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.places import ActionSetPlace
+
+    latest = {"text": text, "intent": {"name": "tell_place", "confidence": 0.9}, "entities": list(entities),
+              "language": language}
+    events = [*earlier, {"event": "user", "text": text, "parse_data": latest}]
+    dispatcher = CollectingDispatcher()
+    ActionSetPlace().run(dispatcher, Tracker("citizen", {}, latest, events, False, None, {}, "action_listen"), {})
+    return dispatcher.messages, events
+
+
+def test_telling_the_place_is_noted_and_used_by_the_next_answers():
+    from rasa_sdk import Tracker
+
+    from actions.places import place_of
+
+    [noted], events = set_place("set my town to Villaverla")  # no word about living: the intent says it
+    assert noted["response"] == "utter_place_set" and noted["place"] == "Villaverla"
+    assert place_of(Tracker("c", {}, {}, events, False, None, {}, "action_listen"), places.load()).id == "villaverla"
+    [georgian], _ = set_place("ქუთაისელი ვარ", language="ka")
+    assert georgian["place"] == "საქართველო"
+
+
+def test_change_my_town_asks_again_with_buttons_even_after_asking_once():
+    asked_before = [{"event": "bot", "text": "...", "metadata": {"utter_action": "utter_ask_place"}}]
+    [asked], _ = set_place("change my town", earlier=asked_before)
+    assert asked["response"] == "utter_ask_place"
+    assert asked["buttons"][0]["payload"] == '/tell_place{"place": "ge"}'
+    [chosen], _ = set_place('/tell_place{"place": "schio"}', entities=[{"entity": "place", "value": "schio"}])
+    assert chosen["place"] == "Schio"

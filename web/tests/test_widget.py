@@ -309,6 +309,23 @@ def test_keyboard_conversation_button_and_reload(context: BrowserContext, web_ur
     print("axe-core on the demo page:", [(v["id"], v["impact"]) for v in violations])
 
 
+def ask(page: Page, text: str) -> None:
+    """Opens the chat, waits for the connection, sends ``text`` and waits for the answer."""
+    page.locator(".mchat-launcher").click()
+    textbox = page.get_by_role("textbox", name=re.compile("შეტყობინება|Message"))
+    expect(page.locator(".mchat")).to_have_attribute("data-state", "online", timeout=BOT_TIMEOUT_MS)
+    textbox.fill(text)
+    textbox.press("Enter")
+    expect_bot_message(page, 0)
+
+
+def last_sent(sent_frames: List[str]) -> Dict[str, Any]:
+    """The data of the last user_uttered frame the page sent."""
+    uttered = [f for f in sent_frames if '"user_uttered"' in f]
+    assert uttered, f"no user_uttered frame among {sent_frames}"
+    return json.loads(re.sub(r"^42\d*", "", uttered[-1]))[1]
+
+
 def test_the_demo_page_switches_the_municipality(context: BrowserContext, web_url: str, rasa_url: str) -> None:
     page = context.new_page()
     sent_frames: List[str] = []
@@ -321,15 +338,8 @@ def test_the_demo_page_switches_the_municipality(context: BrowserContext, web_ur
     expect(page.get_by_label(re.compile("მუნიციპალიტეტი"))).to_have_value("schio:it")
     assert page.get_attribute("script[data-server-url]", "data-municipality") == "schio"
 
-    page.locator(".mchat-launcher").click()
-    textbox = page.get_by_role("textbox", name=re.compile("შეტყობინება|Message"))
-    expect(page.locator(".mchat")).to_have_attribute("data-state", "online", timeout=BOT_TIMEOUT_MS)
-    textbox.fill(PLACE_QUESTION)
-    textbox.press("Enter")
-    expect_bot_message(page, 0)
-    uttered = [f for f in sent_frames if '"user_uttered"' in f]
-    assert uttered, f"no user_uttered frame among {sent_frames}"
-    _, data = json.loads(re.sub(r"^42\d*", "", uttered[-1]))
+    ask(page, PLACE_QUESTION)
+    data = last_sent(sent_frames)
     assert data["metadata"]["municipality"] == "schio" and data["metadata"]["country"] == "it"
     if PLACE_FACT:
         expect(page.locator("[role=log]")).to_contain_text(PLACE_FACT, timeout=BOT_TIMEOUT_MS)
@@ -340,12 +350,7 @@ def test_an_answer_is_rated_with_the_keyboard(context: BrowserContext, web_url: 
     sent_frames: List[str] = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent_frames.append(str(payload))))
     open_demo(page, web_url, rasa_url)
-    page.locator(".mchat-launcher").click()
-    textbox = page.get_by_role("textbox", name=re.compile("შეტყობინება|Message"))
-    expect(page.locator(".mchat")).to_have_attribute("data-state", "online", timeout=BOT_TIMEOUT_MS)
-    textbox.fill(BUTTON_MESSAGE)
-    textbox.press("Enter")
-    expect_bot_message(page, 0)
+    ask(page, BUTTON_MESSAGE)
 
     # one group of two named buttons under the latest answer, reachable with Tab
     rating = page.get_by_role("group", name=re.compile("ეს პასუხი გამოგადგათ|Was this answer helpful"))
@@ -356,9 +361,7 @@ def test_an_answer_is_rated_with_the_keyboard(context: BrowserContext, web_url: 
     page.keyboard.press("Enter")
     expect(not_helpful).to_have_count(0)  # the rating was sent; the thanks is not rated again
     expect_bot_message(page, 1)
-    uttered = [f for f in sent_frames if '"user_uttered"' in f]
-    _, data = json.loads(re.sub(r"^42\d*", "", uttered[-1]))
-    assert data["message"] == '/feedback{"rating": "down"}'
+    assert last_sent(sent_frames)["message"] == '/feedback{"rating": "down"}'
     expect(page.locator(".mchat-rate")).to_have_count(0)
 
 
