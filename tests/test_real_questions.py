@@ -8,8 +8,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from rasa.shared.core.domain import Domain
 
 from components.georgian import georgian_share
+from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 
@@ -90,11 +92,15 @@ def test_two_questions_on_different_topics_get_both_answers(servers, question, f
     assert georgian(answers) if in_georgian else english(answers)
 
 
+ASK_PLACE = {variation["text"] for variation in Domain.load(str(PROJECT_DIR / "domain")).responses["utter_ask_place"]}
+
+
 @pytest.mark.parametrize("question", ["what is a digital gym and where is it", "ra aris tsipruli darbazi da sad aris is",
                                       "what is alda and who pays them"])
 def test_a_part_that_points_back_is_not_a_question_of_its_own(servers, question):
-    # "where is it" leans on the first part; alone it is closest to another topic (the venue)
-    answers = servers.ask(question)
+    # "where is it" leans on the first part; alone it is closest to another topic (the venue).
+    # A digital-gym answer may add "which municipality do you live in?" (no place is known)
+    answers = [a for a in servers.ask(question) if a.get("text") not in ASK_PLACE]
     assert len(answers) == 1, texts(answers)
 
 
