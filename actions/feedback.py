@@ -2,14 +2,18 @@
 Telegram (/feedback{"rating": "up" | "down"}), or a typed complaint ("that didn't help",
 rated down). Kept in the conversation as the slot `feedback`: the rating, the rated
 answer's topic (its intent, or the knowledge-base entries it came from) and responses,
-the language and the place; never the text of a message. `make missed` lists the answers
-rated down beside the messages that were not understood; `make stats` counts ratings.
+the language and the place; never the text of a message. A comment is kept only when the
+citizen adds one (the button under a rating down, or "I want to add a comment"): the slot
+`feedback_comment`, with e-mail addresses and phone numbers masked. `make missed` lists
+the answers rated down, with their comments, beside the messages that were not
+understood; `make stats` counts ratings.
 """
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
+from avatar_shared.masking import mask_text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,6 +23,8 @@ from actions.places import known_places, place_of
 
 RATINGS = ("up", "down")
 SLOT = "feedback"
+# the longest comment kept
+MAX_COMMENT_CHARS = 1000
 
 
 def topic_of(parse_data: Dict[str, Any]) -> str:
@@ -70,3 +76,22 @@ class ActionFeedback(Action):
         place = place_of(tracker, known_places())
         return [SlotSet(SLOT, {"rating": rating, **rated, "language": language_of(tracker),
                                "place": place.id if place else "unknown"})]
+
+
+class ActionSaveComment(Action):
+    """Keeps the comment typed into comment_form, masked, with the rating it explains (or,
+    without one, the answer before it), and empties the form's slot."""
+
+    def name(self) -> Text:
+        return "action_save_comment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = str(tracker.get_slot("comment_text") or "").strip()
+        if not text or text.startswith("/"):
+            dispatcher.utter_message(response="utter_comment_not_saved")
+            return [SlotSet("comment_text", None)]
+        rated = tracker.get_slot(SLOT) or rated_answer(list(tracker.events or [])) or {}
+        dispatcher.utter_message(response="utter_comment_saved")
+        return [SlotSet("comment_text", None),
+                SlotSet("feedback_comment", {"comment": mask_text(text)[:MAX_COMMENT_CHARS],
+                                             "rating": rated.get("rating"), "topic": rated.get("topic")})]

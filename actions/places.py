@@ -10,7 +10,8 @@ counts. With no place, the general answer stands alone.
 
 "I want to talk to a person" (ask_contact) gets the place's contact points, with their
 opening hours and whether they are open now in the place's time zone, then the event
-organisers' contact.
+organisers' contact, and where a maintainer set MESSAGES_TO, an offer to pass on a message
+(actions/messages.py).
 """
 
 from __future__ import annotations
@@ -209,6 +210,8 @@ class ActionContact(Action):
         else:
             say_unknown(dispatcher, place, known, language)
         dispatcher.utter_message(response="utter_contact_event", ask=where_to_ask(language))
+        if Settings.from_env().messages_to:  # a maintainer set where messages go (actions/messages.py)
+            dispatcher.utter_message(response="utter_message_offer")
         if place is None:
             ask_place_once(dispatcher, tracker, known, language)
         return []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Mapping, Optional, TypeVar
@@ -72,6 +73,19 @@ def _moment(raw: str) -> dt.datetime:
     return moment
 
 
+def _bool(raw: str) -> bool:
+    if raw.lower() not in ("true", "false"):
+        raise ValueError
+    return raw.lower() == "true"
+
+
+def _address(raw: str) -> str:
+    """An e-mail address, or empty."""
+    if raw and not re.fullmatch(r"[^@\s]+@[^@\s]+", raw):
+        raise ValueError
+    return raw
+
+
 def _path(raw: str) -> Path:
     path = Path(raw)
     return path if path.is_absolute() else PROJECT_DIR / path
@@ -85,6 +99,8 @@ _KINDS: Dict[Callable[[str], object], str] = {
     _non_negative_float: "a number of seconds, 0 or more",
     _url: "an http:// or https:// address",
     _path: "a path",
+    _bool: "true or false",
+    _address: "an e-mail address",
     str: "text",
 }
 
@@ -114,6 +130,16 @@ class Settings:
     stats_token: str = ""
     # a fixed "now" for "open now" answers (tests, demos); None: the real clock
     fixed_time: Optional[dt.datetime] = None
+    # where "leave a message" sends the citizen's message (actions/messages.py); empty: not offered
+    messages_to: str = ""
+    # the SMTP server that sends it (STARTTLS, and a login when a user is set)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "assistant@localhost"
+    smtp_timeout: float = 10.0
 
     def now(self) -> dt.datetime:
         """The current moment, aware of its time zone (FIXED_TIME when set)."""
@@ -155,6 +181,14 @@ class Settings:
             else read("SENTENCE_VECTOR_CACHE", _path),
             stats_token=(environ.get("STATS_TOKEN") or "").strip(),
             fixed_time=_moment(environ["FIXED_TIME"]) if (environ.get("FIXED_TIME") or "").strip() else None,
+            messages_to=read("MESSAGES_TO", _address),
+            smtp_host=read("SMTP_HOST", str),
+            smtp_port=read("SMTP_PORT", _positive_int),
+            smtp_starttls=read("SMTP_STARTTLS", _bool),
+            smtp_user=(environ.get("SMTP_USER") or "").strip(),
+            smtp_password=environ.get("SMTP_PASSWORD") or "",
+            smtp_from=read("SMTP_FROM", _address),
+            smtp_timeout=read("SMTP_TIMEOUT", _positive_float),
         )
 
 
@@ -178,6 +212,14 @@ DEFAULTS: Dict[str, str] = {
     "SENTENCE_VECTOR_CACHE": ".cache/sentence-vectors.sqlite",
     "FIXED_TIME": "",
     "STATS_TOKEN": "",
+    "MESSAGES_TO": "",
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": "25",
+    "SMTP_STARTTLS": "false",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "assistant@localhost",
+    "SMTP_TIMEOUT": "10",
 }
 
 

@@ -46,7 +46,7 @@ MINIMUM = {"ka": 12, "ka-Latn": 8, "en": 10}
 NEAR = 0.9
 # intents that are not questions: they do not need to interrupt the form
 NOT_QUESTIONS = {"goodbye", "register", "affirm", "deny", "stop", "inform",
-                 "check_registration", "cancel_registration"}
+                 "check_registration", "cancel_registration", "leave_message", "add_comment"}
 
 
 def fold(text: str) -> str:

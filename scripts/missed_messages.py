@@ -8,7 +8,8 @@ A user message counts as missed when the classifier's confidence was below --thr
 or it was classified as nlu_fallback, or the assistant answered it by asking back
 (action_clarify), with action_default_fallback, or by saying it does not know
 (action_dont_know: out of scope, or nothing close enough), or when the citizen rated its
-answer down (thumbs down, or "that didn't help": the slot `feedback`, actions/feedback.py).
+answer down (thumbs down, or "that didn't help": the slot `feedback`, actions/feedback.py),
+or commented on it (its comment, masked, is shown in "what happened").
 Button presses ("/intent") never count.
 Newest first; --since is a window ("7d", "24h", "90m", "2w") or a date ("2025-05-01").
 
@@ -228,6 +229,12 @@ def missed_messages(events: Iterable[Dict[str, Any]], since: float, threshold: f
             if not question.reason:
                 found.append(question)  # not missed when it was answered: it is now
             question.reason = f"{question.reason}; {RATED_DOWN}" if question.reason else RATED_DOWN
+        elif kind == "slot" and data.get("name") == "feedback_comment" and question is not None \
+                and isinstance(data.get("value"), dict) and data["value"].get("comment"):
+            comment = f'comment: "{data["value"]["comment"]}"'
+            if not question.reason:
+                found.append(question)
+            question.reason = f"{question.reason}; {comment}" if question.reason else comment
         elif kind == "restart":
             requested_slot = None
         elif kind == "active_loop" and not data.get("name"):
@@ -256,7 +263,9 @@ def missed_messages(events: Iterable[Dict[str, Any]], since: float, threshold: f
             elif confidence < threshold:
                 reason = f"low confidence (< {threshold:g})"
             withheld = requested_slot in WITHHELD_SLOTS
-            if intent == "feedback":  # a typed complaint about the answer before it
+            # a typed complaint about the answer before it, or a comment on it (kept masked,
+            # shown beside the rated answer): not questions of their own
+            if intent in ("feedback", "add_comment") or requested_slot == "comment_text":
                 continue
             current = question = Missed(
                 when=datetime.datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M"),

@@ -143,16 +143,61 @@ FIXED_TIME = "2027-05-28T15:00:00+02:00"
 STATS_TOKEN = "test-stats-token-0123456789"
 
 
+class Mailbox:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives: where the
+    action server sends "leave a message" (MESSAGES_TO, SMTP_PORT). ``stop`` and ``start``
+    take it away and bring it back on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received: list = []  # email.message.EmailMessage, in order
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.received.append(message)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+MESSAGES_TO = "citizens-desk@example.org"
+
+
 @pytest.fixture(scope="session")
-def servers(model_path, tmp_path_factory):
+def mailbox():
+    box = Mailbox()
+    box.start()
+    try:
+        yield box
+    finally:
+        box.stop()
+
+
+@pytest.fixture(scope="session")
+def servers(model_path, tmp_path_factory, mailbox):
     workdir = tmp_path_factory.mktemp("servers")
     # the event file is a copy, so that a test can close registration (the action server
     # re-reads it when it changes) without touching the project's content
     events = workdir / "events.yml"
     shutil.copyfile(PROJECT_DIR / "content" / "events.yml", events)
     # a fixed clock for "open now": Friday 28 May 2027, 15:00 in Italy (FIXED_TIME)
-    running = Servers(model_path, workdir, extra_env={"EVENTS_FILE": str(events), "FIXED_TIME": FIXED_TIME,
-                                                      "STATS_TOKEN": STATS_TOKEN})
+    # "leave a message" goes to the test's own SMTP server
+    running = Servers(model_path, workdir, extra_env={
+        "EVENTS_FILE": str(events), "FIXED_TIME": FIXED_TIME, "STATS_TOKEN": STATS_TOKEN,
+        "MESSAGES_TO": MESSAGES_TO, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mailbox.port), "SMTP_TIMEOUT": "3"})
     running.events_file = events
     try:
         running.start("backend")

@@ -58,8 +58,9 @@ def test_a_name_the_chat_accepts_the_service_accepts():
 
 
 def test_every_shared_slot_name_is_a_slot_of_the_domain():
-    import yaml
     from avatar_shared import slots
 
-    domain_slots = set(yaml.safe_load((PROJECT_DIR / "domain" / "registration.yml").read_text(encoding="utf-8"))["slots"])
+    from scripts.check_data import merged_domain
+
+    domain_slots = set(merged_domain()["slots"])
     assert {*slots.PERSONAL_SLOTS, *slots.CODE_SLOTS} <= domain_slots
