@@ -164,7 +164,7 @@ def test_the_pods_that_read_content_mount_every_content_configmap(rendered):
         assert set(volumes.values()) == set(configmaps.values()), f"{deployment}: content volumes {volumes}"
         init = [c for c in spec.get("initContainers", []) if c["name"] == "content"]
         assert len(init) == 1, f"{deployment}: no init container 'content'"
-        assert init[0]["command"][:1] == ["deploy/copy-content.sh"]
+        assert init[0]["command"][:1] == ["/app/deploy/copy-content.sh"]
         source, target = init[0]["command"][1:]
         mounts = {m["name"]: m["mountPath"] for m in init[0]["volumeMounts"]}
         for volume, configmap in volumes.items():
@@ -374,9 +374,17 @@ def test_rasa_uses_the_redis_lock_store_and_postgresql_from_the_endpoints_config
     assert (mount["mountPath"], mount.get("subPath")) == ("/app/endpoints.yml", "endpoints.yml")
 
 
-def test_every_pod_runs_the_projects_image(rendered):
+def test_every_pod_runs_the_projects_image_and_a_script_of_the_project(rendered):
+    """One image (deploy/Containerfile, the project at /app); each command that is a file
+    of the project exists here and is executable."""
     images = set()
     for doc in of_kind(rendered, "Deployment") + of_kind(rendered, "Job"):
         spec = doc["spec"]["template"]["spec"]
-        images |= {c["image"] for c in spec["containers"] + spec.get("initContainers", [])}
+        for pod_container in spec["containers"] + spec.get("initContainers", []):
+            images.add(pod_container["image"])
+            program = pod_container["command"][0]
+            assert program.startswith("/app/"), f"{doc['metadata']['name']}: {program} is not in the image's /app"
+            if "/.venv/" not in program:  # environments are made in the image
+                path = PROJECT_DIR / program[len("/app/"):]
+                assert path.is_file() and os.access(path, os.X_OK), f"{program}: no executable {path}"
     assert len(images) == 1, images
