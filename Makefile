@@ -58,6 +58,7 @@ test: validate lint audit ## Validate, lint, audit, train if needed, run every t
 	$(PYTHON) -m scripts.model train
 	bash web/scripts/setup-test.sh
 	backend/scripts/test.sh
+	deploy/scripts/setup.sh
 	$(PYTHON) -m pytest tests
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 		--model "$$($(PYTHON) -m scripts.model path)" --out results
@@ -67,6 +68,7 @@ lint: install ## ruff (style, likely bugs; formatting of the service and shared/
 
 audit: install ## Known vulnerabilities of every pinned dependency (pip-audit), and their licences against EUPL-1.2
 	scripts/tool-venv.sh audit
+	scripts/tool-venv.sh deploy
 	audit/.venv/bin/python audit/audit.py
 	$(PYTHON) audit/licences.py
 

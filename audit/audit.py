@@ -3,8 +3,9 @@
     audit/.venv/bin/python audit/audit.py            # what `make audit` (and `make test`) runs
 
 For each lock file (the assistant's requirements.lock, the registration service's
-backend/requirements.lock) pip-audit looks every pinned version up (`--no-deps
---disable-pip`: the lock files are complete, nothing is installed). Fails (exit 1) on an
+backend/requirements.lock, the manifest checker's deploy/requirements.txt) pip-audit looks
+every pinned version up (`--no-deps --disable-pip`: the lock files are complete, nothing is
+installed). Fails (exit 1) on an
 advisory that audit/advisories.yml does not accept with a reason.
 
 When the vulnerability database cannot be reached (no network, or a package index that
@@ -24,7 +25,7 @@ from pathlib import Path
 import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-LOCK_FILES = ["requirements.lock", "backend/requirements.lock"]
+LOCK_FILES = ["requirements.lock", "backend/requirements.lock", "deploy/requirements.txt"]
 PIP_AUDIT = Path(sys.executable).parent / "pip-audit"
 TIMEOUT_S = 300
 

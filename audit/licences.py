@@ -4,7 +4,8 @@
 
 The project ships three sets of dependencies: the assistant's (requirements.lock, in
 .venv), the registration service's (backend/requirements.lock, in backend/.venv) and the
-chat widget's npm packages (web/package-lock.json). Each Python environment reports the
+chat widget's npm packages (web/package-lock.json); a fourth, the tool that checks the
+Kubernetes manifests (deploy/requirements.txt, in deploy/.venv), is checked too. Each Python environment reports the
 licences its installed packages declare (``--collect``, run by that environment's own
 interpreter: the metadata lives there); the npm lock file carries its own.
 
@@ -34,6 +35,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = [  # (name, interpreter, lock file)
     ("assistant", ".venv/bin/python", "requirements.lock"),
     ("registration service", "backend/.venv/bin/python", "backend/requirements.lock"),
+    # kubernetes-validate, for the tests of deploy/k8s (not shipped, but run by make test)
+    ("deploy tools", "deploy/.venv/bin/python", "deploy/requirements.txt"),
 ]
 NPM_LOCK = "web/package-lock.json"
 DECISIONS = PROJECT_DIR / "audit" / "licences.yml"

@@ -34,6 +34,6 @@ def test_a_licence_falls_into_its_family(declared, family):
 def test_the_report_lists_every_set_of_dependencies():
     assert licences.main([]) == 0, "make audit: a dependency's licence needs a decision"
     report = licences.REPORT.read_text(encoding="utf-8")
-    for name in ("assistant", "registration service", "chat widget (npm)"):
+    for name in ("assistant", "registration service", "deploy tools", "chat widget (npm)"):
         assert f"| {name} | " in report
     assert "| strong copyleft | 0 |" in report
