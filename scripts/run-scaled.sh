@@ -88,7 +88,7 @@ servers() {  # servers PREFIX WITH_COOKIE PORT...
     esac
   done < deploy/haproxy.cfg
 } > "$dir/haproxy.cfg"
-haproxy -c -q -f "$dir/haproxy.cfg"
+haproxy -c -f "$dir/haproxy.cfg" >/dev/null
 
 # honcho's Procfile: one line per process, each under keep-running.sh.
 q() { printf '%q' "$1"; }
