@@ -60,7 +60,7 @@ postgres_url="postgresql://$POSTGRES_USER:$POSTGRES_PASSWORD@127.0.0.1:$POSTGRES
 export TRACKER_STORE_URL="$postgres_url/rasa"
 export DATABASE_URL="$postgres_url/registrations"
 export ACTION_ENDPOINT_URL="http://$ACTION_HOST:$ACTION_PORT/webhook"
-export REGISTRATION_SERVICE_URL=${REGISTRATION_SERVICE_URL:-http://$backend_host:$backend_port}
+export REGISTRATION_SERVICE_URL="http://$backend_host:$backend_port"
 export KEEP_RUNNING_PID_DIR="$dir/run"
 # Each Rasa instance would otherwise pick its own random secret for Telegram's webhook,
 # and the last one to call setWebhook would win: updates reaching the others got 403.
