@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -215,7 +216,7 @@ def test_a_conversation_alternating_between_instances_keeps_its_form_and_registe
     done = conversation.say("/affirm")
     # every message went to the other instance than the one before
     assert set(conversation.served) == {"rasa1", "rasa2"}, conversation.served
-    assert all(a != b for a, b in zip(conversation.served, conversation.served[1:])), conversation.served
+    assert all(a != b for a, b in pairwise(conversation.served)), conversation.served
     # the language stayed Georgian on both instances
     for answers in (asked_name, asked_email, asked_affiliation, asked_consent, summary, done):
         assert georgian_share(text_of(answers)) > 0.3, text_of(answers)
