@@ -29,6 +29,7 @@ from typing import Any, Iterator
 import psycopg2
 import pytest
 import requests
+import socketio
 
 from components.georgian import georgian_share
 from tests.conftest import PROJECT_DIR, free_port
@@ -224,6 +225,37 @@ def test_a_conversation_alternating_between_instances_keeps_its_form_and_registe
     assert len(rows) == 1, rows
     assert rows[0]["full_name"] == "ნინო ბერიძე" and rows[0]["language"] == "ka"
     assert rows[0]["confirmation_code"] in text_of(done)
+
+
+def test_socketio_through_the_proxy_stays_on_one_instance(scaled):
+    """The widget's protocol through HAProxy, on long polling (every poll a separate HTTP
+    request, which must reach the process holding the session): HAProxy's cookie names
+    the instance, and the answers come."""
+    for instance in ("rasa1", "rasa2"):
+        response = requests.get(f"{scaled.url}/socket.io/", params={"EIO": "4", "transport": "polling"},
+                                cookies={"AVATAR_RASA": instance}, timeout=10)
+        assert response.ok and scaled.served_by(response) == instance
+    http = requests.Session()
+    client = socketio.Client(http_session=http, reconnection=False)
+    answers: list[dict] = []
+    confirmed: list[Any] = []
+    client.on("bot_uttered", answers.append)
+    client.on("session_confirm", confirmed.append)
+    client.connect(scaled.url, transports=["polling"], socketio_path="socket.io", wait_timeout=10)
+    try:
+        assert http.cookies.get("AVATAR_RASA") in {"rasa1", "rasa2"}, http.cookies
+        session_id = uuid.uuid4().hex
+        client.emit("session_request", {"session_id": session_id})
+        for question, expected in (("When is the event?", "May"), ("როდის არის ღონისძიება?", "მაის")):
+            answers.clear()
+            client.emit("user_uttered", {"message": question, "session_id": session_id})
+            deadline = time.monotonic() + 60
+            while expected not in " ".join(a.get("text", "") for a in answers):
+                assert time.monotonic() < deadline, f"no answer to {question!r}: {answers}"
+                time.sleep(0.2)
+        assert confirmed and client.connected
+    finally:
+        client.disconnect()
 
 
 BURST = [
