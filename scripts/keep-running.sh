@@ -7,7 +7,8 @@
 # keeps failing within a minute of its start; after 6 such quick failures in a row it gives
 # up and exits 1, so a command that cannot start at all (a bad setting) stops the run
 # instead of looping. TERM or INT (honcho's Ctrl-C) stop the command and end the loop.
-# With KEEP_RUNNING_PID_DIR set, the command's process id is written to NAME.pid there.
+# With KEEP_RUNNING_PID_DIR set, the command's process id is written to NAME.pid there, and
+# this loop's own to NAME.keeper.pid (tests pause it to hold a server down for a while).
 set -uo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 NAME CMD [ARG...]" >&2; exit 2; }
 name=$1
@@ -20,6 +21,7 @@ stop() {
 }
 trap stop TERM INT
 
+[ -z "${KEEP_RUNNING_PID_DIR:-}" ] || echo "$$" > "$KEEP_RUNNING_PID_DIR/$name.keeper.pid"
 pause=1
 quick_failures=0
 while :; do

@@ -7,7 +7,8 @@
 # databases, listening on its Unix socket only meanwhile, so no client sees a half-made
 # cluster. Unlike backend/scripts/with-postgres.sh (the tests' throwaway clusters), this one
 # keeps its data, with PostgreSQL's durability settings. As root, the server runs as the
-# `postgres` user (PostgreSQL refuses to run as root). TERM or INT: a fast shutdown.
+# `postgres` user (PostgreSQL refuses to run as root). TERM (or INT, where it is not
+# ignored, as it is for a command started in the background by a script): a fast shutdown.
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 DATA_DIR" >&2; exit 2; }
 cd "$(dirname "$0")/.."
