@@ -6,7 +6,7 @@ PYTHON := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 WITH_ENV := scripts/with-env.sh
 
-.PHONY: help install train run test validate lint evaluate accept missed stats models lock clean audit erase loadtest
+.PHONY: help install train run run-scaled test validate lint evaluate accept missed stats models lock clean audit erase loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,6 +25,11 @@ run: train ## Install, train if needed, start everything (Ctrl-C stops all); dem
 	@mkdir -p var
 	bash web/scripts/build.sh
 	$(WITH_ENV) $(VENV)/bin/honcho start --env /dev/null --no-colour
+
+run-scaled: train ## Like run, with HAProxy in front of RASA_INSTANCES Rasa instances, Redis locks, PostgreSQL (docs/deploy.md)
+	@mkdir -p var
+	bash web/scripts/build.sh
+	$(WITH_ENV) scripts/run-scaled.sh
 
 validate: install ## Check training data, domain and content (Rasa's checks, then ours)
 	$(RASA) data validate --domain domain --fail-on-warnings
@@ -59,6 +64,7 @@ test: validate lint audit ## Validate, lint, audit, train if needed, run every t
 	bash web/scripts/setup-test.sh
 	backend/scripts/test.sh
 	deploy/scripts/setup.sh
+	scripts/install-scaled.sh
 	$(PYTHON) -m pytest tests
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 		--model "$$($(PYTHON) -m scripts.model path)" --out results

@@ -18,7 +18,8 @@ never corrupt the file (https://www.sqlite.org/wal.html). Registrations are not 
 but in the registration service's own database. A `busy_timeout` makes a writer wait for
 another one instead of failing at once.
 
-PostgreSQL (TRACKER_STORE_URL=postgresql://...) keeps Rasa's settings. On both, an error's
+PostgreSQL (TRACKER_STORE_URL=postgresql://...) keeps Rasa's settings, and checks a pooled
+connection before use (it survives a restart of the database server). On both, an error's
 text leaves out the statement's values (`hide_parameters`): no conversation text in logs.
 """
 
@@ -66,7 +67,11 @@ class TunedSQLTrackerStore(SQLTrackerStore):
             options.update(poolclass=sa.pool.QueuePool, pool_size=1, max_overflow=4,
                            connect_args={"check_same_thread": False})
         else:
-            options.update(create_engine_kwargs(url))
+            # A connection that a restart of PostgreSQL closed is noticed before use and
+            # replaced, instead of failing the next turn of each pooled connection: Rasa's
+            # fail-safe wrapper would then answer that turn as a new conversation
+            # (tests/test_scaled.py restarts PostgreSQL mid-registration).
+            options.update(create_engine_kwargs(url), pool_pre_ping=True)
         self.engine.dispose()
         self.engine = sa.create_engine(url, **options)
         if sqlite_file:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Rasa with the model trained from the current data, the REST and socket.io
 # channels, and the SQL tracker store. The HTTP API is off unless RASA_ENABLE_API=true,
-# and then it refuses to start without RASA_AUTH_TOKEN.
+# and then it refuses to start without RASA_AUTH_TOKEN. RASA_ENDPOINTS names another
+# endpoints file (`make run-scaled`: deploy/endpoints-scaled.yml, with the Redis lock store).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # RASA_MODEL pins a model (e.g. to roll back); by default the one for the current data.
@@ -32,7 +33,7 @@ fi
 # CHANNEL_MAX_MESSAGE_CHARS anyway. A bigger body gets 413 before it is read.
 export SANIC_REQUEST_MAX_SIZE="${RASA_REQUEST_MAX_BYTES:-1048576}"
 args=(run --model "$model" --port "${RASA_PORT:-5005}" --interface "${RASA_HOST:-127.0.0.1}"
-      --credentials "$credentials" --endpoints endpoints.yml)
+      --credentials "$credentials" --endpoints "${RASA_ENDPOINTS:-endpoints.yml}")
 read -r -a origins <<< "${RASA_CORS_ORIGINS:-}"
 [ ${#origins[@]} -gt 0 ] && args+=(--cors "${origins[@]}")
 if [ "${RASA_ENABLE_API:-false}" = "true" ]; then
