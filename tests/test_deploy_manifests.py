@@ -353,7 +353,9 @@ def test_rasa_uses_the_redis_lock_store_and_postgresql_from_the_endpoints_config
     text = endpoints_map["data"]["endpoints.yml"]
     endpoints = yaml.safe_load(text)
     lock = endpoints["lock_store"]
-    assert lock["type"] == "redis"
+    # Rasa's Redis lock store with atomic ticket changes (components/lock_store.py), as
+    # `make run-scaled` uses it: Rasa's own `type: redis` lost turns across instances
+    assert lock["type"] == "components.lock_store.AtomicRedisLockStore"
     services = {doc["metadata"]["name"]: doc for doc in of_kind(rendered, "Service")}
     assert lock["url"] in services, f"lock_store url {lock['url']} is not a Service"
     assert isinstance(lock["port"], int) and isinstance(lock["db"], int)
