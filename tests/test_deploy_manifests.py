@@ -368,8 +368,10 @@ def test_rasa_uses_the_redis_lock_store_and_postgresql_from_the_endpoints_config
     tracker = urlsplit(env["TRACKER_STORE_URL"])
     assert tracker.scheme.startswith("postgresql") and tracker.hostname in services
     assert urlsplit(env["DATABASE_URL"]).scheme.startswith("postgresql")
-    # mounted where scripts/start-rasa.sh reads it (--endpoints endpoints.yml, from /app)
-    assert "--endpoints endpoints.yml" in (PROJECT_DIR / "scripts" / "start-rasa.sh").read_text(encoding="utf-8")
+    # mounted where scripts/start-rasa.sh reads it (endpoints.yml in /app, unless
+    # RASA_ENDPOINTS names another file, as make run-scaled does)
+    assert '--endpoints "${RASA_ENDPOINTS:-endpoints.yml}"' in (
+        PROJECT_DIR / "scripts" / "start-rasa.sh").read_text(encoding="utf-8")
     volumes = named(rendered, "Deployment", "rasa")["spec"]["template"]["spec"]["volumes"]
     volume = next(v["name"] for v in volumes if v.get("configMap", {}).get("name") == endpoints_map["metadata"]["name"])
     mount = next(m for m in container(rendered, "rasa")["volumeMounts"] if m["name"] == volume)
