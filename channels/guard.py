@@ -19,6 +19,13 @@
    cause of silence (the action server down or failing, a timeout, an exception in the
    turn) without patching Rasa's processor or its action endpoint, which Rasa offers no
    hook for.
+5. **A conversation that cannot be read** (the tracker store's database down or locked)
+   is not answered as a new one. Rasa's `FailSafeTrackerStore` would hand the turn an
+   empty conversation: a form forgotten, a greeting in the default language. Here a
+   failed read ends the turn (``strict_reads``), so the citizen gets the fallback above,
+   the stored conversation stays as it was, and the next message, once the database is
+   back, goes on from there. A failed save keeps Rasa's behaviour (logged; the answer was
+   already right).
 
 Every answer given here is in the conversation's language: the language of the user's
 latest message (``components.nlg.tracker_language``), and for the cut notice the
@@ -37,6 +44,7 @@ from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Deque, Dict, Mapping, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import ActiveLoop, UserUttered
 
 from channels.notices import notice
@@ -159,6 +167,26 @@ class CountingOutput(OutputChannel):
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
+class ConversationUnreadable(RuntimeError):
+    """The tracker store could not read a conversation: the turn is not run."""
+
+
+def strict_reads(agent: Any) -> None:
+    """Makes the agent's fail-safe tracker store raise when it cannot read a conversation,
+    instead of returning none (a new, empty conversation); saving is left as it is."""
+    store = getattr(agent, "tracker_store", None)
+    if not isinstance(store, FailSafeTrackerStore) or getattr(store, "_strict_reads", False):
+        return
+
+    def refuse(error: Exception) -> None:
+        logger.error("The conversation could not be read (%s); the turn is not run.", type(error).__name__)
+        raise ConversationUnreadable(str(error)) from error
+
+    # FailSafeTrackerStore.retrieve and retrieve_full_tracker call this on any error
+    store.on_tracker_store_retrieve_error = refuse
+    store._strict_reads = True
+
+
 def agent_of(app: Any) -> Any:
     """The Rasa agent a Sanic app serves (None before a model is loaded)."""
     return getattr(getattr(app, "ctx", None), "agent", None)
@@ -206,6 +234,7 @@ class MessageGuard:
             await self._send(output, sender_id, {"text": self._cut_notice(language)})
 
         counting = CountingOutput(output)
+        strict_reads(agent)
         try:
             await on_new_message(UserMessage(
                 message.text, counting, sender_id,
@@ -216,8 +245,12 @@ class MessageGuard:
         if counting.sent == 0:
             logger.warning("%s: the turn for %s sent nothing (is the action server up?); "
                            "answering with the fallback.", self.channel_name, sender_id)
-            language = await self._language(agent, sender_id)
-            await self._send(output, sender_id, {"text": notice("unavailable", language)})
+            if message.text.startswith("/") and await self._tracker(agent, sender_id) is None:
+                # a button, in a conversation that cannot be read: no language to go by
+                text = "\n".join(notice("unavailable", language) for language in ("ka", "en"))
+            else:
+                text = notice("unavailable", await self._language(agent, sender_id, message.text))
+            await self._send(output, sender_id, {"text": text})
 
     # --- pieces ------------------------------------------------------------------------------
 
