@@ -398,3 +398,21 @@ def test_one_rasa_instance_killed_mid_registration(scaled):
     while killed not in {scaled.served_by(requests.get(f"{scaled.url}/", timeout=5)) for _ in range(2)}:
         assert time.monotonic() < deadline, f"{killed} did not come back:\n{scaled.tail()}"
         time.sleep(1)
+
+
+def test_the_widget_in_chromium_through_the_proxy(scaled):
+    """The web widget's browser tests that talk to a live assistant (web/tests: keyboard,
+    a button, a reload that keeps the conversation, the place switcher, a rating), in
+    Debian's Chromium, against HAProxy in front of both instances: socket.io through the
+    proxy, with its sticky cookie."""
+    pytest_bin = PROJECT_DIR / "web" / ".venv" / "bin" / "pytest"
+    assert pytest_bin.exists(), "run web/scripts/setup-test.sh first (make test does)"
+    result = subprocess.run(
+        [str(pytest_bin), "-q", "-p", "no:cacheprovider", "tests", "-k",
+         "keyboard_conversation or switches_the_municipality or rated_with_the_keyboard"],
+        cwd=PROJECT_DIR / "web", capture_output=True, text=True, timeout=600,
+        env={**os.environ, "RASA_URL": scaled.url, "RASA_BUTTON_MESSAGE": "what can you do?",
+             "RASA_PLACE_QUESTION": "I want to talk to a person", "RASA_PLACE_FACT": "+39 0445 691111"},
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert "3 passed" in result.stdout, result.stdout[-2000:]
