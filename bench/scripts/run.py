@@ -23,7 +23,10 @@ ports, databases in the run's folder; for the previous design, its own scripts i
 folder), then cold start, resident memory after --memory-messages answers, latency and
 throughput at each --users level for questions and for whole registration conversations, and
 intent accuracy and macro-F1 per way of writing on this project's tests/evaluation
-(bench/scripts/accuracy.py, with each design's own scripts/evaluate.py and components). Writes
+(bench/scripts/accuracy.py, with each design's own scripts/evaluate.py and components). Then
+(--instances-compare, default 1,2) A's model behind `make run-scaled`'s HAProxy, Redis lock
+store and PostgreSQL with one Rasa instance, then two: questions at each --users level, memory
+per instance and the CPU of every part of the topology. Writes
 bench/results/<time>/results.json, the Markdown report (--doc) and the latency picture (--plot).
 """
 
