@@ -462,7 +462,9 @@ def instances_section(results: Dict[str, Any]) -> List[str]:
         f"difference. Questions only, the same Locust users as above ({', '.join(map(str, users))} users, "
         f"{results['sizes']['duration_s']:.0f} s each, after {memory_messages:,} messages for the memory figure), "
         f"sent to HAProxy. *Plain* is A above, one Rasa process as `make run` starts it (SQL tracker store on "
-        "SQLite, Rasa's in-memory lock store, no proxy), measured earlier in the same run.")
+        "SQLite, Rasa's in-memory lock store, no proxy), measured earlier in the same run. "
+        f"{n2} / {n1}: the figure with {side_name(n2)} divided by the one with {side_name(n1)} (for throughput, "
+        "above 1 is better; for latency and memory, below 1).")
     add("")
     add(f"| measure | plain `make run` (A above) | run-scaled, {side_name(n1)} | run-scaled, {side_name(n2)} | "
         f"{n2} / {n1} |")
