@@ -554,14 +554,15 @@ def instances_findings(results: Dict[str, Any], one: Dict[str, Any], two: Dict[s
     own1, own2 = busy1 - sat1["other_load_cores"], busy2 - sat2["other_load_cores"]
     own_per_message1 = 1000 * own1 * sat1["wall"] / _ok(sat1)
     bound = busy2 >= 0.9 * nproc
-    add(f"- **{'CPU is the bound' if bound else 'CPU was not the bound'}.** With {n1} instance the machine was "
-        f"already {busy1:.2f} of its {nproc} cores busy at saturation ({own1:.2f} of them the benchmark's own "
-        f"processes, Locust included); Rasa itself used {rasa1:.2f} cores (one Sanic worker runs the NLU "
-        "pipeline, the policies and the tracker store on one thread, so one instance can use at most about "
-        f"one core). A second instance can only use what the benchmark left idle: {max(nproc - own1, 0):.2f} cores. At the "
-        f"CPU per question that side's processes needed in all ({own_per_message1:.0f} ms), {nproc} otherwise "
-        f"idle cores answer at most {1000 * nproc / own_per_message1:.1f} questions/s: a ratio of at most "
-        f"{nproc / own1:.2f}. "
+    one_thread = busy1 < 0.9 * nproc
+    add(f"- **{'One instance is bound by its one thread, two by the CPU' if one_thread and bound else 'CPU is the bound' if bound else 'CPU was not the bound'}.** "
+        f"With {n1} instance the machine was {busy1:.2f} of its {nproc} cores busy at saturation ({own1:.2f} "
+        f"of them the benchmark's own processes, Locust included); Rasa itself used {rasa1:.2f} cores (one Sanic "
+        "worker runs the NLU pipeline, the policies and the tracker store on one thread, so one instance can "
+        f"use at most about one core). A second instance can only use what the benchmark left idle: "
+        f"{max(nproc - own1, 0):.2f} cores. At the CPU per question that side's processes needed in all "
+        f"({own_per_message1:.0f} ms), {nproc} otherwise idle cores answer at most "
+        f"{1000 * nproc / own_per_message1:.1f} questions/s: a ratio of at most {nproc / own1:.2f}. "
         + (f"With {n2} instances the machine was {busy2:.2f} cores busy: saturated."
            if bound else
            f"With {n2} instances the machine was only {busy2:.2f} cores busy: something other than CPU "
@@ -594,6 +595,8 @@ def instances_findings(results: Dict[str, Any], one: Dict[str, Any], two: Dict[s
         f"{overhead1 / sat1['wall']:.2f} cores). In all, the benchmark's processes needed "
         f"{own_per_message1:.0f} ms of CPU per question with {n1} instance and "
         f"{1000 * own2 * sat2['wall'] / _ok(sat2):.0f} ms with {n2}.")
+    sat_plain = level(plain, "questions", int(saturation_level(plain) or 0)) or {}
+    rasa_plain = cpu_of(sat_plain, r"cpu_rasa\d*") / sat_plain["wall"] if sat_plain.get("wall") else None
     if s_plain:
         add(f"- **Against plain `make run`** (A above, one process, SQLite, in-memory lock store, no proxy: "
             f"{s_plain:.1f} msg/s, Rasa {fmt(_mean_cpu(plain), 1)} ms of CPU per question): run-scaled with {n1} "
@@ -601,8 +604,22 @@ def instances_findings(results: Dict[str, Any], one: Dict[str, Any], two: Dict[s
             + (f". What the {n1}-instance topology adds per message is the proxy's hop, the Redis lock's round "
                "trips and PostgreSQL over TCP instead of a SQLite file (Rasa's own CPU per question: "
                f"{fmt(_mean_cpu(plain), 1)} plain, {fmt(_mean_cpu(one), 1)} ms behind HAProxy)"
+               + (f", and its one thread waits for PostgreSQL and Redis without computing: at saturation Rasa "
+                  f"used {rasa_plain:.2f} cores plain and {rasa1:.2f} behind HAProxy" if rasa_plain else "")
                if s1 < s_plain else ": the topology costs no throughput here")
             + "; p95 at each level is in the table above.")
+    workers = (results.get("variants") or {}).get("2-workers")
+    if workers and saturation(workers):
+        add(f"- **Against two Sanic workers** (the `2-workers` variant below: one Rasa started with "
+            f"`{'`, `'.join(f'{k}={v}' for k, v in workers.get('env', {}).items())}`, SQLite, no proxy, same run): "
+            f"{saturation(workers):.1f} msg/s at saturation ({saturation_level(workers)} users), "
+            f"{saturation(workers) / s2:.2f}× run-scaled's {n2} instances, with p95 "
+            + ", ".join(f"{fmt(p95(workers, 'questions', u))} against {fmt(p95(two, 'questions', u))} ms at {u}"
+                        for u in results["sizes"]["users"])
+            + f"; resident memory {_mib(rss(workers))} for its process tree. Both run two processes that each "
+            "load the model; run-scaled adds HAProxy, PostgreSQL over TCP and honcho, and in exchange one "
+            "instance can be lost or replaced while the other answers (`tests/test_scaled.py`), and the "
+            "socket.io widget works (it does not support several Sanic workers: shared/NOTES.md).")
     memory1 = list((one.get("rss_after_messages") or {}).values())
     memory2 = list((two.get("rss_after_messages") or {}).values())
     if memory1 and memory2:
@@ -671,6 +688,8 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         f"Linux {m['kernel']}, Python {m['python']}, Rasa {m['rasa']}")
     add(f"- **Date**: {m['date']} (commit {m['git_commit']}, plus uncommitted changes if any); "
         f"the whole run took {results.get('total_seconds', 0) / 60:.1f} minutes")
+    if results.get("command"):
+        add(f"- **Command**: `{results['command']}` (what `make bench` runs after installing)")
     if is_previous(results):
         add(f"- **A**: the new design, this working copy's `config.yml` ({a['model'].get('recipe', '')}); "
             f"model `{a['model']['name']}`")

@@ -853,7 +853,10 @@ def main() -> int:
 
 
 def bench(args: argparse.Namespace, out: Path, baseline: Dict[str, Any], previous_dir: Optional[Path]) -> int:
-    results: Dict[str, Any] = {"machine": machine(), "baseline": baseline, "sizes": {
+    import shlex
+
+    command = " ".join(shlex.quote(part) for part in [".venv/bin/python", "-m", "bench.scripts.run", *sys.argv[1:]])
+    results: Dict[str, Any] = {"machine": machine(), "command": command, "baseline": baseline, "sizes": {
         "users": args.users, "duration_s": args.duration, "memory_messages": args.memory_messages,
         "memory_users": args.memory_users, "session_length": 5,
         "b_epochs": (args.b_epochs or 100) if baseline["kind"] == "rasa-default" else None,
