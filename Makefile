@@ -88,7 +88,7 @@ loadtest: train ## 50 citizens for 3 minutes on 127.0.0.1; errors, registrations
 	$(PYTHON) -m bench.scripts.loadtest $(LOADTEST_ARGS)
 
 .PHONY: bench
-bench: install ## Benchmark the assistant against the previous design (commit 2bc6aa1; ~25 min): docs/benchmarks.md
+bench: install ## Benchmark against the previous design (commit 2bc6aa1) and one Rasa instance against two (~30 min): docs/benchmarks.md
 	scripts/tool-venv.sh bench
 	$(PYTHON) -m bench.scripts.run $(BENCH_ARGS)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import requests
@@ -126,6 +128,121 @@ class Servers:
         response = requests.post(f"{self.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
         response.raise_for_status()
         return response.json()
+
+
+class ScaledServers:
+    """`make run-scaled` (scripts/run-scaled.sh) with ``rasa_instances`` Rasa instances and
+    ``action_instances`` action servers behind HAProxy, the Redis lock store and PostgreSQL,
+    started as `make run-scaled` starts it, on free ports of 127.0.0.1. Its PostgreSQL
+    cluster, Redis data, generated files and process ids (run/NAME.pid) go to ``folder``
+    (SCALED_DIR), which the `postgres` user must be able to reach when the tests run as root
+    (so not pytest's own temporary folder). Used by tests/test_scaled.py and by the bench's
+    one-instance-against-two section (bench/scripts/run.py)."""
+
+    START_TIMEOUT = 300  # seconds; two Rasa instances load their model side by side on 2 cores
+
+    def __init__(self, model: Path, folder: Path, rasa_instances: int = 2, action_instances: int = 2,
+                 postgres_password: str = "scaled-test-password", log: Path | None = None,
+                 extra_env: dict[str, str] | None = None) -> None:
+        self.folder = folder
+        self.log = log or folder / "run-scaled.log"
+        self.postgres_password = postgres_password
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.rasa_ports = [free_port() for _ in range(rasa_instances)]
+        self.action_ports = [free_port() for _ in range(action_instances)]
+        self.redis_port, self.postgres_port = free_port(), free_port()
+        self.backend_port, self.web_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.backend_url = f"http://127.0.0.1:{self.backend_port}"
+        # HAProxy's names of the instances (its X-Served-By header), also the Procfile's
+        self.instances = [f"rasa{i + 1}" for i in range(rasa_instances)]
+        self.env = {
+            **os.environ,
+            "RASA_MODEL": str(model),
+            "SCALED_DIR": str(folder),
+            "RASA_HOST": "127.0.0.1",
+            "RASA_PORT": str(self.rasa_port),
+            "RASA_INSTANCES": str(rasa_instances),
+            "RASA_INSTANCE_PORTS": " ".join(map(str, self.rasa_ports)),
+            "ACTION_HOST": "127.0.0.1",
+            "ACTION_PORT": str(self.action_port),
+            "ACTION_INSTANCES": str(action_instances),
+            "ACTION_INSTANCE_PORTS": " ".join(map(str, self.action_ports)),
+            "REDIS_PORT": str(self.redis_port),
+            "POSTGRES_PORT": str(self.postgres_port),
+            "POSTGRES_PASSWORD": postgres_password,
+            "REGISTRATION_SERVICE_HOST": "127.0.0.1",
+            "REGISTRATION_SERVICE_PORT": str(self.backend_port),
+            "REGISTRATION_WORKERS": "2",
+            "WEB_PORT": str(self.web_port),
+            "WEB_QUIET": "1",
+            "RASA_CORS_ORIGINS": "*",
+            "RASA_ENABLE_API": "false",
+            "ENVIRONMENT": "development",
+            "TELEGRAM_TOKEN": "",
+            **(extra_env or {}),
+        }
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> float:
+        """Starts run-scaled.sh and waits until every Rasa instance answers and HAProxy's
+        health checks send requests to each; returns the seconds that took."""
+        started = time.monotonic()
+        self.process = subprocess.Popen(
+            ["scripts/with-env.sh", "scripts/run-scaled.sh"], cwd=PROJECT_DIR, env=self.env,
+            stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = started + self.START_TIMEOUT
+        for port in self.rasa_ports:
+            self._wait(lambda port=port: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok, deadline)
+        self._wait(lambda: requests.get(f"{self.backend_url}/health", timeout=2).ok, deadline)
+        # HAProxy's health checks see every instance up (2 checks, 2 s apart)
+        self._wait(lambda: {self.served_by(requests.get(f"{self.url}/", timeout=5))
+                            for _ in range(2 * len(self.instances))} == set(self.instances), deadline)
+        return time.monotonic() - started
+
+    def _wait(self, ready: Callable[[], bool], deadline: float) -> None:
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"run-scaled.sh exited with {self.process.returncode}:\n{self.tail()}")
+            try:
+                if ready():
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"the scaled topology did not come up in {self.START_TIMEOUT} s:\n{self.tail()}")
+
+    def tail(self, chars: int = 6000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def pid(self, name: str) -> int:
+        """The process id of one of the Procfile's processes (scripts/keep-running.sh), e.g.
+        rasa1, postgres; NAME.keeper: the keep-running.sh loop that restarts it."""
+        return int((self.folder / "run" / f"{name}.pid").read_text())
+
+    def stop(self) -> None:
+        """Ctrl-C's way: honcho sends TERM to every process and waits for them."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        # whatever outlived honcho (it should be nothing)
+        for pid_file in (self.folder / "run").glob("*.pid"):
+            try:
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+
+    @staticmethod
+    def served_by(response: requests.Response) -> str:
+        return response.headers.get("X-Served-By", "")
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,11 @@ the full run is `make bench` (docs/benchmarks.md).
 B is what `make bench` compares with by default: the previous design, the project at
 run.py's DEFAULT_BASELINE_REF extracted with `git archive` and served from its own folder.
 Its model is cached in bench/models/ by commit (the same one `make bench` uses), so only the
-first run trains it (about 2 minutes: the old design trains a logistic regression)."""
+first run trains it (about 2 minutes: the old design trains a logistic regression).
+
+The one-instance-against-two section (`make run-scaled` with 1, then 2 Rasa instances behind
+HAProxy, Redis and PostgreSQL) is part of `make bench`'s default run, so it runs here too, with
+the same tiny sizes: about 100 s more on 2 cores, most of it the topology's two start-ups."""
 
 from __future__ import annotations
 
@@ -91,3 +95,22 @@ def test_the_benchmark_runs_end_to_end_with_tiny_sizes(model_path, tmp_path):
     assert before["env"] == {"BENCH_TRACKER_STORE": "SQL"}
     assert before["questions"]["2"]["messages"] > 0 and before["questions"]["2"]["failed"] == 0
     assert "## Changes applied, before and after (same run)" in text
+
+    # one Rasa instance against two, behind the same HAProxy, Redis lock store and PostgreSQL
+    assert results["sizes"]["instances_compare"] == [1, 2]
+    for count in (1, 2):
+        side = results["instances"][str(count)]
+        assert side["instances"] == count and 0 < side["start_s"] < 300
+        assert sorted(side["rss_after_messages"]) == [f"rasa{i + 1}" for i in range(count)]
+        assert all(value > 50 * 2 ** 20 for value in side["rss_after_messages"].values())
+        for users in ("1", "2"):
+            phase = side["questions"][users]
+            assert phase["messages"] > 0 and phase["failed"] == 0, (count, users, phase)
+            assert 0 < phase["p50_ms"] <= phase["p95_ms"] <= phase["p99_ms"]
+            assert phase["busy_cores"] > 0 and phase["cpu_postgres"] > 0 and phase["cpu_haproxy"] > 0
+        # HAProxy gave each instance its share of the memory run's messages
+        assert all(side["memory_run"][f"cpu_rasa{i + 1}"] > 0 for i in range(count)), side["memory_run"]
+    section = text[text.index("## One instance against two (make run-scaled)"):text.index("## Each level in detail")]
+    assert "| measure | plain `make run` (A above) | run-scaled, 1 instance | run-scaled, 2 instances | 2 / 1 |" in section
+    assert "| throughput at saturation (questions, best level) |" in section
+    assert "resident memory per Rasa instance" in section and "What limits the ratio:" in section

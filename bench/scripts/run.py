@@ -23,7 +23,10 @@ ports, databases in the run's folder; for the previous design, its own scripts i
 folder), then cold start, resident memory after --memory-messages answers, latency and
 throughput at each --users level for questions and for whole registration conversations, and
 intent accuracy and macro-F1 per way of writing on this project's tests/evaluation
-(bench/scripts/accuracy.py, with each design's own scripts/evaluate.py and components). Writes
+(bench/scripts/accuracy.py, with each design's own scripts/evaluate.py and components). Then
+(--instances-compare, default 1,2) A's model behind `make run-scaled`'s HAProxy, Redis lock
+store and PostgreSQL with one Rasa instance, then two: questions at each --users level, memory
+per instance and the CPU of every part of the topology. Writes
 bench/results/<time>/results.json, the Markdown report (--doc) and the latency picture (--plot).
 """
 
@@ -53,7 +56,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import requests  # noqa: E402
 
-from tests.conftest import Servers  # noqa: E402  (the tests' harness: same start-up as `make run`)
+from tests.conftest import ScaledServers, Servers  # noqa: E402  (the tests' harness: as `make run`, `make run-scaled`)
 
 VENV_BIN = PROJECT_DIR / ".venv" / "bin"
 LOCUST = BENCH_DIR / ".venv" / "bin" / "locust"
@@ -195,7 +198,9 @@ class CpuWatch:
         foreign = max(total - sum(ours.values()) - extra_ours, 0.0)
         return {"wall": round(wall, 2), **{f"cpu_{k}": round(v, 2) for k, v in ours.items()},
                 # cores' worth of CPU that processes outside the benchmark used meanwhile
-                "other_load_cores": round(foreign / wall, 2) if wall > 0 else 0.0}
+                "other_load_cores": round(foreign / wall, 2) if wall > 0 else 0.0,
+                # cores' worth of CPU the whole machine used meanwhile (ours, Locust's, others')
+                "busy_cores": round(total / wall, 2) if wall > 0 else 0.0}
 
 
 # --- models ---------------------------------------------------------------------------------
@@ -496,18 +501,30 @@ class Assistant:
         self.servers.stop_all()
 
 
-def load_phase(assistant: Assistant, user_class: str, users: int, seconds: float, out: Path,
+def load_phase(assistant: Assistant | ScaledAssistant, user_class: str, users: int, seconds: float, out: Path,
                questions: Path, max_messages: int = 0) -> Dict[str, Any]:
     waited = wait_quiet()
-    watch = CpuWatch(assistant.pids())
+    parts = assistant.pids()
+    watch = CpuWatch(parts)
+    # a topology's processes outside the named parts (honcho, the demo page's server)
+    whole = assistant.whole_pid() if isinstance(assistant, ScaledAssistant) else None
+    whole_before = cpu_seconds(whole) if whole else 0.0
     data = locust(assistant.url, user_class, users, seconds, out, questions, max_messages)
-    cpu = watch.stop(extra_ours=data["locust_cpu_s"])
+    rest = 0.0
+    if whole:
+        rest = max(cpu_seconds(whole) - whole_before - sum(cpu_seconds(pid) - watch.start[name]
+                                                           for name, pid in parts.items()), 0.0)
+    cpu = watch.stop(extra_ours=data["locust_cpu_s"] + rest)
     summary = summarise(data["samples"])
     ok = summary["messages"] - summary["failed"]
     summary.update(cpu)
+    if whole:
+        summary["cpu_rest_of_topology"] = round(rest, 2)
     summary["cpu_locust"] = data["locust_cpu_s"]
     summary["waited_for_quiet_s"] = round(waited, 1)
-    summary["rasa_cpu_ms_per_message"] = round(1000 * cpu["cpu_rasa"] / ok, 1) if ok else None
+    # every Rasa process: "rasa", or the instances "rasa1", "rasa2", ... of a topology
+    rasa_cpu = sum(v for k, v in cpu.items() if re.fullmatch(r"cpu_rasa\d*", k))
+    summary["rasa_cpu_ms_per_message"] = round(1000 * rasa_cpu / ok, 1) if ok else None
     if user_class == "ConversationUser":
         summary["conversations_finished"] = data.get("finished", 0)
     if user_class == "QuestionUser":
@@ -676,6 +693,91 @@ def measure(label: str, model: Path, args: argparse.Namespace, out: Path, questi
     return result
 
 
+# --- one Rasa instance against two (make run-scaled) ----------------------------------------
+
+# Action servers and registration workers of the topology, the same whatever the number of Rasa
+# instances (make run-scaled's defaults), so that the Rasa instances are the only difference.
+SCALED_ACTION_INSTANCES = 2
+
+
+class ScaledAssistant:
+    """`make run-scaled` with ``instances`` Rasa instances (tests/conftest.py's ScaledServers:
+    HAProxy, the Redis lock store, PostgreSQL, SCALED_ACTION_INSTANCES action servers), its
+    PostgreSQL cluster and Redis data in a temporary folder (removed by stop()), its log in
+    the results folder."""
+
+    def __init__(self, instances: int, model: Path, out: Path):
+        # not under the results folder: the `postgres` user must reach it when run as root
+        self.folder = Path(tempfile.mkdtemp(prefix=f"bench-scaled-{instances}-"))
+        self.folder.chmod(0o755)
+        self.servers = ScaledServers(model, self.folder, rasa_instances=instances,
+                                     action_instances=SCALED_ACTION_INSTANCES,
+                                     postgres_password="bench-scaled-password",
+                                     log=out / f"scaled-{instances}.log", extra_env=QUIET_ENV)
+
+    @property
+    def url(self) -> str:
+        return self.servers.url  # HAProxy
+
+    def pids(self) -> Dict[str, int]:
+        """The topology's parts by their Procfile name, each its keep-running.sh loop (whose
+        process tree holds the server and what it forks: PostgreSQL's backends)."""
+        names = [*self.servers.instances, *(f"actions{i + 1}" for i in range(SCALED_ACTION_INSTANCES)),
+                 "backend", "postgres", "redis", "haproxy"]
+        return {name: self.servers.pid(f"{name}.keeper") for name in names}
+
+    def whole_pid(self) -> int:
+        assert self.servers.process is not None
+        return self.servers.process.pid
+
+    def rss(self) -> Dict[str, int]:
+        """Resident memory of each Rasa instance."""
+        return {name: rss_bytes(self.servers.pid(name)) for name in self.servers.instances}
+
+    def stop(self) -> None:
+        try:
+            self.servers.stop()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def measure_scaled(instances: int, model: Path, args: argparse.Namespace, out: Path,
+                   questions: Path) -> Dict[str, Any]:
+    """A's model served by `make run-scaled` with `instances` Rasa instances: start-up, resident
+    memory of each instance after --memory-messages answers (spread over the instances by
+    HAProxy), then questions at each --users level, all through HAProxy."""
+    label = f"scaled-{instances}"
+    topology = ScaledAssistant(instances, model, out)
+    result: Dict[str, Any] = {"instances": instances, "action_instances": SCALED_ACTION_INSTANCES}
+    try:
+        log(f"{label}: starting make run-scaled's topology with {instances} Rasa instance(s) ...")
+        wait_quiet()
+        result["start_s"] = round(topology.servers.start(), 2)
+        result["rss_after_start"] = topology.rss()
+        log(f"{label}: every instance answers through HAProxy {result['start_s']} s after the start; "
+            f"sending {args.memory_messages} messages for the memory figure ...")
+        result["memory_run"] = load_phase(topology, "QuestionUser", args.memory_users, args.memory_timeout,
+                                          out / f"{label}-memory", questions, args.memory_messages)
+        result["rss_after_messages"] = topology.rss()
+        result["rss_messages"] = result["memory_run"]["messages"]
+        log(f"{label}: RSS per instance " + ", ".join(f"{name} {value / 2**20:.0f} MiB" for name, value
+                                                      in result["rss_after_messages"].items())
+            + f" after {result['rss_messages']} messages")
+        result["questions"] = {}
+        for users in args.users:
+            log(f"{label}: questions, {users} users, {args.duration:.0f} s ...")
+            phase = load_phase(topology, "QuestionUser", users, args.duration, out / f"{label}-questions-{users}",
+                               questions)
+            result["questions"][str(users)] = phase
+            log(f"{label}: questions x{users}: p50 {phase['p50_ms']} p95 {phase['p95_ms']} p99 {phase['p99_ms']} ms, "
+                f"{phase['messages_per_s']} msg/s, {phase['failed']} failed, machine busy {phase['busy_cores']} "
+                f"cores, other load {phase['other_load_cores']}")
+        result["rss_at_end"] = topology.rss()
+    finally:
+        topology.stop()
+    return result
+
+
 # --- report ---------------------------------------------------------------------------------
 
 def _stop_on_term(signum, frame):  # noqa: ARG001
@@ -704,6 +806,10 @@ def main() -> int:
                         help="also serve A with these environment variables (e.g. "
                              "'log-warning:LOG_LEVEL=WARNING'): questions only, reported before/after. "
                              "Default: BEFORE_VARIANTS, and DEFAULT_VARIANTS when A misses a speed target; 'none': no variants")
+    parser.add_argument("--instances-compare", default="1,2", metavar="N,M",
+                        help="also serve A's model with `make run-scaled` (HAProxy, Redis lock store, "
+                             "PostgreSQL) with N, then M Rasa instances, questions only (default 1,2; "
+                             "'none': skip)")
     parser.add_argument("--b-epochs", type=int, default=0,
                         help="--baseline rasa-default only: train B with this many epochs (smoke runs)")
     parser.add_argument("--model-a", type=Path, help="serve this model as A instead of training one "
@@ -722,6 +828,8 @@ def main() -> int:
     args = parser.parse_args()
     args.users = [int(u) for u in args.users.split(",")]
     args.profile = [p for p in args.profile.split(",") if p]
+    args.instances_compare = ([] if args.instances_compare == "none" else
+                              [int(n) for n in args.instances_compare.split(",") if n])
     if args.b_epochs and args.baseline != "rasa-default":
         parser.error("--b-epochs is for --baseline rasa-default (the previous design trains as it did)")
     QUIET.update(max_wait=args.quiet_wait, threshold=args.quiet_threshold, max_total=args.quiet_wait_total)
@@ -745,10 +853,14 @@ def main() -> int:
 
 
 def bench(args: argparse.Namespace, out: Path, baseline: Dict[str, Any], previous_dir: Optional[Path]) -> int:
-    results: Dict[str, Any] = {"machine": machine(), "baseline": baseline, "sizes": {
+    import shlex
+
+    command = " ".join(shlex.quote(part) for part in [".venv/bin/python", "-m", "bench.scripts.run", *sys.argv[1:]])
+    results: Dict[str, Any] = {"machine": machine(), "command": command, "baseline": baseline, "sizes": {
         "users": args.users, "duration_s": args.duration, "memory_messages": args.memory_messages,
         "memory_users": args.memory_users, "session_length": 5,
         "b_epochs": (args.b_epochs or 100) if baseline["kind"] == "rasa-default" else None,
+        "instances_compare": args.instances_compare,
         "profile_seconds": args.profile_seconds, "profile_users": args.profile_users}, "assistants": {}}
     started = time.monotonic()
     log(f"results in {out}")
@@ -781,6 +893,11 @@ def bench(args: argparse.Namespace, out: Path, baseline: Dict[str, Any], previou
         results["assistants"][label] = {"model": models[label]}
         results["assistants"][label].update(measure(label, Path(models[label]["path"]), args, out, questions,
                                                     project_dir=projects[label]))
+        (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+    for instances in args.instances_compare:
+        results.setdefault("instances", {})[str(instances)] = measure_scaled(
+            instances, Path(models["A"]["path"]), args, out, questions)
         (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
     from bench.scripts.report import missed_speed_targets, plot, render
