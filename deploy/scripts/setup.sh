@@ -11,10 +11,5 @@ if kubectl kustomize --help >/dev/null 2>&1; then
   exit 0
 fi
 echo "kubectl (with 'kubectl kustomize') not found: installing Debian's kubernetes-client"
-if [ "$(id -u)" != 0 ]; then
-  echo "error: installing kubectl needs root: run 'apt-get update && apt-get install -y kubernetes-client' as root" >&2
-  exit 1
-fi
-DEBIAN_FRONTEND=noninteractive apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client
+"$project/scripts/apt-install.sh" kubernetes-client
 kubectl kustomize --help >/dev/null 2>&1 || { echo "error: kubectl installed but 'kubectl kustomize' does not run" >&2; exit 1; }
