@@ -15,6 +15,7 @@ import pytest
 from actions import mail_client
 from components.settings import Settings, SettingsError
 from tests.conftest import MESSAGES_TO, Mailbox
+from tests.test_registration_conversation import payloads, text_of
 
 
 def settings_for(port: int, timeout: str = "3") -> Settings:
@@ -99,14 +100,6 @@ def test_without_an_address_nothing_is_asked_offered_or_sent(monkeypatch):
 
 # --- through Rasa and the action server ---------------------------------------------------
 
-def texts(answers):
-    return "\n".join(a.get("text") or "" for a in answers)
-
-
-def payloads(answers):
-    return [b["payload"] for a in answers for b in a.get("buttons") or []]
-
-
 def slot_values(servers, sender: str, name: str) -> list:
     """Every value the conversation's slot `name` was set to, in order (the tracker store)."""
     with sqlite3.connect(servers.workdir / "tracker.db") as db:
@@ -121,14 +114,14 @@ def test_a_message_typed_in_latin_georgian_is_sent_once_and_not_kept(servers, ma
     contact = servers.ask("operatortan damakavshire", sender=sender, metadata={"municipality": "thiene"})
     assert "/leave_message" in payloads(contact), contact
     asked = servers.ask("/leave_message", sender=sender)
-    assert "დაწერეთ შეტყობინება" in texts(asked), asked
+    assert "დაწერეთ შეტყობინება" in text_of(asked), asked
     # the message is any text, a question included: it is not answered, it is passed on
-    assert "ელფოსტაზე" in texts(servers.ask("sad aris parkingi meriastan? vinmem damirekos", sender=sender))
+    assert "ელფოსტაზე" in text_of(servers.ask("sad aris parkingi meriastan? vinmem damirekos", sender=sender))
     consent = servers.ask("nino.b@example.org", sender=sender)
-    assert MESSAGES_TO in texts(consent) and "sad aris parkingi meriastan?" in texts(consent), consent
+    assert MESSAGES_TO in text_of(consent) and "sad aris parkingi meriastan?" in text_of(consent), consent
     assert payloads(consent) == ["/affirm", "/deny"]
     sent = servers.ask("/affirm", sender=sender)
-    assert "გაიგზავნა" in texts(sent) and "nino.b@example.org" in texts(sent), sent
+    assert "გაიგზავნა" in text_of(sent) and "nino.b@example.org" in text_of(sent), sent
     [mail] = mailbox.received[before:]
     assert mail["Reply-To"] == "nino.b@example.org" and mail["To"] == MESSAGES_TO
     assert "sad aris parkingi meriastan? vinmem damirekos" in mail.get_content()
@@ -151,12 +144,12 @@ def test_with_the_mail_server_down_the_message_is_kept_and_sent_on_the_next_try(
         failed = servers.ask("/affirm", sender=sender)
     finally:
         mailbox.start()
-    assert "couldn't send it" in texts(failed) and "/leave_message" in payloads(failed), failed
+    assert "couldn't send it" in text_of(failed) and "/leave_message" in payloads(failed), failed
     assert len(mailbox.received) == before
     again = servers.ask("/leave_message", sender=sender)  # "Try again": only "send it?" is asked
-    assert "Is there parking near the venue for a wheelchair user?" in texts(again), again
-    assert "giorgi@example.org" in texts(again)
-    assert "Sent" in texts(servers.ask("/affirm", sender=sender))
+    assert "Is there parking near the venue for a wheelchair user?" in text_of(again), again
+    assert "giorgi@example.org" in text_of(again)
+    assert "Sent" in text_of(servers.ask("/affirm", sender=sender))
     [mail] = mailbox.received[before:]
     assert "wheelchair" in mail.get_content() and mail["Reply-To"] == "giorgi@example.org"
 
@@ -171,7 +164,7 @@ def test_no_or_stop_sends_nothing(servers, mailbox):
         if last == "/deny":
             servers.ask("lia@example.org", sender=sender)
         answer = servers.ask(last, sender=sender)
-        assert "nothing was sent" in texts(answer), (last, answer)
+        assert "nothing was sent" in text_of(answer), (last, answer)
     assert len(mailbox.received) == before
 
 
@@ -181,7 +174,7 @@ def test_an_invalid_address_is_asked_again(servers):
     servers.ask("I want to send a message to the team", sender=sender)
     servers.ask("when does the desk open on Saturday?", sender=sender)
     answer = servers.ask("my email is nino at example", sender=sender)
-    assert "doesn't look right" in texts(answer), answer
+    assert "doesn't look right" in text_of(answer), answer
 
 
 @pytest.mark.e2e
@@ -196,9 +189,9 @@ def test_a_comment_on_a_rating_is_kept_masked_and_shown_by_make_missed(servers):
     servers.ask("where is the event?", sender=sender)
     rated = servers.ask('/feedback{"rating": "down"}', sender=sender)
     assert "/add_comment" in payloads(rated), rated
-    assert "personal details" in texts(servers.ask("/add_comment", sender=sender))
+    assert "personal details" in text_of(servers.ask("/add_comment", sender=sender))
     saved = servers.ask("I asked about parking, not the venue. Call me on +39 0445 123456", sender=sender)
-    assert "kept your comment" in texts(saved), saved
+    assert "kept your comment" in text_of(saved), saved
     [comment] = [v for v in slot_values(servers, sender, "feedback_comment") if v]
     assert comment["rating"] == "down" and "parking" in comment["comment"]
     assert "123456" not in comment["comment"]
