@@ -57,7 +57,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import knowledge
 from components.georgian import TOKEN_PATTERN, normalised_forms
 from components.classifier import column_major
-from components.form_answers import looks_like_a_question
+from components.form_answers import QUESTION_WORDS, looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import WRITING
@@ -85,7 +85,10 @@ GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "s
 SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"), ("rogor", "brdzandebit"),
                         ("ra", "ambavia"), ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
                         ("how", "is", "it", "going"), ("hows", "it", "going")})
-THANKS = frozenset({"madloba", "gmadlobt", "didi", "thanks", "thank", "you", "thx", "ty", "merci", "grazie"})
+THANKS = frozenset({"madloba", "gmadlobt", "thanks", "thank", "thx", "ty", "merci", "grazie"})
+# words that belong to a thanks only beside one: "thank you", "დიდი მადლობა" (didi madloba),
+# "thanks a lot"; "you answered something I never asked" does not thank
+THANKS_COMPANIONS = frozenset({"you", "u", "didi", "a", "lot", "so", "much", "very"})
 # Words that point back ("what does that mean", "where can I read them"): a part with one
 # depends on the other part, and is not a question of its own
 POINTING_BACK = frozenset({"that", "it", "them", "this", "those", "they", "there", "es", "amas", "imas", "amis",
@@ -161,6 +164,21 @@ def asks_something(text: str, writing: Optional[str]) -> bool:
     return looks_like_a_question(text, writing) or not REQUEST_WORDS.isdisjoint(normalised_forms(text, writing))
 
 
+# English verbs that ask only at the head of a question: "can I come?" asks, "someone can
+# get back to me" does not
+AUXILIARIES = frozenset({"is", "are", "can", "could", "would", "will", "do", "does", "did", "should"})
+
+
+def _asks_on_its_own(text: str, writing: Optional[str]) -> bool:
+    """A question mark, a question word, or an English verb that opens a question."""
+    if not looks_like_a_question(text, writing):
+        return False
+    forms = normalised_forms(text, writing)
+    if any(mark in text for mark in "?؟？") or not (QUESTION_WORDS - AUXILIARIES).isdisjoint(forms):
+        return True
+    return bool(forms) and forms[0] in AUXILIARIES
+
+
 def _polite_request(text: str, writing: Optional[str]) -> bool:
     """ "can you cancel my registration?" asks to do it, although it has a question mark."""
     forms = normalised_forms(text, writing)
@@ -171,15 +189,29 @@ def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
     """("greet" | "thank" | None, number of leading words it takes)."""
     count = 0
     kind = None
-    for form in forms:
+    for i, form in enumerate(forms):
         if form in GREETINGS:
             kind = kind or "greet"
         elif form in THANKS:
+            kind = kind or "thank"
+        elif form in THANKS_COMPANIONS and _beside_thanks(forms, i):
             kind = kind or "thank"
         else:
             break
         count += 1
     return kind, count
+
+
+def _beside_thanks(forms: Sequence[str], i: int) -> bool:
+    """ "you" in "thank you", "didi" in "didi madloba", "so much" in "thanks so much": a
+    companion word next to a thanks word, or next to a companion that is."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(forms) and forms[j] in THANKS_COMPANIONS:
+            j += step
+        if 0 <= j < len(forms) and forms[j] in THANKS:
+            return True
+    return False
 
 
 def _small_talk(forms: Sequence[str]) -> int:
@@ -454,7 +486,7 @@ class QuestionRouter(GraphComponent):
             if sim < self.config["part_min_similarity"]:
                 continue
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
-            asks = sim >= self.config["part_question_similarity"] and looks_like_a_question(pieces[i], writing) \
+            asks = sim >= self.config["part_question_similarity"] and _asks_on_its_own(pieces[i], writing) \
                 and (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
                     normalised_forms(pieces[i], writing))
             if weight < self.config["part_min_confidence"] and not asks:

@@ -57,6 +57,7 @@ DEFAULT_TOLERANCE = 0.02
 DEFAULT_FLOOR = 0.5
 ACCEPTED = PROJECT_DIR / "tests" / "evaluation" / "accepted.json"
 FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
 FORM_INTENTS = {"register", "check_registration", "cancel_registration"}
 TOP_PAIRS = 10
 
@@ -105,6 +106,16 @@ def parse_all(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
     return asyncio.run(parse())
 
 
+def answered_intent(parsed: Dict[str, Any]) -> str:
+    """The intent the answer is that of. The router's "nothing fits" (``nlu_fallback`` with
+    no answers) says it does not know, as ``out_of_scope`` does: the same answer, scored as
+    such, as the long tail scores it. ``nlu_fallback`` is left for asking back."""
+    name = parsed["intent"]["name"]
+    if name == FALLBACK and parsed.get("answers") == []:
+        return OUT_OF_SCOPE
+    return name
+
+
 def top_intent(parsed: Dict[str, Any]) -> str:
     ranking = [r["name"] for r in parsed.get("intent_ranking") or [] if r["name"] != FALLBACK]
     return ranking[0] if ranking else parsed["intent"]["name"]
@@ -126,7 +137,7 @@ def score(examples: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[
         if not indices:
             continue
         gold = [examples[i]["intent"] for i in indices]
-        predicted = [parses[i]["intent"]["name"] for i in indices]
+        predicted = [answered_intent(parses[i]) for i in indices]
         best_guess = [top_intent(parses[i]) for i in indices]
         expected_language = LANGUAGE_OF_WRITING.get(writing) if writing else None
         languages_right = sum(parses[i].get("language") in (expected_language, None) for i in indices)
@@ -138,16 +149,17 @@ def score(examples: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[
             # what the classifier ranked first, had the fallback threshold not applied
             "accuracy_without_fallback": round(accuracy_score(gold, best_guess), 4),
             # a confident answer about something else; a form nobody asked for
-            "wrong_topic": sum(p != g and p != FALLBACK for p, g in zip(predicted, gold, strict=True)),
+            # ("I don't know" and asking back are not answers about something else)
+            "wrong_topic": sum(p != g and p not in (FALLBACK, OUT_OF_SCOPE) for p, g in zip(predicted, gold, strict=True)),
             "forms_started_by_a_question": sum(p in FORM_INTENTS and g not in FORM_INTENTS
                                                for p, g in zip(predicted, gold, strict=True)),
             "wrong_language": len(indices) - languages_right,
         }
     for example, parsed in zip(examples, parses, strict=True):
-        if parsed["intent"]["name"] != example["intent"]:
+        if answered_intent(parsed) != example["intent"]:
             result["errors"].append({
                 "text": example["text"], "writing": example["writing"], "expected": example["intent"],
-                "predicted": parsed["intent"]["name"],
+                "predicted": answered_intent(parsed),
                 "confidence": round(parsed["intent"].get("confidence") or 0.0, 3),
             })
     return result
@@ -271,7 +283,7 @@ def run_fold(project: str, data: str, out: str, name: str, texts: List[str], con
     logging.basicConfig(level=logging.WARNING)
     started = time.monotonic()
     model = train_quietly(Path(project), Path(data), Path(out), name, Path(config) if config else None)
-    intents = [parsed["intent"]["name"] for parsed in parse_all(model, texts)]
+    intents = [answered_intent(parsed) for parsed in parse_all(model, texts)]
     print(f"  {name}: trained and tested in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return intents
 
@@ -543,7 +555,8 @@ def summary(result: Dict[str, Any], accepted: Optional[Dict[str, Any]], verdict:
         "",
         "## Most confused pairs",
         "",
-        f"`{FALLBACK}`: the assistant was unsure and asked back.",
+        f"`{FALLBACK}`: the assistant was unsure and asked back. `{OUT_OF_SCOPE}`: it said it does not know "
+        "(also when nothing it knows fit the message: the same answer).",
         "",
         pairs_table(result),
         "",
@@ -564,7 +577,7 @@ def evaluate(model: Path, data: Path, out: Path, folds: int, seed: int, jobs: in
     examples = load_examples(data)
     parses = parse_all(model, [e["text"] for e in examples])
     result = score(examples, parses)
-    predicted = [p["intent"]["name"] for p in parses]
+    predicted = [answered_intent(p) for p in parses]
     gold = [e["intent"] for e in examples]
     result.update({
         "model": model.name.replace(".tar.gz", ""),
