@@ -15,7 +15,8 @@ from rasa.shared.core.domain import Domain
 from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
-from components.router import ordinal_number, split_parts
+from components.georgian import normalised_forms
+from components.router import _asks_on_its_own, _lead, ordinal_number, split_parts
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -157,7 +158,44 @@ def test_a_message_is_cut_into_parts(text, parts):
     assert split_parts(text) == parts
 
 
+@pytest.mark.parametrize("text, writing, lead", [
+    ("thank you, what is avatar?", "en", ("thank", 2)),
+    ("thanks a lot, where is it", "en", ("thank", 3)),
+    ("დიდი მადლობა, სად არის?", "ka", ("thank", 2)),
+    ("didi madloba", "ka-Latn", ("thank", 2)),
+    ("gamarjoba, ra aris avatari", "ka-Latn", ("greet", 1)),
+    # "you" and "დიდი" (big) thank only beside a thanks word
+    ("you answered something I never asked", "en", (None, 0)),
+    ("დიდი ქალაქია?", "ka", (None, 0)),
+])
+def test_a_greeting_or_thanks_in_front_is_found_by_its_words(text, writing, lead):
+    assert _lead(normalised_forms(text, writing)) == lead
+
+
+@pytest.mark.parametrize("text, writing, asks", [
+    ("where is the event", "en", True),
+    ("can someone call me back", "en", True),
+    ("is it free?", "en", True),
+    ("ghonisdziebaze ra enaze ilaparakeben", "ka-Latn", True),
+    # an English verb asks only at the head: the rest of "I'll leave a message and ..."
+    ("someone can get back to me", "en", False),
+    ("the deadline is in may", "en", False),
+])
+def test_a_part_asks_on_its_own_only_like_a_question(text, writing, asks):
+    assert _asks_on_its_own(text, writing) is asks
+
+
 def test_the_worked_example_copy_of_the_knowledge_base_loads(tmp_path):
     shutil.copytree(PROJECT_DIR / "content" / "knowledge", tmp_path / "knowledge")
     write(tmp_path / "knowledge", [ENTRY], "parking.yml")
     assert "event-parking" in knowledge.load(tmp_path / "knowledge")
+
+
+def test_make_evaluate_scores_nothing_fits_as_the_i_dont_know_it_says():
+    from scripts.evaluate import answered_intent
+
+    assert answered_intent({"intent": {"name": "nlu_fallback"}, "answers": []}) == "out_of_scope"
+    # asking back with topics is not "I don't know"
+    asked_back = {"intent": {"name": "nlu_fallback"}, "answers": [{"abstain": True, "ask_back": True}]}
+    assert answered_intent(asked_back) == "nlu_fallback"
+    assert answered_intent({"intent": {"name": "ask_event"}, "answers": [{"intent": "ask_event"}]}) == "ask_event"
