@@ -164,6 +164,9 @@ def test_a_message_is_cut_into_parts(text, parts):
     ("დიდი მადლობა, სად არის?", "ka", ("thank", 2)),
     ("didi madloba", "ka-Latn", ("thank", 2)),
     ("gamarjoba, ra aris avatari", "ka-Latn", ("greet", 1)),
+    ("gamarjobaT yvelas, ra aris avatari", "ka-Latn", ("greet", 2)),
+    ("დილა მშვიდობის, სად არის?", "ka", ("greet", 2)),
+    ("everyone can come?", "en", (None, 0)),
     # "you" and "დიდი" (big) thank only beside a thanks word
     ("you answered something I never asked", "en", (None, 0)),
     ("დიდი ქალაქია?", "ka", (None, 0)),
