@@ -374,8 +374,13 @@ class QuestionRouter(GraphComponent):
         if vector is None or not name:
             return [{"intent": name}] if name else []
         keep = set(self.config["keep_intents"])
-        if name in keep and not (name == "inform" and tracker is not None and not tracker.active_loop_name):
-            return [{"intent": name}]  # outside a form, a "name" is more likely a question
+        in_a_form = tracker is not None and bool(tracker.active_loop_name)
+        # outside a form, a "name" is more likely a question; so is an unsure "yes", "no" or
+        # "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
+        unsure_question = not in_a_form and confidence < self.config["abstain_confidence"] \
+            and _asks_on_its_own(text, writing)
+        if name in keep and not (name == "inform" and tracker is not None and not in_a_form) and not unsure_question:
+            return [{"intent": name}]
         if carries_a_code(text) and name not in CODE_INTENTS:
             # a confirmation code names a registration: the message is about that one
             # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
