@@ -5,9 +5,10 @@
 1. **Rate limit.** More than CHANNEL_RATE_LIMIT_MESSAGES messages from one sender within
    CHANNEL_RATE_LIMIT_SECONDS get a short "please slow down" instead of a turn: the
    message never reaches the model.
-2. **Normalise** (``normalise``): Unicode NFC; control characters removed, line breaks and
-   tabs become spaces; cut to CHANNEL_MAX_MESSAGE_CHARS characters. Emoji (with their
-   joiners), right-to-left text and mixed scripts pass untouched. A cut message carries
+2. **Normalise** (``normalise``): Unicode NFC; terminal escape sequences and control
+   characters removed, line breaks and tabs become spaces; cut to
+   CHANNEL_MAX_MESSAGE_CHARS characters. Emoji (with their joiners), right-to-left text
+   and mixed scripts pass untouched. A cut message carries
    ``metadata["input"] = {"cut": true, "original_chars": ..., "kept_chars": ...}`` in the
    tracker, and the answer starts with a notice that only the beginning was read.
 3. **Empty** (nothing but spaces and invisible characters): answered with a notice and
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 import unicodedata
 from collections import OrderedDict, deque
@@ -65,6 +67,9 @@ DEFAULT_RATE_LIMIT_SECONDS = _DEFAULTS.channel_rate_limit_seconds
 
 # control characters that separate words: they become a space, the rest are dropped
 _SPACING_CONTROLS = set("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+# terminal escape sequences (colours, cursor moves, titles), pasted from a terminal: out as
+# a whole, not only their ESC ("[31mსად ტარდება" glued the colour to the first word)
+_TERMINAL_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 
 
 @dataclass(frozen=True)
@@ -102,7 +107,7 @@ def normalise(text: str, max_chars: int = DEFAULT_MAX_MESSAGE_CHARS) -> Normalis
     """NFC; control characters out (line breaks and tabs become spaces), lone surrogates
     out (they cannot be stored as UTF-8); trimmed; cut to ``max_chars`` characters.
     Format characters (zero-width joiners in emoji, right-to-left marks) stay."""
-    text = unicodedata.normalize("NFC", text)
+    text = _TERMINAL_ESCAPES.sub("", unicodedata.normalize("NFC", text))
     cleaned = "".join(
         " " if char in _SPACING_CONTROLS else char
         for char in text

@@ -45,7 +45,7 @@ MIXED = "AVATAR-ის ღონისძიება Schio-ში 🎉"
 # --- unit: the shared pieces --------------------------------------------------------------
 
 def test_control_characters_go_line_breaks_become_spaces():
-    assert normalise("a\x00b\nc\td\r\ne\x7f\x1b[31m  ").text == "ab c d  e[31m"
+    assert normalise("a\x00b\nc\td\r\ne\x7f\x1b[31m  ").text == "ab c d  e"
     assert normalise("\ud800ok").text == "ok"  # a lone surrogate cannot be stored as UTF-8
 
 
@@ -230,7 +230,8 @@ def test_a_short_message_is_not_marked_and_a_client_cannot_mark_it(guarded):
 @pytest.mark.e2e
 @pytest.mark.parametrize("text, stored, fact", [
     ("where\x00 is\nthe\tevent?\x07", "where is the event?", "Faber Box"),
-    ("\x1b[31mსად ტარდება ღონისძიება?\x1b[0m", "[31mსად ტარდება ღონისძიება?[0m", "Faber Box"),
+    # a terminal's colour codes go as a whole, not only their ESC
+    ("\x1b[31mსად ტარდება ღონისძიება?\x1b[0m", "სად ტარდება ღონისძიება?", "Faber Box"),
     (f"where is the event? {EMOJI}", f"where is the event? {EMOJI}", "Faber Box"),
     (f"{RTL} where is the event?", f"{RTL} where is the event?", "Faber Box"),
     ("AVATAR-ის ღონისძიება სად არის? Schio 🎉", "AVATAR-ის ღონისძიება სად არის? Schio 🎉", "Faber Box"),
