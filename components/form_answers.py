@@ -58,6 +58,9 @@ QUESTION_WORDS = frozenset({
 })
 
 
+QUESTION_MARKS = "?؟？"  # Latin, Arabic, full-width
+
+
 def is_form_data(text: str) -> bool:
     """An email address (or an attempt at one), or a confirmation code (8 letters and digits, with at least one
     digit, so that an 8-letter word stays a word)."""
@@ -67,7 +70,7 @@ def is_form_data(text: str) -> bool:
 
 def looks_like_a_question(text: str, writing: Optional[str]) -> bool:
     """A question mark (Latin, Arabic, full-width) or a question word."""
-    if any(mark in (text or "") for mark in "?؟？"):
+    if any(mark in (text or "") for mark in QUESTION_MARKS):
         return True
     return not QUESTION_WORDS.isdisjoint(normalised_forms(text or "", writing))
 

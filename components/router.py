@@ -57,7 +57,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import knowledge
 from components.georgian import TOKEN_PATTERN, normalised_forms
 from components.classifier import column_major
-from components.form_answers import QUESTION_WORDS, looks_like_a_question
+from components.form_answers import QUESTION_MARKS, QUESTION_WORDS, looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import WRITING
@@ -174,12 +174,10 @@ AUXILIARIES = frozenset({"is", "are", "can", "could", "would", "will", "do", "do
 
 def _asks_on_its_own(text: str, writing: Optional[str]) -> bool:
     """A question mark, a question word, or an English verb that opens a question."""
-    if not looks_like_a_question(text, writing):
-        return False
-    forms = normalised_forms(text, writing)
-    if any(mark in text for mark in "?؟？") or not (QUESTION_WORDS - AUXILIARIES).isdisjoint(forms):
+    if any(mark in text for mark in QUESTION_MARKS):
         return True
-    return bool(forms) and forms[0] in AUXILIARIES
+    forms = normalised_forms(text, writing)
+    return not (QUESTION_WORDS - AUXILIARIES).isdisjoint(forms) or (bool(forms) and forms[0] in AUXILIARIES)
 
 
 def _polite_request(text: str, writing: Optional[str]) -> bool:
@@ -373,14 +371,15 @@ class QuestionRouter(GraphComponent):
         vector = message.get(SENTENCE_VECTOR)
         if vector is None or not name:
             return [{"intent": name}] if name else []
-        keep = set(self.config["keep_intents"])
-        in_a_form = tracker is not None and bool(tracker.active_loop_name)
-        # outside a form, a "name" is more likely a question; so is an unsure "yes", "no" or
-        # "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
-        unsure_question = not in_a_form and confidence < self.config["abstain_confidence"] \
-            and _asks_on_its_own(text, writing)
-        if name in keep and not (name == "inform" and tracker is not None and not in_a_form) and not unsure_question:
-            return [{"intent": name}]
+        if name in self.config["keep_intents"]:
+            in_a_form = tracker is not None and bool(tracker.active_loop_name)
+            # outside a form, a "name" is more likely a question; so is an unsure "yes", "no"
+            # or "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
+            name_outside_a_form = name == "inform" and tracker is not None and not in_a_form
+            unsure_question = not in_a_form and confidence < self.config["abstain_confidence"] \
+                and _asks_on_its_own(text, writing)
+            if not name_outside_a_form and not unsure_question:
+                return [{"intent": name}]
         if carries_a_code(text) and name not in CODE_INTENTS:
             # a confirmation code names a registration: the message is about that one
             # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
