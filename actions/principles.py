@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import ContentError, principle_keywords
-from components.georgian import WRITING_ENGLISH, WRITING_GEORGIAN, normalised_forms
+from components.georgian import WRITING_ENGLISH, WRITING_GEORGIAN, normalised_forms, ordinal_number
 
 logger = logging.getLogger(__name__)
 
-_NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
 
 
 def _mentions(forms: Sequence[str], phrase: Sequence[str]) -> bool:
@@ -27,8 +25,8 @@ def _mentions(forms: Sequence[str], phrase: Sequence[str]) -> bool:
 
 
 def find_principle(text: str, writing: Optional[str], keywords: Dict[int, Dict[str, Any]]) -> Optional[int]:
-    """The number of the principle ``text`` names: by its keywords, else by a number
-    from 1 to 12; None when it names none, or several that no `wins_over` settles."""
+    """The number of the principle ``text`` names: by its keywords, else by an ordinal
+    ("the fifth", "მეხუთე") or a number from 1 to 12; None when it names none, or several that no `wins_over` settles."""
     forms = normalised_forms(text, writing)
     named = set()
     for number, words in keywords.items():
@@ -42,8 +40,7 @@ def find_principle(text: str, writing: Optional[str], keywords: Dict[int, Dict[s
         return named.pop()
     if named:
         return None
-    numbers = set(_NUMBER.findall(text))
-    return int(numbers.pop()) if len(numbers) == 1 else None
+    return ordinal_number(text, writing)
 
 
 def explain_principle(dispatcher: CollectingDispatcher, text: str, writing: Optional[str],

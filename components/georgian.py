@@ -167,28 +167,51 @@ LANGUAGE_NAME_STEMS = {
     ENGLISH: ("inglisur", "english"),
 }
 _NEGATIONS = {"not", "dont", "cant", "cannot", "no", "ar", "ver", "nu", "doesnt"}
+# how well one knows a language: "inglisuri cudad vici" (I know English badly) says what the
+# citizen can read, it does not ask to switch
+_SKILL_WORDS = {"bad", "badly", "poor", "poorly", "well", "fluent", "fluently", "little", "weak",
+                "tsudad", "kargad", "tsota", "sustad"}
 MAX_REQUEST_TOKENS = 6
+SWITCH_LANGUAGE_INTENT = "switch_language"
 
 
 def requested_language(text: str) -> Optional[str]:
     """The language a short message asks for ("English please", "ქართულად"), or None.
 
-    Only short messages count, naming exactly one language, without a negation
-    ("I don't speak Georgian" asks for nothing).
+    Only short messages count, naming exactly one language, without a negation ("I don't
+    speak Georgian" asks for nothing). Beside a word of skill, a language named as a
+    subject says what the citizen knows, not what they ask for: "inglisuri cudad vici"
+    (I know English badly) asks for nothing, "ინგლისური ცუდად ვიცი, ქართულად შეიძლება?"
+    asks for Georgian: "ქართულად", "in Georgian" name the language to answer in.
     """
+    tokens = TOKEN_PATTERN.findall(text)
+    if len(tokens) > MAX_REQUEST_TOKENS:
+        return None
+    return named_language(text)
+
+
+def named_language(text: str) -> Optional[str]:
+    """The one language ``text`` names as the one to use, at any length; see
+    ``requested_language``. A message understood as asking to switch ("could you switch
+    to the georgian language") switches to it."""
+    tokens = TOKEN_PATTERN.findall(text)
+    if not tokens:
+        return None
     forms = [georgian_skeleton(t) if any(map(is_georgian_letter, t)) else translit_skeleton(t.lower())
-             for t in TOKEN_PATTERN.findall(text)]
-    if not forms or len(forms) > MAX_REQUEST_TOKENS:
+             for t in tokens]
+    english = [english_form(t) for t in tokens]
+    words = set(forms) | set(english)
+    if words & _NEGATIONS:
         return None
-    english_forms = {english_form(t) for t in TOKEN_PATTERN.findall(text)}
-    if english_forms & _NEGATIONS or set(forms) & _NEGATIONS:
-        return None
-    named = {
-        language
-        for language, stems in LANGUAGE_NAME_STEMS.items()
-        for form in forms + list(english_forms)
-        if any(form.startswith(stem) for stem in stems)
-    }
+    named = set()
+    for i, (form, word) in enumerate(zip(forms, english, strict=True)):
+        for language, stems in LANGUAGE_NAME_STEMS.items():
+            if not any(form.startswith(stem) or word.startswith(stem) for stem in stems):
+                continue
+            # "kartulad", "ინგლისურად" (in Georgian, in English); "in english", "to georgian"
+            answer_in = form.endswith("ad") or (i > 0 and english[i - 1] in ("in", "to", "into"))
+            if answer_in or not words & _SKILL_WORDS:
+                named.add(language)
     return named.pop() if len(named) == 1 else None
 
 
@@ -199,8 +222,13 @@ def message_language(parse_data: dict, in_form: bool) -> Optional[str]:
 
     While a form is active, answers such as names, emails and organisations ("Anna
     Rossi", "nino@example.org") say nothing about the language the citizen wants: there
-    only Georgian letters or an explicit request ("English please") count.
+    only Georgian letters or an explicit request ("English please") count. A message
+    understood as asking to switch switches to the language it names, however long.
     """
+    if (parse_data.get("intent") or {}).get("name") == SWITCH_LANGUAGE_INTENT:
+        named = named_language(parse_data.get("text") or "")
+        if named:
+            return named
     language = parse_data.get("language")
     if in_form and not (parse_data.get("writing") == WRITING_GEORGIAN or parse_data.get("language_requested")):
         return None
@@ -235,3 +263,27 @@ def language_of_events(events: Iterable[tuple[str, Any]], default: str = DEFAULT
         elif kind == "user":
             languages.append(message_language(value or {}, in_form=form is not None))
     return conversation_language(languages, default)
+
+
+# --- ordinals: "the fourth principle" ---------------------------------------------------
+
+ORDINALS = {
+    # English, and Georgian in the shared spelling (პირველი ... მეთორმეტე)
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "last": 12,
+    "pirveli": 1, "meore": 2, "mesame": 3, "meotkhe": 4, "mekhute": 5, "meekvse": 6,
+    "meshvide": 7, "merve": 8, "metskhre": 9, "meate": 10, "metertmete": 11, "metormete": 12,
+    "bolo": 12,
+}
+_NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
+
+
+def ordinal_number(text: str, writing: Optional[str], digits: bool = True) -> Optional[int]:
+    """1-12 from "the fourth one", "მეოთხე", "meotxe", "number 10", "მე-4"; None otherwise.
+    ``digits=False``: only an ordinal word counts ("the 12 principles" names no principle)."""
+    for form in normalised_forms(text, writing):
+        for word, number in ORDINALS.items():
+            if form == word or (len(word) > 4 and form.startswith(word)):
+                return number
+    numbers = set(_NUMBER.findall(text)) if digits else set()
+    return int(numbers.pop()) if len(numbers) == 1 else None

@@ -55,12 +55,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge
-from components.georgian import TOKEN_PATTERN, normalised_forms
+from components.georgian import TOKEN_PATTERN, normalised_forms, ordinal_number
 from components.classifier import column_major
 from components.form_answers import QUESTION_MARKS, QUESTION_WORDS, looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
-from components.language_detector import WRITING
+from components.language_detector import LANGUAGE_REQUESTED, WRITING
 from components.sentence_vectors import (
     SENTENCE_VECTOR,
     Encoder,
@@ -109,27 +109,6 @@ FOLLOW_UP_WORDS = {
 EVENT_TOPICS = frozenset({"ask_event", "ask_event_date", "ask_event_venue", "ask_event_agenda", "register"})
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
-ORDINALS = {
-    # English, and Georgian in the shared spelling (პირველი ... მეთორმეტე)
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "last": 12,
-    "pirveli": 1, "meore": 2, "mesame": 3, "meotkhe": 4, "mekhute": 5, "meekvse": 6,
-    "meshvide": 7, "merve": 8, "metskhre": 9, "meate": 10, "metertmete": 11, "metormete": 12,
-    "bolo": 12,
-}
-_NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
-
-
-def ordinal_number(text: str, writing: Optional[str]) -> Optional[int]:
-    """1-12 from "the fourth one", "მეოთხე", "meotxe", "number 10", "მე-4"; None otherwise."""
-    for form in normalised_forms(text, writing):
-        for word, number in ORDINALS.items():
-            if form == word or (len(word) > 4 and form.startswith(word)):
-                return number
-    numbers = set(_NUMBER.findall(text))
-    return int(numbers.pop()) if len(numbers) == 1 else None
-
-
 def complete_parts(pieces: List[str]) -> List[str]:
     """Short pieces borrow the words they share with the others: "when and where is the
     event" -> "when is the event", "where is the event"; "tell me the date and the place"
@@ -255,6 +234,9 @@ class QuestionRouter(GraphComponent):
             "part_question_similarity": 0.9,
             # intents that never take part in a multi-part answer or a knowledge override
             "keep_intents": ["inform", "affirm", "deny", "stop", "switch_language", "goodbye"],
+            # a question read as "switch language" without a request the language detector
+            # heard (components.georgian.requested_language) switches from this confidence
+            "switch_min_confidence": 0.9,
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -376,10 +358,21 @@ class QuestionRouter(GraphComponent):
             # outside a form, a "name" is more likely a question; so is an unsure "yes", "no"
             # or "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
             name_outside_a_form = name == "inform" and tracker is not None and not in_a_form
-            unsure_question = not in_a_form and confidence < self.config["abstain_confidence"] \
-                and _asks_on_its_own(text, writing)
-            if not name_outside_a_form and not unsure_question:
+            asks = not in_a_form and _asks_on_its_own(text, writing)
+            # a language named in a question asks for no switch unless the detector heard a
+            # request or the classifier is sure: "ინგლისური კარგად არ ვიცი, თარგმანი იქნება?"
+            # asks about interpretation; "could you switch to the georgian language" switches
+            no_switch = asks and name == "switch_language" and not message.get(LANGUAGE_REQUESTED) \
+                and confidence < self.config["switch_min_confidence"]
+            unsure_question = asks and confidence < self.config["abstain_confidence"]
+            if not name_outside_a_form and not unsure_question and not no_switch:
                 return [{"intent": name}]
+            if no_switch:
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
+                           if r.get(INTENT_NAME_KEY) not in (name, FALLBACK_INTENT)]
+                if not ranking:
+                    return []
+                name, confidence = ranking[0][INTENT_NAME_KEY], ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0
         if carries_a_code(text) and name not in CODE_INTENTS:
             # a confirmation code names a registration: the message is about that one
             # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
@@ -390,6 +383,11 @@ class QuestionRouter(GraphComponent):
         follow_up = self._follow_up(text, writing, tracker)
         if follow_up:
             return [follow_up]
+        if name == "ask_principles":
+            # "the fifth principle?" names one of them (a number alone may be "the 12 principles")
+            number = ordinal_number(text, writing, digits=False)
+            if number:
+                return [{"intent": "ask_principle", PRINCIPLE_NUMBER: number}]
 
         forms = normalised_forms(text, writing)
         lead, lead_words = _lead(forms)

@@ -103,15 +103,18 @@ def parse_all(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
     async def parse() -> List[Dict[str, Any]]:
         return [await agent.parse_message(text) for text in texts]
 
-    return asyncio.run(parse())
+    parses = asyncio.run(parse())
+    longtail.mark_asking_back(parses, agent.domain)
+    return parses
 
 
 def answered_intent(parsed: Dict[str, Any]) -> str:
-    """The intent the answer is that of. The router's "nothing fits" (``nlu_fallback`` with
-    no answers) says it does not know, as ``out_of_scope`` does: the same answer, scored as
-    such, as the long tail scores it. ``nlu_fallback`` is left for asking back."""
+    """The intent the answer is that of. ``nlu_fallback`` with no topic to offer (the
+    router's "nothing fits", or a best guess of "none of the topics": ``action_clarify``)
+    says it does not know, as ``out_of_scope`` does: the same answer, scored as such, as
+    the long tail scores it. ``nlu_fallback`` is left for asking back with topics."""
     name = parsed["intent"]["name"]
-    if name == FALLBACK and parsed.get("answers") == []:
+    if name == FALLBACK and (parsed.get("answers") == [] or parsed.get(longtail.OFFERED) == []):
         return OUT_OF_SCOPE
     return name
 

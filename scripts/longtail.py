@@ -26,7 +26,7 @@ import sys
 import uuid
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 import yaml
 
@@ -34,6 +34,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 LONG_TAIL = PROJECT_DIR / "tests" / "longtail"
 ABSTAIN = "abstain"
+ASK_BACK = "ask_back"
+FALLBACK = "nlu_fallback"
+# on nlu_fallback, the topics asking back offers (actions/fallback.py); none: "I don't know"
+OFFERED = "offered_topics"
 FORM_INTENTS = {"register", "check_registration", "cancel_registration"}
 NOT_AN_ANSWER = {"nlu_fallback", "out_of_scope"}
 
@@ -49,12 +53,38 @@ def load_items(folder: Path = LONG_TAIL) -> List[Dict[str, Any]]:
     return items
 
 
+def offered_topics(parsed: Dict[str, Any], topic_intents: Set[str]) -> List[str]:
+    """The topics the assistant offers when it asks back (``action_clarify``): none when
+    nothing fits, or when its best guess is "none of the topics"; then it says it does
+    not know."""
+    from actions.fallback import topics_to_offer
+
+    if parsed.get("answers") == []:
+        return []
+    return topics_to_offer(parsed.get("intent_ranking") or [], topic_intents)
+
+
+def mark_asking_back(parses: List[Dict[str, Any]], domain: Any) -> None:
+    """Records, on each ``nlu_fallback``, what the reply offers (see ``offered_topics``)."""
+    from actions.fallback import topic_intents
+
+    topics = topic_intents(domain.responses)
+    for parsed in parses:
+        if (parsed.get("intent") or {}).get("name") == FALLBACK:
+            parsed[OFFERED] = offered_topics(parsed, topics)
+
+
 def answers_of(parsed: Dict[str, Any]) -> List[str]:
-    """What the assistant answers, as labels: intents, entry ids, or ["abstain"]."""
+    """What the assistant answers, as labels: intents, entry ids, ["abstain"], or
+    ["ask_back"] when it is unsure and offers topics to choose from."""
     answers = parsed.get("answers")
     intent = (parsed.get("intent") or {}).get("name")
+    if intent == FALLBACK and parsed.get(OFFERED):
+        return [ASK_BACK]
     if answers is None:
         return [ABSTAIN] if intent in NOT_AN_ANSWER or not intent else [intent]
+    if intent == FALLBACK and len(answers) == 1:
+        return [ABSTAIN]  # unsure of its one answer, and nothing to offer: "I don't know"
     labels = []
     for answer in answers:
         if answer.get("abstain"):
@@ -92,7 +122,9 @@ def parse_items(model: Path, items: List[Dict[str, Any]]) -> List[Dict[str, Any]
             results.append(await processor.parse_message(UserMessage(item["text"], sender_id=sender), tracker))
         return results
 
-    return asyncio.run(parse())
+    parses = asyncio.run(parse())
+    mark_asking_back(parses, agent.domain)
+    return parses
 
 
 def score(items: List[Dict[str, Any]], parses: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -112,7 +144,7 @@ def score(items: List[Dict[str, Any]], parses: List[Dict[str, Any]]) -> Dict[str
             asked_form = any(label in FORM_INTENTS for e in item["expect"] for label in e.split("|"))
             started_form = any(label in FORM_INTENTS for label in got)
             forms += started_form and not asked_form
-            if not ok and any(label != ABSTAIN for label in got):
+            if not ok and any(label not in (ABSTAIN, ASK_BACK) for label in got):
                 wrong_topic += 1
             language = parsed.get("language") or (LANGUAGE_OF_WRITING[writing] if not item["after"] else None)
             if language is not None and language != LANGUAGE_OF_WRITING[writing]:

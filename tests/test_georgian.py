@@ -7,6 +7,7 @@ from components.georgian import (
     language_of_events,
     georgian_share,
     georgian_skeleton,
+    message_language,
     normalise_tokens,
     requested_language,
     translit_skeleton,
@@ -75,6 +76,12 @@ def test_mtavruli_capitals_fold_to_mkhedruli():
         ("qartulad", "ka"),
         ("answer in georgian please", "ka"),
         ("i don't speak georgian", None),
+        # how well one knows it, not a request: "will there be translation? I know English badly"
+        ("targmani iqneba? inglisuri cudad vici", None),
+        ("ინგლისური ცოტა ვიცი", None),
+        ("my english is bad", None),
+        ("ინგლისური ცუდად ვიცი, ქართულად შეიძლება?", "ka"),
+        ("bad english, in georgian please", "ka"),
         ("translate english to georgian", None),
         ("what is open government in georgian municipalities and villages", None),
         ("hello", None),
@@ -82,6 +89,16 @@ def test_mtavruli_capitals_fold_to_mkhedruli():
 )
 def test_requested_language(text, expected):
     assert requested_language(text) == expected
+
+
+def test_a_long_request_to_switch_switches_to_the_language_it_names():
+    parse = {"text": "could you please switch to the georgian language", "language": "en",
+             "intent": {"name": "switch_language"}}
+    assert message_language(parse, in_form=False) == "ka"
+    assert message_language(parse, in_form=True) == "ka"
+    # a question that names a language, understood as something else, keeps its own
+    parse = {**parse, "text": "what is open government in georgian municipalities", "intent": {"name": "ask_open_government"}}
+    assert message_language(parse, in_form=False) == "en"
 
 
 def test_georgian_share():

@@ -15,8 +15,8 @@ from rasa.shared.core.domain import Domain
 from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
-from components.georgian import normalised_forms
-from components.router import _asks_on_its_own, _lead, ordinal_number, split_parts
+from components.georgian import normalised_forms, ordinal_number
+from components.router import _asks_on_its_own, _lead, split_parts
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -202,3 +202,22 @@ def test_make_evaluate_scores_nothing_fits_as_the_i_dont_know_it_says():
     asked_back = {"intent": {"name": "nlu_fallback"}, "answers": [{"abstain": True, "ask_back": True}]}
     assert answered_intent(asked_back) == "nlu_fallback"
     assert answered_intent({"intent": {"name": "ask_event"}, "answers": [{"intent": "ask_event"}]}) == "ask_event"
+    # unsure, and nothing to offer (the best guess was "none of the topics"): "I don't know"
+    unsure = {"intent": {"name": "nlu_fallback"}, "answers": [{"intent": "out_of_scope"}], "offered_topics": []}
+    assert answered_intent(unsure) == "out_of_scope"
+
+
+def test_the_scorers_read_the_reply_as_the_citizen_gets_it():
+    from actions.fallback import topic_intents
+    from scripts.longtail import answers_of, mark_asking_back
+
+    ranking = [{"name": "nlu_fallback", "confidence": 1.0}, {"name": "ask_event_date", "confidence": 0.4},
+               {"name": "out_of_scope", "confidence": 0.3}]
+    asked_back = {"intent": ranking[0], "intent_ranking": ranking, "answers": [{"intent": "ask_event_date"}]}
+    out_of_domain = {"intent": ranking[0], "intent_ranking": [ranking[0], ranking[2], ranking[1]],
+                     "answers": [{"intent": "out_of_scope"}]}
+    answered = {"intent": {"name": "ask_event_date", "confidence": 0.9}, "answers": [{"intent": "ask_event_date"}]}
+    parses = [asked_back, out_of_domain, answered]
+    mark_asking_back(parses, Domain.load(str(PROJECT_DIR / "domain")))
+    assert "ask_event_date" in topic_intents(DOMAIN["responses"])
+    assert [answers_of(p) for p in parses] == [["ask_back"], ["abstain"], ["ask_event_date"]]

@@ -137,6 +137,29 @@ def test_the_fourth_one_follows_the_list_of_principles(servers):
     assert "გამჭვირვალობა" in texts(conversation.say("მეოთხე?"))
 
 
+@pytest.mark.parametrize("question, expected", [
+    ("what does the fifth principle say?", "Rule of law"),
+    ("მეხუთე პრინციპი რას ნიშნავს?", "კანონის უზენაესობა"),
+    ("mexute principi ra aris", "კანონის უზენაესობა"),
+])
+def test_a_principle_named_by_its_place_in_the_list_is_explained(servers, question, expected):
+    assert expected in texts(servers.ask(question))
+
+
+@pytest.mark.parametrize("question", [
+    "ინგლისური კარგად არ ვიცი, თარგმანი იქნება?",  # I don't know English well, will there be interpretation?
+    "targmani iqneba? inglisuri cudad vici",  # will there be interpretation? I know English badly
+])
+def test_saying_how_well_one_knows_a_language_asks_for_no_switch(servers, question):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    assert georgian(answers) and "თარგმან" in answer and "ამიერიდან" not in answer, answer
+
+
+def test_a_long_request_to_switch_language_switches(servers):
+    assert "ამიერიდან ქართულად" in texts(servers.ask("could you switch to the georgian language"))
+
+
 @pytest.mark.parametrize("question, in_georgian", [
     ("what will the weather be like in Kutaisi tomorrow?", False),
     ("ხვალ ქუთაისში რა ამინდი იქნება?", True),
