@@ -55,12 +55,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge
-from components.georgian import TOKEN_PATTERN, normalised_forms, ordinal_number
+from components.georgian import TOKEN_PATTERN, named_language, normalised_forms, ordinal_number
 from components.classifier import column_major
 from components.form_answers import QUESTION_MARKS, QUESTION_WORDS, looks_like_a_question
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
-from components.language_detector import LANGUAGE_REQUESTED, WRITING
+from components.language_detector import WRITING
 from components.sentence_vectors import (
     SENTENCE_VECTOR,
     Encoder,
@@ -78,8 +78,10 @@ EXAMPLES_FILE = "intent_examples.npz"
 LEXICON_FILE = "georgian_lexicon.json"
 
 # Words in the shared spelling (components.georgian): Georgian script and translit meet.
-GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "salami", "hello", "hi", "hey", "hallo",
-                       "ciao",
+GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "gaumarjos", "salami", "salam",
+                       "mogesalmebit", "mogesalmebi", "gesalmebit", "hello", "hi", "hey", "hallo", "ciao",
+                       # "hey" typed as Georgian in Latin letters ("hek": y is ყ there), and ჰეი
+                       "hek", "hei",
                        "dila", "sagamo", "mshvidobisa", "mshvidobis", "good", "morning", "afternoon", "evening"})
 # greet only after a greeting: "hello everyone", "გამარჯობათ ყველას" (kvelas); "everyone can come?" asks
 GREETING_COMPANIONS = frozenset({"everyone", "all", "kvelas", "there"})
@@ -234,9 +236,6 @@ class QuestionRouter(GraphComponent):
             "part_question_similarity": 0.9,
             # intents that never take part in a multi-part answer or a knowledge override
             "keep_intents": ["inform", "affirm", "deny", "stop", "switch_language", "goodbye"],
-            # a question read as "switch language" without a request the language detector
-            # heard (components.georgian.requested_language) switches from this confidence
-            "switch_min_confidence": 0.9,
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -359,11 +358,10 @@ class QuestionRouter(GraphComponent):
             # or "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
             name_outside_a_form = name == "inform" and tracker is not None and not in_a_form
             asks = not in_a_form and _asks_on_its_own(text, writing)
-            # a language named in a question asks for no switch unless the detector heard a
-            # request or the classifier is sure: "ინგლისური კარგად არ ვიცი, თარგმანი იქნება?"
-            # asks about interpretation; "could you switch to the georgian language" switches
-            no_switch = asks and name == "switch_language" and not message.get(LANGUAGE_REQUESTED) \
-                and confidence < self.config["switch_min_confidence"]
+            # a question switches language only when it names the one to use: "could you
+            # switch to the georgian language" does; "ინგლისური კარგად არ ვიცი, თარგმანი
+            # იქნება?" and "ქართულად თუ ინგლისურად ილაპარაკებენ?" ask about interpretation
+            no_switch = asks and name == "switch_language" and named_language(text) is None
             unsure_question = asks and confidence < self.config["abstain_confidence"]
             if not name_outside_a_form and not unsure_question and not no_switch:
                 return [{"intent": name}]
@@ -478,7 +476,7 @@ class QuestionRouter(GraphComponent):
         vectors = self._embed(pieces + completed, writing)
         ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
         excluded = set(self.config["keep_intents"]) | {"greet", "thank"}
-        answers: List[Dict[str, Any]] = []
+        found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
         for i in range(len(pieces)):
             candidates = []
             for vector in (vectors[i], vectors[len(pieces) + i]):
@@ -490,12 +488,21 @@ class QuestionRouter(GraphComponent):
             best, sim = max(candidates, key=lambda c: c[1])
             self._debug.setdefault("parts", []).append(
                 [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
+            asks = sim >= self.config["part_question_similarity"] and _asks_on_its_own(pieces[i], writing)
+            points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
+                normalised_forms(pieces[i], writing))
+            found.append((best, sim, asks, points_back))
+        answers: List[Dict[str, Any]] = []
+        for best, sim, asks, points_back in found:
             if sim < self.config["part_min_similarity"]:
                 continue
+            if points_back:
+                # "what is a digital gym and where is it": "it" is the gym, and the venue of
+                # the event would be the wrong answer; "what's the event about and is it free":
+                # "it" is the event, and the fee is the event's too
+                asks = asks and any(other is not best and _about_the_event(other) and _about_the_event(best)
+                                    for other, _, _, _ in found)
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
-            asks = sim >= self.config["part_question_similarity"] and _asks_on_its_own(pieces[i], writing) \
-                and (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
-                    normalised_forms(pieces[i], writing))
             if weight < self.config["part_min_confidence"] and not asks:
                 continue  # the whole message gives no weight to it: a piece of a name, not a question
             if best not in answers:
@@ -534,6 +541,12 @@ class QuestionRouter(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def _about_the_event(answer: Dict[str, Any]) -> bool:
+    """An answer about the event itself: its topics, and the entries about taking part."""
+    label = answer.get("intent") or answer.get("entry") or ""
+    return label in EVENT_TOPICS or label.startswith(("event-", "registration-"))
 
 
 def _apply(message: Message, answers: List[Dict[str, Any]]) -> None:

@@ -167,6 +167,9 @@ def test_a_message_is_cut_into_parts(text, parts):
     ("gamarjobaT yvelas, ra aris avatari", "ka-Latn", ("greet", 2)),
     ("დილა მშვიდობის, სად არის?", "ka", ("greet", 2)),
     ("everyone can come?", "en", (None, 0)),
+    ("hey, ra aris avatari?", "ka-Latn", ("greet", 1)),  # "hey" typed as Georgian: "hek"
+    ("მოგესალმებით, სად ტარდება?", "ka", ("greet", 1)),
+    ("gaumarjos, rodis iwyeba?", "ka-Latn", ("greet", 1)),
     # "you" and "დიდი" (big) thank only beside a thanks word
     ("you answered something I never asked", "en", (None, 0)),
     ("დიდი ქალაქია?", "ka", (None, 0)),

@@ -104,6 +104,16 @@ def test_a_part_that_points_back_is_not_a_question_of_its_own(servers, question)
     assert len(answers) == 1, texts(answers)
 
 
+@pytest.mark.parametrize("question, first, second", [
+    ("what is this event and is it free?", "AVATAR", "fee"),
+    ("ra aris es ghonisdzieba da fasiania?", "AVATAR", "საფასურ"),
+])
+def test_a_part_that_points_back_to_the_event_is_answered(servers, question, first, second):
+    # "it" is the event, and the fee is the event's too: both parts get their answer
+    answer = texts(servers.ask(question))
+    assert first in answer and second in answer, answer
+
+
 def test_a_greeting_does_not_swallow_the_question(servers):
     answers = servers.ask("გამარჯობა, რა არის AVATAR?")
     assert len(answers) >= 2, answers
