@@ -498,7 +498,7 @@ class QuestionRouter(GraphComponent):
                 continue
             if points_back:
                 # "what is a digital gym and where is it": "it" is the gym, and the venue of
-                # the event would be the wrong answer; "what's the event about and is it free":
+                # the event would be the wrong answer; "what is this event and is it free?":
                 # "it" is the event, and the fee is the event's too
                 asks = asks and any(other is not best and _about_the_event(other) and _about_the_event(best)
                                     for other, _, _, _ in found)
