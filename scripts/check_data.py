@@ -13,8 +13,8 @@
   (content/knowledge/: both languages, example questions in all three ways of writing, no
   question in two entries, no id that is an intent, no question that is an intent's
   training example, every `fact` named in content/events.yml);
-- no message of the long-tail set (tests/longtail/) is a training example or a
-  knowledge-base question, nor nearly one; no knowledge-base question is nearly an
+- no message of the long-tail set (tests/longtail/) or of the blind sets (tests/blind/) is
+  a training example or a knowledge-base question, nor nearly one; no knowledge-base question is nearly an
   evaluation message;
 - every question intent can interrupt the registration form (a rule and the slots'
   not_intent lists), so a question in the middle of the form is answered.
@@ -218,24 +218,26 @@ def check_knowledge(training: dict[str, str], problems: list[str]) -> list[tuple
 
 def check_long_tail(training: dict[str, str], knowledge_questions: list[tuple[str, str]],
                     problems: list[str]) -> None:
-    """Long-tail messages must be new: not a training example or a knowledge question, nor nearly."""
-    folder = PROJECT_DIR / "tests" / "longtail"
+    """Long-tail messages, and the blind sets' (tests/blind/), must be new: not a training
+    example or a knowledge question, nor nearly."""
+    tests = PROJECT_DIR / "tests"
     known: dict[str, list[str]] = defaultdict(list)
     for _, _, lang, examples in nlu_blocks(PROJECT_DIR / "data" / "nlu"):
         known[lang] += [" ".join(normalised_forms(t, lang)) for t in examples]
     for writing, question in knowledge_questions:
         known[writing].append(" ".join(normalised_forms(question, writing)))
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted([*(tests / "longtail").glob("*.yml"), *(tests / "blind").glob("*/*.yml")]):
+        name = path.relative_to(PROJECT_DIR)
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         file_writing = data.get("writing")
         for message in data.get("messages") or []:
             text = str(message.get("text", ""))
             if fold(text) in training:
-                problems.append(f"tests/longtail/{path.name}: '{text}' is a training example; write another")
+                problems.append(f"{name}: '{text}' is a training example; write another")
                 continue
             other = near_copy(" ".join(normalised_forms(text, file_writing)), known.get(str(file_writing), ()))
             if other:
-                problems.append(f"tests/longtail/{path.name}: '{text}' is nearly a training example or a "
+                problems.append(f"{name}: '{text}' is nearly a training example or a "
                                 f"knowledge-base question ('{other}'); write another")
 
 
