@@ -23,7 +23,7 @@ only the first applies.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Sequence, Set, Text
 
 from avatar_shared.codes import is_code_message
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -68,11 +68,31 @@ def is_form_data(text: str) -> bool:
     return bool(_EMAIL.match(text) or is_code_message(text))
 
 
+# "ra" after a verb in the imperative softens a request, it does not ask "what":
+# "gaauqme ra" (cancel it, will you), "დამარეგისტრირე რა". The imperative ends in -e or -et
+# ("-ze" is "on, at": "ghonisdziebaze ra enaze", at the event, in what language); before one
+# of these verbs "ra" asks ("amis shemdeg ra unda gavaketo").
+_QUESTION_VERBS = frozenset({"aris", "ari", "unda", "girs", "ikneba", "khdeba", "mokhdeba", "vkna", "gavaketo"})
+
+
+def question_words(forms: Sequence[str]) -> Set[str]:
+    """The question words among ``forms`` (the shared spelling), without "ra" the particle."""
+    found = set()
+    for i, form in enumerate(forms):
+        if form not in QUESTION_WORDS:
+            continue
+        if form == "ra" and i > 0 and forms[i - 1].endswith(("e", "et")) and not forms[i - 1].endswith("ze") \
+                and (i + 1 == len(forms) or forms[i + 1] not in _QUESTION_VERBS):
+            continue
+        found.add(form)
+    return found
+
+
 def looks_like_a_question(text: str, writing: Optional[str]) -> bool:
     """A question mark (Latin, Arabic, full-width) or a question word."""
     if any(mark in (text or "") for mark in QUESTION_MARKS):
         return True
-    return not QUESTION_WORDS.isdisjoint(normalised_forms(text or "", writing))
+    return bool(question_words(normalised_forms(text or "", writing)))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -276,14 +276,21 @@ ORDINALS = {
     "bolo": 12,
 }
 _NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
+# a number written as an ordinal: "მე-9", "me-9", "9th", "1st"
+_ORDINAL_NUMBER = re.compile(r"(?:(?<![^\W\d_])(?:მე|me)-?(1[0-2]|[1-9])(?!\d))|(?:(?<!\d)(1[0-2]|[1-9])(?:st|nd|rd|th)\b)",
+                             re.IGNORECASE)
 
 
 def ordinal_number(text: str, writing: Optional[str], digits: bool = True) -> Optional[int]:
     """1-12 from "the fourth one", "მეოთხე", "meotxe", "number 10", "მე-4"; None otherwise.
-    ``digits=False``: only an ordinal word counts ("the 12 principles" names no principle)."""
+    ``digits=False``: only an ordinal counts, a word or "მე-9" / "9th" ("the 12 principles"
+    names no principle)."""
     for form in normalised_forms(text, writing):
         for word, number in ORDINALS.items():
             if form == word or (len(word) > 4 and form.startswith(word)):
                 return number
+    ordinals = {int(a or b) for a, b in _ORDINAL_NUMBER.findall(text)}
+    if len(ordinals) == 1:
+        return ordinals.pop()
     numbers = set(_NUMBER.findall(text)) if digits else set()
     return int(numbers.pop()) if len(numbers) == 1 else None

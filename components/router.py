@@ -57,7 +57,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import knowledge
 from components.georgian import TOKEN_PATTERN, named_language, normalised_forms, ordinal_number
 from components.classifier import column_major
-from components.form_answers import QUESTION_MARKS, QUESTION_WORDS, looks_like_a_question
+from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import WRITING
@@ -153,12 +153,22 @@ def asks_something(text: str, writing: Optional[str]) -> bool:
 AUXILIARIES = frozenset({"is", "are", "can", "could", "would", "will", "do", "does", "did", "should"})
 
 
+# a part that opens with "if" is the condition of another part: "tu avad gavkhdi" (if I
+# fall ill) asks nothing on its own; "tu ar movedi, ra moxdeba?" (if I don't come, what
+# happens?) still asks
+CONDITIONS = frozenset({"if", "tu"})
+
+
 def _asks_on_its_own(text: str, writing: Optional[str]) -> bool:
-    """A question mark, a question word, or an English verb that opens a question."""
+    """A question mark, a question word, or an English verb that opens a question; not a
+    condition ("if ...")."""
+    forms = normalised_forms(text, writing)
+    if forms and forms[0] in CONDITIONS and not any(mark in text for mark in QUESTION_MARKS) \
+            and not question_words(forms[1:]) - AUXILIARIES:
+        return False
     if any(mark in text for mark in QUESTION_MARKS):
         return True
-    forms = normalised_forms(text, writing)
-    return not (QUESTION_WORDS - AUXILIARIES).isdisjoint(forms) or (bool(forms) and forms[0] in AUXILIARIES)
+    return bool(question_words(forms) - AUXILIARIES) or (bool(forms) and forms[0] in AUXILIARIES)
 
 
 def _polite_request(text: str, writing: Optional[str]) -> bool:
@@ -338,6 +348,11 @@ class QuestionRouter(GraphComponent):
         entry = max(probabilities, key=lambda candidate: probabilities[candidate])
         return entry, probabilities[entry], entries.get(entry, 0.0)
 
+    def _offers(self, entry_id: Optional[str], intent: str) -> bool:
+        """Whether the entry's answer carries a button that starts ``intent``."""
+        entry = (self._kb_stamp or {}).get(entry_id or "")
+        return entry is not None and intent in entry.buttons
+
     def _embed(self, texts: List[str], writing: Optional[str]) -> np.ndarray:
         return self.encoder.embed([text_for_model(t, writing, self.converter) for t in texts])
 
@@ -446,7 +461,10 @@ class QuestionRouter(GraphComponent):
             if name == "register":
                 entry_wins = unsure or kb_sim >= intent_sim
             else:
-                entry_wins = kb_sim >= intent_sim + (0.0 if unsure else cfg["knowledge_margin"])
+                # an entry whose answer has this very action as a button is never wrong for
+                # a question: "can I cancel if I can't come?" gets the answer and the button
+                entry_wins = self._offers(best_entry, name) \
+                    or kb_sim >= intent_sim + (0.0 if unsure else cfg["knowledge_margin"])
             if question and known_entry and entry_wins:
                 return [{"entry": best_entry}]
             if question and confidence < cfg["form_min_confidence"]:

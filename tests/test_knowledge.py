@@ -147,6 +147,17 @@ def test_ordinals_and_numbers_name_a_principle(text, writing, number):
     assert ordinal_number(text, writing) == number
 
 
+@pytest.mark.parametrize("text, writing, number", [
+    ("me-9 principi romelia?", "ka-Latn", 9),
+    ("მე-4 პრინციპი რას ნიშნავს", "ka", 4),
+    ("what's the 9th principle", "en", 9),
+    ("the fifth principle", "en", 5),
+    ("list the 12 principles", "en", None),  # a count, not a place in the list
+])
+def test_only_an_ordinal_names_a_principle_when_the_principles_are_asked_for(text, writing, number):
+    assert ordinal_number(text, writing, digits=False) == number
+
+
 @pytest.mark.parametrize("text, parts", [
     ("when and where is the event", ["when", "where is the event"]),
     ("როდის და სად არის?", ["როდის", "სად არის"]),
@@ -186,6 +197,16 @@ def test_a_greeting_or_thanks_in_front_is_found_by_its_words(text, writing, lead
     # an English verb asks only at the head: the rest of "I'll leave a message and ..."
     ("someone can get back to me", "en", False),
     ("the deadline is in may", "en", False),
+    # a condition is part of another question: "if I fall ill", "if it rains"
+    ("tu avad gavkhdi", "ka-Latn", False),
+    ("თუ ავად გავხდი", "ka", False),
+    ("if it rains", "en", False),
+    ("tu ar movedi ra moxdeba", "ka-Latn", True),
+    # "ra" after an imperative softens a request ("cancel it, will you"); it asks elsewhere
+    ("registracia gaauqmet ra", "ka-Latn", False),
+    ("დამარეგისტრირე რა", "ka", False),
+    ("ghonisdziebaze ra enaze ilaparakeben", "ka-Latn", True),
+    ("amis shemdeg ra unda gavaketo", "ka-Latn", True),
 ])
 def test_a_part_asks_on_its_own_only_like_a_question(text, writing, asks):
     assert _asks_on_its_own(text, writing) is asks
