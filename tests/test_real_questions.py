@@ -194,6 +194,9 @@ def start_registration(servers, name="Nino Beridze"):
     ("I might not be able to come, what should I do?", False),
     ("შეიძლება ვერ ჩამოვიდე, რა ვქნა?", True),
     ("shesadzloa ver chamovide, ra vqna?", True),
+    # a question about cancelling, with a condition in front
+    ("if i fall ill and can't make it, can i cancel?", False),
+    ("ავად თუ გავხდი, რეგისტრაციის გაუქმება შემიძლია?", True),
 ])
 def test_not_being_able_to_come_is_answered_with_the_cancellation_a_tap_away(servers, question, in_georgian):
     answers = servers.ask(question)
@@ -201,6 +204,17 @@ def test_not_being_able_to_come_is_answered_with_the_cancellation_a_tap_away(ser
     assert ("გააუქმოთ" if in_georgian else "cancel your registration") in texts(answers), texts(answers)
     assert georgian(answers) if in_georgian else english(answers)
     assert not started_a_form(answers)
+
+
+@pytest.mark.parametrize("message", [
+    "ჩემი რეგისტრაცია გააუქმე რა, ვერ ჩამოვდივარ",  # cancel my registration, will you; I can't come
+    "registracia gaauqmet ra",
+])
+def test_ra_after_an_imperative_asks_to_do_it_not_what(servers, message):
+    answers = servers.ask(message)
+    # the cancellation starts: it asks for the code, with no "cancel" button to tap first
+    assert "დადასტურების კოდი (8 სიმბოლო)" in texts(answers), texts(answers)
+    assert "/cancel_registration" not in payloads(answers)
 
 
 @pytest.mark.parametrize("message, in_georgian", [
