@@ -14,7 +14,6 @@ from components.georgian import WRITING_ENGLISH, WRITING_GEORGIAN, normalised_fo
 logger = logging.getLogger(__name__)
 
 
-
 def _mentions(forms: Sequence[str], phrase: Sequence[str]) -> bool:
     """True when consecutive words start with the phrase's stems ("long term")."""
     width = len(phrase)
@@ -26,7 +25,8 @@ def _mentions(forms: Sequence[str], phrase: Sequence[str]) -> bool:
 
 def find_principle(text: str, writing: Optional[str], keywords: Dict[int, Dict[str, Any]]) -> Optional[int]:
     """The number of the principle ``text`` names: by its keywords, else by an ordinal
-    ("the fifth", "მეხუთე") or a number from 1 to 12; None when it names none, or several that no `wins_over` settles."""
+    ("the fifth", "მეხუთე") or a number from 1 to 12; None when it names none, or several
+    that no `wins_over` settles."""
     forms = normalised_forms(text, writing)
     named = set()
     for number, words in keywords.items():
