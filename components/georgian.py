@@ -190,10 +190,12 @@ def requested_language(text: str) -> Optional[str]:
     return named_language(text)
 
 
-def named_language(text: str) -> Optional[str]:
+def named_language(text: str, negations: bool = True) -> Optional[str]:
     """The one language ``text`` names as the one to use, at any length; see
     ``requested_language``. A message understood as asking to switch ("could you switch
-    to the georgian language") switches to it."""
+    to the georgian language") switches to it. ``negations=False``: a negation does not
+    take the language back, as in a Georgian polite question ("ქართულად ვერ მიპასუხებ?",
+    can't you answer in Georgian?)."""
     tokens = TOKEN_PATTERN.findall(text)
     if not tokens:
         return None
@@ -201,7 +203,7 @@ def named_language(text: str) -> Optional[str]:
              for t in tokens]
     english = [english_form(t) for t in tokens]
     words = set(forms) | set(english)
-    if words & _NEGATIONS:
+    if negations and words & _NEGATIONS:
         return None
     named = set()
     for i, (form, word) in enumerate(zip(forms, english, strict=True)):

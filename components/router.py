@@ -88,6 +88,7 @@ GREETING_COMPANIONS = frozenset({"everyone", "all", "kvelas", "there"})
 # "hi, how are you?" is a greeting, not a question for the knowledge base
 SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"), ("rogor", "brdzandebit"),
                         ("ra", "ambavia"), ("ra", "ambebia"), ("rogor", "gaatenet"), ("rogor", "gaatene"),
+                        ("ras", "shvrebi"), ("ras", "shvrebit"), ("rogor", "grdznob"), ("rogor", "grdznobt"),
                         ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
                         ("how", "is", "it", "going"), ("hows", "it", "going")})
 THANKS = frozenset({"madloba", "gmadlobt", "thanks", "thank", "thx", "ty", "merci", "grazie"})
@@ -376,7 +377,7 @@ class QuestionRouter(GraphComponent):
             # a question switches language only when it names the one to use: "could you
             # switch to the georgian language" does; "ინგლისური კარგად არ ვიცი, თარგმანი
             # იქნება?" and "ქართულად თუ ინგლისურად ილაპარაკებენ?" ask about interpretation
-            no_switch = asks and name == "switch_language" and named_language(text) is None
+            no_switch = asks and name == "switch_language" and named_language(text, negations=False) is None
             unsure_question = asks and confidence < self.config["abstain_confidence"]
             if not name_outside_a_form and not unsure_question and not no_switch:
                 return [{"intent": name}]

@@ -91,6 +91,19 @@ def test_requested_language(text, expected):
     assert requested_language(text) == expected
 
 
+def test_a_georgian_polite_question_with_a_negation_still_names_the_language():
+    from components.georgian import named_language
+
+    # "can't you answer in Georgian?", "don't you have a Georgian version?": asking, politely
+    assert named_language("ქართულად ვერ მიპასუხებ?", negations=False) == "ka"
+    assert named_language("kartuli versia ar gakvt?", negations=False) == "ka"
+    # knowing a language well or badly, and two languages, name none to switch to
+    assert named_language("ინგლისური კარგად არ ვიცი, თარგმანი იქნება?", negations=False) is None
+    assert named_language("ქართულად თუ ინგლისურად ილაპარაკებენ?", negations=False) is None
+    # setting the conversation's language, a negation still takes it back
+    assert named_language("i don't speak georgian") is None
+
+
 def test_a_long_request_to_switch_switches_to_the_language_it_names():
     parse = {"text": "could you please switch to the georgian language", "language": "en",
              "intent": {"name": "switch_language"}}

@@ -181,6 +181,7 @@ def test_a_message_is_cut_into_parts(text, parts):
     ("hey, ra aris avatari?", "ka-Latn", ("greet", 1)),  # "hey" typed as Georgian: "hek"
     ("მოგესალმებით, სად ტარდება?", "ka", ("greet", 1)),
     ("gaumarjos, rodis iwyeba?", "ka-Latn", ("greet", 1)),
+    ("გაუმარჯოს, რას შვრები?", "ka", ("greet", 1)),  # small talk after it: _small_talk
     # "you" and "დიდი" (big) thank only beside a thanks word
     ("you answered something I never asked", "en", (None, 0)),
     ("დიდი ქალაქია?", "ka", (None, 0)),

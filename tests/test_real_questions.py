@@ -170,6 +170,13 @@ def test_a_long_request_to_switch_language_switches(servers):
     assert "ამიერიდან ქართულად" in texts(servers.ask("could you switch to the georgian language"))
 
 
+def test_a_polite_georgian_question_with_a_negation_switches(servers):
+    conversation = Conversation(servers)
+    conversation.say("what is open data?")
+    # "can't you answer in Georgian?"
+    assert "ამიერიდან ქართულად" in texts(conversation.say("ქართულად ვერ მიპასუხებ?"))
+
+
 @pytest.mark.parametrize("question, in_georgian", [
     ("what will the weather be like in Kutaisi tomorrow?", False),
     ("ხვალ ქუთაისში რა ამინდი იქნება?", True),
