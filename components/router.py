@@ -164,10 +164,10 @@ def _asks_on_its_own(text: str, writing: Optional[str]) -> bool:
     """A question mark, a question word, or an English verb that opens a question; not a
     condition ("if ...")."""
     forms = normalised_forms(text, writing)
-    if forms and forms[0] in CONDITIONS and not any(mark in text for mark in QUESTION_MARKS) \
-            and not question_words(forms[1:]) - AUXILIARIES:
+    marked = any(mark in text for mark in QUESTION_MARKS)
+    if forms and forms[0] in CONDITIONS and not marked and not question_words(forms[1:]) - AUXILIARIES:
         return False
-    if any(mark in text for mark in QUESTION_MARKS):
+    if marked:
         return True
     return bool(question_words(forms) - AUXILIARIES) or (bool(forms) and forms[0] in AUXILIARIES)
 
@@ -519,8 +519,8 @@ class QuestionRouter(GraphComponent):
                 # "what is a digital gym and where is it": "it" is the gym, and the venue of
                 # the event would be the wrong answer; "what is this event and is it free?":
                 # "it" is the event, and the fee is the event's too
-                asks = asks and any(other is not best and _about_the_event(other) and _about_the_event(best)
-                                    for other, _, _, _ in found)
+                asks = asks and _about_the_event(_label(best)) and any(
+                    other is not best and _about_the_event(_label(other)) for other, _, _, _ in found)
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
             if weight < self.config["part_min_confidence"] and not asks:
                 continue  # the whole message gives no weight to it: a piece of a name, not a question
@@ -541,7 +541,7 @@ class QuestionRouter(GraphComponent):
             number = ordinal_number(text, writing)
             if number:
                 return {"intent": "ask_principle", PRINCIPLE_NUMBER: number}
-        if previous & EVENT_TOPICS or any(p.startswith(("event-", "registration-")) for p in previous):
+        if any(_about_the_event(p) for p in previous):
             words = set(forms) - CONJUNCTIONS
             for intent, markers in FOLLOW_UP_WORDS.items():
                 if words & markers and len(words - {"is", "it", "aris", "the", "event", "ghonisdzieba", "gonisdzieba"}) <= 2:
@@ -562,9 +562,13 @@ class QuestionRouter(GraphComponent):
         return training_data
 
 
-def _about_the_event(answer: Dict[str, Any]) -> bool:
-    """An answer about the event itself: its topics, and the entries about taking part."""
-    label = answer.get("intent") or answer.get("entry") or ""
+def _label(answer: Dict[str, Any]) -> str:
+    return answer.get("intent") or answer.get("entry") or ""
+
+
+def _about_the_event(label: str) -> bool:
+    """An intent or entry about the event itself: its topics, and the entries about taking
+    part (the follow-ups' "and where?" and the parts' "is it free?" both read it)."""
     return label in EVENT_TOPICS or label.startswith(("event-", "registration-"))
 
 
