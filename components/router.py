@@ -245,6 +245,11 @@ class QuestionRouter(GraphComponent):
             # the classifier, sure of one topic, gives the other part's topic no weight
             "part_min_confidence": 0.05,
             "part_question_similarity": 0.9,
+            # a short follow-up, or a later part of a message, takes the topic of the same
+            # subject as the answer before it when that topic is this close to the best one
+            # ("what is AVATAR?" "when does it start?": the project's years, not the event's)
+            "context_margin": 0.03,
+            "context_max_words": 5,
             # intents that never take part in a multi-part answer or a knowledge override
             "keep_intents": ["inform", "affirm", "deny", "stop", "switch_language", "goodbye"],
         }
@@ -397,6 +402,7 @@ class QuestionRouter(GraphComponent):
         follow_up = self._follow_up(text, writing, tracker)
         if follow_up:
             return [follow_up]
+        context = self._context(text, writing, tracker)
         if name == "ask_principles":
             # "the fifth principle?" names one of them (a number alone may be "the 12 principles")
             number = ordinal_number(text, writing, digits=False)
@@ -417,18 +423,30 @@ class QuestionRouter(GraphComponent):
             ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in ("greet", "thank")]
             best = ranking[0] if ranking else {"name": name, "confidence": confidence}
             rest_answers = self._single(best["name"], best["confidence"], rest_vector, message, allow_parts=True,
-                                        text=rest, writing=writing)
+                                        text=rest, writing=writing, context=context)
             if not rest_answers and name in ("greet", "thank"):
                 return [{"intent": name}]  # a greeting, and nothing after it the assistant can answer
             return [{"intent": lead}] + (rest_answers or [{"abstain": True}])
-        return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing)
+        return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing,
+                            context=context)
 
     def _rest_after(self, text: str, writing: Optional[str], words: int) -> str:
         matches = list(TOKEN_PATTERN.finditer(text))
         return text[matches[words].start():] if words < len(matches) else ""
 
     def _single(self, name: str, confidence: float, vector: np.ndarray, message: Message, allow_parts: bool,
-                text: str, writing: Optional[str]) -> List[Dict[str, Any]]:
+                text: str, writing: Optional[str], context: Optional[str] = None) -> List[Dict[str, Any]]:
+        answers = self._decide_single(name, confidence, vector, message, allow_parts, text, writing)
+        if context and len(answers) <= 1:
+            # unsure on its own ("who takes part in it?"), a follow-up is about the subject
+            intents, entries = self.scores(vector)
+            answer = answers[0] if answers else {"abstain": True}
+            answer = self._in_context(answer, intents, entries, context)
+            answers = [] if answer.get("abstain") else [answer]
+        return answers
+
+    def _decide_single(self, name: str, confidence: float, vector: np.ndarray, message: Message,
+                       allow_parts: bool, text: str, writing: Optional[str]) -> List[Dict[str, Any]]:
         intents, entries = self.scores(vector)
         best_entry, entry_probability, kb_sim = self.best_entry(vector, text, writing, entries)
         intent_sim = intents.get(name, 0.0)
@@ -497,14 +515,24 @@ class QuestionRouter(GraphComponent):
         excluded = set(self.config["keep_intents"]) | {"greet", "thank"}
         found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
         for i in range(len(pieces)):
-            candidates = []
+            intents: Dict[str, float] = {}
+            entries: Dict[str, float] = {}
             for vector in (vectors[i], vectors[len(pieces) + i]):
-                intents, entries = self.scores(vector)
-                candidates += [({"intent": name}, sim) for name, sim in intents.items() if name not in excluded]
-                candidates += [({"entry": entry}, sim) for entry, sim in entries.items()]
+                piece_intents, piece_entries = self.scores(vector)
+                for name, sim in piece_intents.items():
+                    if name not in excluded:
+                        intents[name] = max(sim, intents.get(name, sim))
+                for entry, sim in piece_entries.items():
+                    entries[entry] = max(sim, entries.get(entry, sim))
+            candidates = [({"intent": name}, sim) for name, sim in intents.items()] \
+                + [({"entry": entry}, sim) for entry, sim in entries.items()]
             if not candidates:
                 return []
             best, sim = max(candidates, key=lambda c: c[1])
+            if found:
+                # "who is in AVATAR and how long does it run": the second part is the project's
+                best = self._in_context(best, intents, entries, subject(_label(found[-1][0])))
+                sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
             self._debug.setdefault("parts", []).append(
                 [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
             asks = sim >= self.config["part_question_similarity"] and _asks_on_its_own(pieces[i], writing)
@@ -519,8 +547,9 @@ class QuestionRouter(GraphComponent):
                 # "what is a digital gym and where is it": "it" is the gym, and the venue of
                 # the event would be the wrong answer; "what is this event and is it free?":
                 # "it" is the event, and the fee is the event's too
-                asks = asks and _about_the_event(_label(best)) and any(
-                    other is not best and _about_the_event(_label(other)) for other, _, _, _ in found)
+                about = subject(_label(best))
+                asks = asks and about is not None and any(
+                    other is not best and subject(_label(other)) == about for other, _, _, _ in found)
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
             if weight < self.config["part_min_confidence"] and not asks:
                 continue  # the whole message gives no weight to it: a piece of a name, not a question
@@ -548,6 +577,35 @@ class QuestionRouter(GraphComponent):
                     return {"intent": intent}
         return None
 
+    def _context(self, text: str, writing: Optional[str], tracker: Optional[DialogueStateTracker]) -> Optional[str]:
+        """The subject of the previous answer, for a message short enough to follow it up."""
+        if tracker is None or len(normalised_forms(text, writing)) > self.config["context_max_words"]:
+            return None
+        subjects = {subject(label) for label in _previous_answers(tracker)} - {None}
+        return subjects.pop() if len(subjects) == 1 else None
+
+    def _in_context(self, answer: Dict[str, Any], intents: Dict[str, float], entries: Dict[str, float],
+                    context: Optional[str]) -> Dict[str, Any]:
+        """The answer, or the topic of the context's subject when that is nearly as close:
+        "when does it start?" after AVATAR is the project's years, after the event its dates."""
+        if context is None:
+            return answer
+        label = _label(answer)
+        about = subject(label)
+        if answer.get("abstain") and set(answer) == {"abstain"}:
+            # nothing close enough on its own: the subject's topic, if it is the closest of
+            # all, and as close as a part of a message must be
+            near = max([*intents.values(), *entries.values(), self.config["part_min_similarity"]])
+        elif about is None or about == context or set(answer) - {"intent", "entry"}:
+            return answer
+        else:
+            near = (intents.get(label) or entries.get(label) or 0.0) - self.config["context_margin"]
+        never = set(self.config["keep_intents"]) | set(self.config["consequential_intents"])
+        close = [(sim, {"intent": name}) for name, sim in intents.items()
+                 if subject(name) == context and name not in never and sim >= near]
+        close += [(sim, {"entry": entry}) for entry, sim in entries.items() if subject(entry) == context and sim >= near]
+        return max(close, key=lambda c: c[0])[1] if close else answer
+
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
         for message in messages:
             if not message.get(TEXT) or message.get(TEXT, "").startswith("/"):
@@ -570,6 +628,23 @@ def _about_the_event(label: str) -> bool:
     """An intent or entry about the event itself: its topics, and the entries about taking
     part (the follow-ups' "and where?" and the parts' "is it free?" both read it)."""
     return label in EVENT_TOPICS or label.startswith(("event-", "registration-"))
+
+
+def subject(label: str) -> Optional[str]:
+    """What an intent or entry is about, when it is one of a few: the event, the AVATAR
+    project, Faber Box, the 2022 edition, the principles. An entry joins one by its id's
+    start ("event-", "avatar-", "faber-box-")."""
+    if _about_the_event(label) or label == "organisers":
+        return "event"
+    if label.startswith(("ask_avatar", "avatar-")):
+        return "avatar"
+    if label.startswith(("ask_faber_box", "faber-box-")):
+        return "faber_box"
+    if label.endswith("-2022"):
+        return "edition_2022"
+    if label in PRINCIPLE_TOPICS:
+        return "principles"
+    return None
 
 
 def _apply(message: Message, answers: List[Dict[str, Any]]) -> None:

@@ -16,7 +16,7 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import _asks_on_its_own, _lead, split_parts
+from components.router import _asks_on_its_own, _lead, split_parts, subject
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -246,3 +246,13 @@ def test_the_scorers_read_the_reply_as_the_citizen_gets_it():
     mark_asking_back(parses, Domain.load(str(PROJECT_DIR / "domain")))
     assert "ask_event_date" in topic_intents(DOMAIN["responses"])
     assert [answers_of(p) for p in parses] == [["ask_back"], ["abstain"], ["ask_event_date"]]
+
+
+@pytest.mark.parametrize("label, about", [
+    ("ask_event_date", "event"), ("event-fee", "event"), ("registration-open", "event"), ("organisers", "event"),
+    ("ask_avatar_duration", "avatar"), ("avatar-hackathon", "avatar"), ("faber-box-address", "faber_box"),
+    ("ask_faber_box", "faber_box"), ("speakers-2022", "edition_2022"), ("ask_principle", "principles"),
+    ("ask_digital_gym", None), ("georgia-ogp", None), ("help", None),
+])
+def test_a_topic_s_subject_is_what_a_follow_up_about_it_reads(label, about):
+    assert subject(label) == about

@@ -137,6 +137,28 @@ def test_and_where_follows_an_answer_about_the_event(servers):
         assert venue in answer, f"{first!r} then {follow_up!r} -> {answer!r}"
 
 
+@pytest.mark.parametrize("first, follow_up, expected, not_expected", [
+    # "when does it start?" after AVATAR: the project's years, not the event's dates
+    ("what is the avatar project?", "when did it start?", "2020", "24-27"),
+    ("ra aris avatari", "rodis daiwyo?", "2020", "24-27"),
+    # who takes part in it: the twelve towns, not the event's organisers
+    ("რა არის AVATAR?", "ვინ მონაწილეობს მასში?", "მალო", None),
+    # after the event, the same question is the event's
+    ("what is the event about?", "when does it start?", "24", "2020"),
+])
+def test_a_short_follow_up_is_read_about_the_subject_before_it(servers, first, follow_up, expected, not_expected):
+    conversation = Conversation(servers)
+    conversation.say(first)
+    answer = texts(conversation.say(follow_up))
+    assert expected in answer, f"{first!r} then {follow_up!r} -> {answer!r}"
+    assert not_expected is None or not_expected not in answer, answer
+
+
+def test_a_later_part_is_read_about_the_subject_of_the_part_before_it(servers):
+    answers = servers.ask("which towns are in avatar and how long did it last")
+    assert "Malo" in texts(answers) and "24 months" in texts(answers), texts(answers)
+
+
 def test_the_fourth_one_follows_the_list_of_principles(servers):
     conversation = Conversation(servers)
     conversation.say("list the 12 principles of good governance")
