@@ -250,6 +250,9 @@ class QuestionRouter(GraphComponent):
             # ("what is AVATAR?" "when does it start?": the project's years, not the event's)
             "context_margin": 0.03,
             "context_max_words": 5,
+            # a piece of a message completed with the words it shares wins over the piece as
+            # typed by this much ("when and where is it": "when" -> "when is it")
+            "completion_margin": 0.01,
             # intents that never take part in a multi-part answer or a knowledge override
             "keep_intents": ["inform", "affirm", "deny", "stop", "switch_language", "goodbye"],
         }
@@ -508,27 +511,30 @@ class QuestionRouter(GraphComponent):
         if len(pieces) < 2:
             return []
         # each piece as typed and as completed with the words it shares ("when" -> "when is
-        # the event"); whichever is closer to something the assistant knows
+        # the event"): whichever is closer to something the assistant knows, unless the
+        # piece as typed is close enough on its own
         completed = complete_parts(pieces)
         vectors = self._embed(pieces + completed, writing)
         ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
         excluded = set(self.config["keep_intents"]) | {"greet", "thank"}
         found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
         for i in range(len(pieces)):
-            intents: Dict[str, float] = {}
-            entries: Dict[str, float] = {}
-            for vector in (vectors[i], vectors[len(pieces) + i]):
-                piece_intents, piece_entries = self.scores(vector)
-                for name, sim in piece_intents.items():
-                    if name not in excluded:
-                        intents[name] = max(sim, intents.get(name, sim))
-                for entry, sim in piece_entries.items():
-                    entries[entry] = max(sim, entries.get(entry, sim))
-            candidates = [({"intent": name}, sim) for name, sim in intents.items()] \
-                + [({"entry": entry}, sim) for entry, sim in entries.items()]
-            if not candidates:
+            typed, both = self._part_candidates(vectors[i], excluded), {}
+            for label, candidate in [*typed.items(), *self._part_candidates(vectors[len(pieces) + i], excluded).items()]:
+                if label not in both or candidate[1] > both[label][1]:
+                    both[label] = candidate
+            if not both:
                 return []
-            best, sim = max(candidates, key=lambda c: c[1])
+            # the piece as typed unless completing it brings it clearly closer: "rodis iwyeba"
+            # is "when does it start" either way, and completed with the next piece's words
+            # ("rodis iwyeba p'rograma aqvs") only a little closer to the programme
+            best, sim = max(both.values(), key=lambda c: c[1])
+            if typed:
+                best_typed = max(typed.values(), key=lambda c: c[1])
+                if best_typed[1] >= max(sim - self.config["completion_margin"], self.config["part_question_similarity"]):
+                    best, sim = best_typed
+            intents = {label: sim for label, (answer, sim) in both.items() if "intent" in answer}
+            entries = {label: sim for label, (answer, sim) in both.items() if "entry" in answer}
             if found:
                 # "who is in AVATAR and how long does it run": the second part is the project's
                 best = self._in_context(best, intents, entries, subject(_label(found[-1][0])))
@@ -556,6 +562,13 @@ class QuestionRouter(GraphComponent):
             if best not in answers:
                 answers.append(best)
         return answers if len(answers) >= 2 else []
+
+    def _part_candidates(self, vector: np.ndarray, excluded: Set[str]) -> Dict[str, Tuple[Dict[str, Any], float]]:
+        """Every intent (but ``excluded``) and entry a piece may answer, by label: (answer, similarity)."""
+        intents, entries = self.scores(vector)
+        candidates = {name: ({"intent": name}, sim) for name, sim in intents.items() if name not in excluded}
+        candidates.update({entry: ({"entry": entry}, sim) for entry, sim in entries.items()})
+        return candidates
 
     def _follow_up(self, text: str, writing: Optional[str], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
         if tracker is None:
