@@ -519,7 +519,8 @@ class QuestionRouter(GraphComponent):
         excluded = set(self.config["keep_intents"]) | {"greet", "thank"}
         found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
         for i in range(len(pieces)):
-            typed, both = self._part_candidates(vectors[i], excluded), {}
+            typed = self._part_candidates(vectors[i], excluded)
+            both: Dict[str, Tuple[Dict[str, Any], float]] = {}
             for label, candidate in [*typed.items(), *self._part_candidates(vectors[len(pieces) + i], excluded).items()]:
                 if label not in both or candidate[1] > both[label][1]:
                     both[label] = candidate
