@@ -110,6 +110,15 @@ FOLLOW_UP_WORDS = {
     "ask_event_agenda": {"agenda", "programme", "program", "dgis", "programa"},
 }
 EVENT_TOPICS = frozenset({"ask_event", "ask_event_date", "ask_event_venue", "ask_event_agenda", "register"})
+# the same question about another subject, where no topic of that subject is close in
+# meaning: "where is it?" after Faber Box is its address, "when?" after AVATAR its years
+SAME_QUESTION = {
+    ("ask_event_venue", "faber_box"): "faber-box-address",
+    ("ask_event_venue", "avatar"): "ask_avatar_partners",  # the twelve towns
+    ("ask_event_date", "avatar"): "ask_avatar_duration",
+    ("ask_event_venue", "edition_2022"): "edition-2022",
+    ("ask_event_date", "edition_2022"): "edition-2022",
+}
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
 def complete_parts(pieces: List[str]) -> List[str]:
@@ -444,7 +453,7 @@ class QuestionRouter(GraphComponent):
             # unsure on its own ("who takes part in it?"), a follow-up is about the subject
             intents, entries = self.scores(vector)
             answer = answers[0] if answers else {"abstain": True}
-            answer = self._in_context(answer, intents, entries, context)
+            answer = self._in_context(answer, intents, entries, context, text, writing)
             answers = [] if answer.get("abstain") else [answer]
         return answers
 
@@ -538,7 +547,7 @@ class QuestionRouter(GraphComponent):
             entries = {label: sim for label, (answer, sim) in both.items() if "entry" in answer}
             if found:
                 # "who is in AVATAR and how long does it run": the second part is the project's
-                best = self._in_context(best, intents, entries, subject(_label(found[-1][0])))
+                best = self._in_context(best, intents, entries, subject(_label(found[-1][0])), pieces[i], writing)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
             self._debug.setdefault("parts", []).append(
                 [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
@@ -599,11 +608,11 @@ class QuestionRouter(GraphComponent):
         return subjects.pop() if len(subjects) == 1 else None
 
     def _in_context(self, answer: Dict[str, Any], intents: Dict[str, float], entries: Dict[str, float],
-                    context: Optional[str]) -> Dict[str, Any]:
+                    context: Optional[str], text: str, writing: Optional[str]) -> Dict[str, Any]:
         """The answer, or the topic of the context's subject when that is nearly as close:
         "when does it start?" after AVATAR is the project's years, after the event its dates."""
-        if context is None:
-            return answer
+        if context is None or context != "event" and names_the_event(text, writing):
+            return answer  # "what is AVATAR?" "when is the event?"
         label = _label(answer)
         about = subject(label)
         if answer.get("abstain") and set(answer) == {"abstain"}:
@@ -618,7 +627,12 @@ class QuestionRouter(GraphComponent):
         close = [(sim, {"intent": name}) for name, sim in intents.items()
                  if subject(name) == context and name not in never and sim >= near]
         close += [(sim, {"entry": entry}) for entry, sim in entries.items() if subject(entry) == context and sim >= near]
-        return max(close, key=lambda c: c[0])[1] if close else answer
+        if close:
+            return max(close, key=lambda c: c[0])[1]
+        same = SAME_QUESTION.get((label, context))
+        if same in intents:
+            return {"intent": same}
+        return {"entry": same} if same in entries else answer
 
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
         for message in messages:
@@ -642,6 +656,14 @@ def _about_the_event(label: str) -> bool:
     """An intent or entry about the event itself: its topics, and the entries about taking
     part (the follow-ups' "and where?" and the parts' "is it free?" both read it)."""
     return label in EVENT_TOPICS or label.startswith(("event-", "registration-"))
+
+
+EVENT_WORDS = ("event", "conferenc", "forum", "gonisdzieb", "konperents", "porum", "ivent")  # normalised forms
+
+
+def names_the_event(text: str, writing: Optional[str]) -> bool:
+    """Whether the message names the event ("when is the event?", "კონფერენცია როდისაა?")."""
+    return any(form.startswith(EVENT_WORDS) for form in normalised_forms(text, writing))
 
 
 def subject(label: str) -> Optional[str]:

@@ -16,7 +16,7 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import _asks_on_its_own, _lead, split_parts, subject
+from components.router import _asks_on_its_own, _lead, names_the_event, split_parts, subject
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -256,3 +256,12 @@ def test_the_scorers_read_the_reply_as_the_citizen_gets_it():
 ])
 def test_a_topic_s_subject_is_what_a_follow_up_about_it_reads(label, about):
     assert subject(label) == about
+
+
+@pytest.mark.parametrize("text, writing, names", [
+    ("when is the event?", "en", True), ("კონფერენცია როდისაა?", "ka", True), ("ღონისძიებაზე რა ენაზე", "ka", True),
+    ("rodis aris ivent'i", "ka-Latn", True), ("konferencia sad aris", "ka-Latn", True),
+    ("rodis iwyeba?", "ka-Latn", False), ("where is it", "en", False), ("სად არის?", "ka", False),
+])
+def test_a_message_that_names_the_event_is_about_it_whatever_came_before(text, writing, names):
+    assert names_the_event(text, writing) == names

@@ -143,8 +143,12 @@ def test_and_where_follows_an_answer_about_the_event(servers):
     ("ra aris avatari", "rodis daiwyo?", "2020", "24-27"),
     # who takes part in it: the twelve towns, not the event's organisers
     ("რა არის AVATAR?", "ვინ მონაწილეობს მასში?", "მალო", None),
-    # after the event, the same question is the event's
+    # after the event, the same question is the event's; and named, the event is the event
     ("what is the event about?", "when does it start?", "24", "2020"),
+    ("what is the avatar project?", "when is the event?", "24", "2020"),
+    # where is it: Faber Box's own address
+    ("what is faber box?", "and where exactly is it?", "Tito Livio", None),
+    ("რა არის ფაბერ ბოქსი?", "სად არის?", "ტიტო ლივიო", None),
 ])
 def test_a_short_follow_up_is_read_about_the_subject_before_it(servers, first, follow_up, expected, not_expected):
     conversation = Conversation(servers)
