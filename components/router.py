@@ -239,6 +239,9 @@ class QuestionRouter(GraphComponent):
             # this similarity, when closer than every example of that intent by the margin
             "knowledge_override_similarity": 0.93,
             "knowledge_margin": 0.02,
+            # the classifier's confidence in ask_knowledge over out_of_scope below which an
+            # entry must be as close as an override to answer
+            "out_of_scope_margin": 0.1,
             # forms start only on a request; a question about one goes to the knowledge base
             # unless the classifier is at least this sure of the request
             "consequential_intents": ["register", "check_registration", "cancel_registration"],
@@ -476,7 +479,14 @@ class QuestionRouter(GraphComponent):
             and entry_probability >= cfg["entry_min_probability"]
         if name == KNOWLEDGE_INTENT:
             # the classifier knows the knowledge base's questions as one class; which entry
-            # is the entry classifier's call, and nothing close enough is nothing known
+            # is the entry classifier's call, and nothing close enough is nothing known.
+            # Torn between the knowledge base and "out of scope" (a visa for a holiday in
+            # Spain beside the event's visa), only a close entry answers
+            out_of_scope = {r.get("name"): r.get("confidence", 0.0)
+                            for r in message.get(INTENT_RANKING_KEY) or []}.get("out_of_scope", 0.0)
+            torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
+            if torn and kb_sim < cfg["knowledge_override_similarity"]:
+                return []
             return [{"entry": best_entry}] if known_entry else []
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
@@ -527,6 +537,7 @@ class QuestionRouter(GraphComponent):
         ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
         excluded = set(self.config["keep_intents"]) | {"greet", "thank"}
         found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
+        pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
         for i in range(len(pieces)):
             typed = self._part_candidates(vectors[i], excluded)
             both: Dict[str, Tuple[Dict[str, Any], float]] = {}
@@ -555,6 +566,10 @@ class QuestionRouter(GraphComponent):
             points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
                 normalised_forms(pieces[i], writing))
             found.append((best, sim, asks, points_back))
+            # the piece as it stands in the message, with its question mark if it had one
+            start = text.find(pieces[i])
+            as_typed = text[start:start + len(pieces[i]) + 2].rstrip() if start >= 0 else pieces[i]
+            pieces_asking[id(best)] = looks_like_a_question(as_typed, writing) and not _polite_request(as_typed, writing)
         answers: List[Dict[str, Any]] = []
         for best, sim, asks, points_back in found:
             if sim < self.config["part_min_similarity"]:
@@ -569,6 +584,8 @@ class QuestionRouter(GraphComponent):
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
             if weight < self.config["part_min_confidence"] and not asks:
                 continue  # the whole message gives no weight to it: a piece of a name, not a question
+            if best.get("intent") in self.config["consequential_intents"] and pieces_asking[id(best)]:
+                continue  # a part that asks about a form starts none ("... can I cancel?")
             if best not in answers:
                 answers.append(best)
         return answers if len(answers) >= 2 else []
