@@ -60,7 +60,7 @@ from components.classifier import column_major
 from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
-from components.language_detector import WRITING
+from components.language_detector import LANGUAGE, LANGUAGE_REQUESTED, WRITING
 from components.sentence_vectors import (
     SENTENCE_VECTOR,
     Encoder,
@@ -118,6 +118,7 @@ SAME_QUESTION = {
     ("ask_event_date", "avatar"): "ask_avatar_duration",
     ("ask_event_venue", "edition_2022"): "edition-2022",
     ("ask_event_date", "edition_2022"): "edition-2022",
+    ("ask_event_agenda", "edition_2022"): "speakers-2022",  # its programme: who spoke
 }
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
@@ -274,6 +275,7 @@ class QuestionRouter(GraphComponent):
                  converter: Optional[GeorgianScriptConverter] = None) -> None:
         self.config = config
         self._debug: Dict[str, Any] = {}  # how the last message was decided (parse data "router")
+        self._language: Optional[str] = None  # the language a part of the last message asked for
         self._model_storage = model_storage
         self._resource = resource
         vectors = example_vectors if example_vectors is not None else np.zeros((0, 384), np.float32)
@@ -539,6 +541,11 @@ class QuestionRouter(GraphComponent):
         found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
         for i in range(len(pieces)):
+            if self._asks_for_a_language(pieces[i], vectors[i]):
+                # "can you answer in Georgian? what is a smart community": the reply's
+                # language, not a topic
+                self._language = named_language(pieces[i], negations=False)
+                continue
             typed = self._part_candidates(vectors[i], excluded)
             both: Dict[str, Tuple[Dict[str, Any], float]] = {}
             for label, candidate in [*typed.items(), *self._part_candidates(vectors[len(pieces) + i], excluded).items()]:
@@ -589,6 +596,13 @@ class QuestionRouter(GraphComponent):
             if best not in answers:
                 answers.append(best)
         return answers if len(answers) >= 2 else []
+
+    def _asks_for_a_language(self, piece: str, vector: np.ndarray) -> bool:
+        """A piece that names the language to answer in and is closest to asking for one."""
+        if named_language(piece, negations=False) is None:
+            return False
+        intents, _ = self.scores(vector)
+        return bool(intents) and max(intents, key=lambda name: intents[name]) == "switch_language"
 
     def _part_candidates(self, vector: np.ndarray, excluded: Set[str]) -> Dict[str, Tuple[Dict[str, Any], float]]:
         """Every intent (but ``excluded``) and entry a piece may answer, by label: (answer, similarity)."""
@@ -655,8 +669,11 @@ class QuestionRouter(GraphComponent):
         for message in messages:
             if not message.get(TEXT) or message.get(TEXT, "").startswith("/"):
                 continue
-            self._debug = {}
+            self._debug, self._language = {}, None
             answers = self.decide(message, tracker)
+            if self._language:
+                message.set(LANGUAGE, self._language, add_to_output=True)
+                message.set(LANGUAGE_REQUESTED, True, add_to_output=True)
             message.set("router", self._debug, add_to_output=True)
             _apply(message, answers)
         return messages

@@ -143,7 +143,9 @@ def score(examples: List[Dict[str, str]], parses: List[Dict[str, Any]]) -> Dict[
         predicted = [answered_intent(parses[i]) for i in indices]
         best_guess = [top_intent(parses[i]) for i in indices]
         expected_language = LANGUAGE_OF_WRITING.get(writing) if writing else None
-        languages_right = sum(parses[i].get("language") in (expected_language, None) for i in indices)
+        # the language the message is written in, or the one it asks for ("English please")
+        languages_right = sum(parses[i].get("language") in (expected_language, None) or bool(parses[i].get("language_requested"))
+                              for i in indices)
         result["writings"][writing or "untagged"] = {
             "messages": len(indices),
             "accuracy": round(accuracy_score(gold, predicted), 4),

@@ -147,7 +147,8 @@ def score(items: List[Dict[str, Any]], parses: List[Dict[str, Any]]) -> Dict[str
             if not ok and any(label not in (ABSTAIN, ASK_BACK) for label in got):
                 wrong_topic += 1
             language = parsed.get("language") or (LANGUAGE_OF_WRITING[writing] if not item["after"] else None)
-            if language is not None and language != LANGUAGE_OF_WRITING[writing]:
+            # the language of the message's writing, or the one it asks for ("... in Georgian?")
+            if language is not None and language != LANGUAGE_OF_WRITING[writing] and not parsed.get("language_requested"):
                 language_wrong += 1
             if not ok:
                 result["errors"].append({"writing": writing, "text": item["text"], "after": item["after"],
