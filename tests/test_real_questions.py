@@ -163,6 +163,12 @@ def test_a_later_part_is_read_about_the_subject_of_the_part_before_it(servers):
     assert "Malo" in texts(answers) and "24 months" in texts(answers), texts(answers)
 
 
+def test_a_part_that_asks_for_georgian_sets_the_reply_s_language_and_the_rest_is_answered(servers):
+    answers = servers.ask("could you answer in georgian? what is a smart community")
+    assert "ჭკვიანი საზოგადოება" in texts(answers) and georgian(answers), texts(answers)
+    assert not any("Alto Vicentino" in a.get("text", "") for a in answers)  # no event or project blurb
+
+
 def test_the_fourth_one_follows_the_list_of_principles(servers):
     conversation = Conversation(servers)
     conversation.say("list the 12 principles of good governance")
