@@ -498,16 +498,15 @@ class QuestionRouter(GraphComponent):
             # the entries are about registering (the fee, the deadline, the data kept). A
             # question the classifier leans towards registering takes the closest entry; one
             # about a registration already made ("registered yesterday, is it approved
-            # yet?") takes an entry only when it is closer than the request's examples
-            # (sure of the request: by the margin); otherwise the look-up is offered
+            # yet?", "is my spot still there?") takes an entry only when it is closer than the
+            # request's examples by the margin; otherwise the look-up is offered
             unsure = confidence < cfg["form_min_confidence"]
             if name == "register":
                 entry_wins = unsure or kb_sim >= intent_sim
             else:
                 # an entry whose answer has this very action as a button is never wrong for
                 # a question: "can I cancel if I can't come?" gets the answer and the button
-                entry_wins = self._offers(best_entry, name) \
-                    or kb_sim >= intent_sim + (0.0 if unsure else cfg["knowledge_margin"])
+                entry_wins = self._offers(best_entry, name) or kb_sim >= intent_sim + cfg["knowledge_margin"]
             if question and known_entry and entry_wins:
                 return [{"entry": best_entry}]
             if question and confidence < cfg["form_min_confidence"]:
