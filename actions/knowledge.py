@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.content import Event, where_to_ask
 from actions.conversation import language_of, response_text
 from actions.event import EVENT_INTENTS, answer_event, event_or_apology
+from actions.places import note_place
 from actions.principles import explain_principle
 from components import knowledge
 
@@ -107,9 +108,14 @@ class ActionAnswer(Action):
         language = language_of(tracker)
         answers: List[Dict[str, Any]] = tracker.latest_message.get("answers") or []
         answers = [a for a in answers if not a.get("abstain")] or [{"abstain": True}]
-        for item in answers:
+        for i, item in enumerate(answers):
             if item.get("abstain"):
                 say_dont_know(dispatcher, language)
+            elif item.get("intent") == "thank" and i < len(answers) - 1:
+                # "thanks, and is it free?", "thanks, bye": no "anything else?" before the rest
+                dispatcher.utter_message(response="utter_you_are_welcome")
+            elif item.get("intent") == "tell_place":
+                note_place(dispatcher, tracker, language)  # a place it does not know: the rest answers
             else:
                 answer_item(item, dispatcher, tracker, domain, language)
         return []

@@ -226,13 +226,21 @@ class ActionSetPlace(Action):
         return "action_set_place"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        latest, known = tracker.latest_message or {}, known_places()
-        language = language_of(tracker)
-        chosen = next((str(e.get("value") or "").strip().lower() for e in latest.get("entities") or []
-                       if e.get("entity") == "place"), "")
-        place = known.get(chosen) or places.place_in_text(latest.get("text") or "", known, anywhere=True)
-        if place is not None:
-            dispatcher.utter_message(response="utter_place_set", place=place.name[language])
-        else:
+        known, language = known_places(), language_of(tracker)
+        if not note_place(dispatcher, tracker, language):
             ask_place_once(dispatcher, tracker, known, language, again=True)
         return []
+
+
+def note_place(dispatcher: CollectingDispatcher, tracker: Tracker, language: str) -> bool:
+    """Says "Noted: <place>" for the place the latest message names; False when it names
+    none the assistant knows. Also one part of a longer message ("kutaisidan var da ra aris
+    ...": from Kutaisi, and a question): place_of reads the place back from the text."""
+    latest, known = tracker.latest_message or {}, known_places()
+    chosen = next((str(e.get("value") or "").strip().lower() for e in latest.get("entities") or []
+                   if e.get("entity") == "place"), "")
+    place = known.get(chosen) or places.place_in_text(latest.get("text") or "", known, anywhere=True)
+    if place is None:
+        return False
+    dispatcher.utter_message(response="utter_place_set", place=place.name[language])
+    return True

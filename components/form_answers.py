@@ -48,6 +48,8 @@ QUESTION_WORDS = frozenset({
     # რა რას რატ რის რისი სად საიდან როდის ვინ ვის ვისი როგორ რატომ რომელი რამდენი ხომ
     "ra", "ras", "rat", "ris", "risi", "sad", "saidan", "rodis", "vin", "vis", "visi", "rogor",
     "ratom", "romeli", "romel", "ramdeni", "ramden", "khom",
+    # with "is" or a postposition: რაზეა სადაა როდისაა რამდენია რომელია ვინაა როგორაა რისთვის
+    "raze", "razea", "sadaa", "rodisaa", "ramdenia", "romelia", "vinaa", "rogoraa", "ristvis",
     # თუ: "ონლაინაა თუ ადგილზე?" (or/whether: an alternative question)
     "tu",
     # მითხარი ამიხსენი ჩამომითვალე მაჩვენე

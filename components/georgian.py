@@ -205,7 +205,7 @@ def named_language(text: str, negations: bool = True) -> Optional[str]:
     words = set(forms) | set(english)
     if negations and words & _NEGATIONS:
         return None
-    named = set()
+    named, denied = set(), set()
     for i, (form, word) in enumerate(zip(forms, english, strict=True)):
         for language, stems in LANGUAGE_NAME_STEMS.items():
             if not any(form.startswith(stem) or word.startswith(stem) for stem in stems):
@@ -214,6 +214,14 @@ def named_language(text: str, negations: bool = True) -> Optional[str]:
             answer_in = form.endswith("ad") or (i > 0 and english[i - 1] in ("in", "to", "into"))
             if answer_in or not words & _SKILL_WORDS:
                 named.add(language)
+            # "ინგლისურად არ ვიცი" (I don't know it in English), "i dont speak english"
+            near = {*forms[max(0, i - 2):i + 3], *english[max(0, i - 2):i + 3]}
+            if near & _NEGATIONS:
+                denied.add(language)
+    if len(named) > 1:
+        # two named: the one to answer in is the one not denied ("answer in Georgian, I
+        # don't know English")
+        named -= denied
     return named.pop() if len(named) == 1 else None
 
 

@@ -54,7 +54,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components import knowledge
+from components import knowledge, places
 from components.georgian import TOKEN_PATTERN, named_language, normalised_forms, ordinal_number
 from components.classifier import column_major
 from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
@@ -120,6 +120,11 @@ SAME_QUESTION = {
     ("ask_event_date", "edition_2022"): "edition-2022",
     ("ask_event_agenda", "edition_2022"): "speakers-2022",  # its programme: who spoke
 }
+# a part that says something of the citizen's own, answered like a question: where they are from
+STATEMENT_INTENTS = frozenset({"tell_place"})
+# small talk about the conversation itself: a part is one only with a question word
+CHAT_INTENTS = frozenset({"help", "feedback", "add_comment", "bot_challenge", "leave_message"})
+SWITCH_LANGUAGE = "switch_language"
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
 def complete_parts(pieces: List[str]) -> List[str]:
@@ -141,9 +146,39 @@ def complete_parts(pieces: List[str]) -> List[str]:
     return completed
 
 
-def split_parts(text: str) -> List[str]:
-    """The message cut at sentence punctuation and at "and"; empty pieces dropped."""
-    return [part.strip() for part in _SEPARATOR.split(text) if part and part.strip()]
+# a full stop ends a sentence ("im from telavi. can ngos attend"), not a name ("my.gov.ge")
+# or a number ("24.05")
+_SENTENCE_END = re.compile(r"(?<=[^\W\d])\.+\s+")
+_COMMA = re.compile(r"\s*,\s*")
+
+
+def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
+    """The message cut at sentence punctuation and at "and"; empty pieces dropped. A comma
+    cuts only between two questions ("სად ტარდება, რა რიცხვებშია?", where is it, on what
+    dates?); more often it joins the context to one ("I use a wheelchair, can I get in?")."""
+    return [piece for piece, _ in _split(text, writing)]
+
+
+def _split(text: str, writing: Optional[str]) -> List[Tuple[str, bool]]:
+    """(piece, cut at a comma) for each piece of ``split_parts``."""
+    pieces: List[Tuple[str, bool]] = []
+    for sentence in _SENTENCE_END.split(text):
+        for part in _SEPARATOR.split(sentence):
+            if not part or not part.strip():
+                continue
+            clauses = [c for c in _COMMA.split(part.strip()) if c]
+            if len(clauses) > 1 and all(_opens_a_question(c, writing) for c in clauses):
+                pieces += [(clause, True) for clause in clauses]
+            else:
+                pieces.append((part.strip(), False))
+    return pieces
+
+
+def _opens_a_question(clause: str, writing: Optional[str]) -> bool:
+    """A clause that asks on its own from its first words: a question word among its first
+    two ("sad tardeba", "when is it", "ra ghirs")."""
+    forms = normalised_forms(clause, writing)
+    return len(forms) >= 2 and bool(question_words(forms[:2]) - AUXILIARIES)
 
 
 POLITE_REQUESTS = (("can", "you"), ("could", "you"), ("would", "you"), ("can", "u"), ("please",),
@@ -291,6 +326,8 @@ class QuestionRouter(GraphComponent):
         self._kb_vectors = np.zeros((0, 384), np.float32)
         self._kb_ids = np.array([])
         self._entry_classifier: Optional[EntryClassifier] = None
+        self._places: knowledge.ReloadingFolder[Dict[str, places.Place]] = knowledge.ReloadingFolder(
+            places.places_dir(), places.load, {}, patterns=("*.yml", "*/*.yml"))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -371,6 +408,11 @@ class QuestionRouter(GraphComponent):
         entry = max(probabilities, key=lambda candidate: probabilities[candidate])
         return entry, probabilities[entry], entries.get(entry, 0.0)
 
+    def _entry_probabilities(self, vector: np.ndarray, text: str, writing: Optional[str]) -> Dict[str, float]:
+        if self._entry_classifier is None or vector is None:
+            return {}
+        return self._entry_classifier.probabilities(vector, " ".join(normalised_forms(text, writing)))
+
     def _offers(self, entry_id: Optional[str], intent: str) -> bool:
         """Whether the entry's answer carries a button that starts ``intent``."""
         entry = (self._kb_stamp or {}).get(entry_id or "")
@@ -401,7 +443,15 @@ class QuestionRouter(GraphComponent):
             # იქნება?" and "ქართულად თუ ინგლისურად ილაპარაკებენ?" ask about interpretation
             no_switch = asks and name == "switch_language" and named_language(text, negations=False) is None
             unsure_question = asks and confidence < self.config["abstain_confidence"]
+            if name == SWITCH_LANGUAGE and not in_a_form and not no_switch:
+                # "ra aris ghia mmartveloba da kartulad mipasukhe": the switch, then the answer
+                self._debug = {"classifier": name, "confidence": round(confidence, 3)}
+                parts = self._parts(text, writing, message)
+                if SWITCH_LANGUAGE in map(_label, parts):
+                    return parts
             if not name_outside_a_form and not unsure_question and not no_switch:
+                if name == "goodbye" and not in_a_form and not THANKS.isdisjoint(normalised_forms(text, writing)):
+                    return [{"intent": "thank"}, {"intent": "goodbye"}]  # "kargi madloba, nakhvamdis"
                 return [{"intent": name}]
             if no_switch:
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
@@ -527,9 +577,12 @@ class QuestionRouter(GraphComponent):
         return [{"intent": name}]
 
     def _parts(self, text: str, writing: Optional[str], message: Message) -> List[Dict[str, Any]]:
-        pieces = split_parts(text)
+        split = _split(text, writing)
+        pieces = [piece for piece, _ in split]
         if len(pieces) < 2:
             return []
+        entry_probabilities: Optional[Dict[str, float]] = None
+        unsupported: Set[int] = set()  # by id of the piece's best answer: a detail after a comma
         # each piece as typed and as completed with the words it shares ("when" -> "when is
         # the event"): whichever is closer to something the assistant knows, unless the
         # piece as typed is close enough on its own
@@ -542,8 +595,9 @@ class QuestionRouter(GraphComponent):
         for i in range(len(pieces)):
             if self._asks_for_a_language(pieces[i], vectors[i]):
                 # "can you answer in Georgian? what is a smart community": the reply's
-                # language, not a topic
+                # language, said first, and the rest answered in it
                 self._language = named_language(pieces[i], negations=False)
+                found.append(({"intent": SWITCH_LANGUAGE}, 1.0, True, False))
                 continue
             typed = self._part_candidates(vectors[i], excluded)
             both: Dict[str, Tuple[Dict[str, Any], float]] = {}
@@ -562,23 +616,59 @@ class QuestionRouter(GraphComponent):
                     best, sim = best_typed
             intents = {label: sim for label, (answer, sim) in both.items() if "intent" in answer}
             entries = {label: sim for label, (answer, sim) in both.items() if "entry" in answer}
+            if "entry" in best and self._entry_classifier is not None:
+                # which entry: the entry classifier's call, as for a whole message (its
+                # n-grams see "თარგმანი", interpretation, where the closest question is
+                # about sign language), when that entry is as close as a part must be
+                chosen = max((p, e) for e, p in self._entry_probabilities(vectors[i], pieces[i], writing).items())[1]
+                if entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
+                    best, sim = {"entry": chosen}, entries[chosen]
             if found:
                 # "who is in AVATAR and how long does it run": the second part is the project's
                 best = self._in_context(best, intents, entries, subject(_label(found[-1][0])), pieces[i], writing)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
             self._debug.setdefault("parts", []).append(
                 [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
-            asks = sim >= self.config["part_question_similarity"] and _asks_on_its_own(pieces[i], writing)
-            points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
-                normalised_forms(pieces[i], writing))
-            found.append((best, sim, asks, points_back))
             # the piece as it stands in the message, with its question mark if it had one
             start = text.find(pieces[i])
             as_typed = text[start:start + len(pieces[i]) + 2].rstrip() if start >= 0 else pieces[i]
+            # a part asks when it is a question ("... is Georgia a member?") or says where the
+            # citizen is from ("kutaisidan var da ..."): both are answered whatever weight the
+            # classifier, sure of the other part, gives them
+            # ("kutaisidan var": a place the assistant knows). A question mark alone makes a
+            # question of a topic, not of small talk ("ხო არ დამაგვიანდა?", am I late?, is no
+            # complaint about an answer)
+            if best.get("intent") in STATEMENT_INTENTS:
+                says = self._names_a_place(pieces[i])
+            elif best.get("intent") in CHAT_INTENTS:
+                says = _asks_on_its_own(pieces[i], writing)
+            elif i == len(pieces) - 1 and not any(asked for _, _, asked, _ in found):
+                # the message's last question mark is the whole message's ("tech and open
+                # government connection?") unless a part before it asked on its own
+                says = _asks_on_its_own(pieces[i], writing)
+            else:
+                says = _asks_on_its_own(as_typed, writing)
+            asks = sim >= self.config["part_question_similarity"] and says
+            points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
+                normalised_forms(pieces[i], writing))
+            if split[i][1]:
+                # two questions joined by a comma ("where is it, on what dates?") or one
+                # question and its detail ("how does it work, what do I fill in?"): the
+                # detail is answered on its own only if the whole message leans to it
+                if "intent" in best:
+                    asks = asks and ranking.get(best["intent"], 0.0) >= self.config["part_min_confidence"]
+                else:
+                    if entry_probabilities is None:
+                        entry_probabilities = self._entry_probabilities(message.get(SENTENCE_VECTOR), text, writing)
+                    asks = asks and ranking.get(KNOWLEDGE_INTENT, 0.0) * entry_probabilities.get(best["entry"], 0.0) \
+                        >= self.config["part_min_confidence"]
+                if not asks:
+                    unsupported.add(id(best))
+            found.append((best, sim, asks, points_back))
             pieces_asking[id(best)] = looks_like_a_question(as_typed, writing) and not _polite_request(as_typed, writing)
         answers: List[Dict[str, Any]] = []
         for best, sim, asks, points_back in found:
-            if sim < self.config["part_min_similarity"]:
+            if sim < self.config["part_min_similarity"] or id(best) in unsupported:
                 continue
             if points_back:
                 # "what is a digital gym and where is it": "it" is the gym, and the venue of
@@ -590,18 +680,29 @@ class QuestionRouter(GraphComponent):
             weight = ranking.get(best["intent"] if "intent" in best else KNOWLEDGE_INTENT, 0.0)
             if weight < self.config["part_min_confidence"] and not asks:
                 continue  # the whole message gives no weight to it: a piece of a name, not a question
-            if best.get("intent") in self.config["consequential_intents"] and pieces_asking[id(best)]:
+            if best.get("intent") in self.config["consequential_intents"] and pieces_asking.get(id(best)):
                 continue  # a part that asks about a form starts none ("... can I cancel?")
             if best not in answers:
                 answers.append(best)
         return answers if len(answers) >= 2 else []
 
     def _asks_for_a_language(self, piece: str, vector: np.ndarray) -> bool:
-        """A piece that names the language to answer in and is closest to asking for one."""
+        """A piece that names the language to answer in and is closer to asking for one than
+        to anything else, the knowledge base's questions about the talks' languages too
+        ("თარგმანი თუ იქნება ქართულად", will it be interpreted into Georgian)."""
         if named_language(piece, negations=False) is None:
             return False
-        intents, _ = self.scores(vector)
-        return bool(intents) and max(intents, key=lambda name: intents[name]) == "switch_language"
+        intents, entries = self.scores(vector)
+        closest = max([*intents.items(), *entries.items()], key=lambda item: item[1], default=("", 0.0))
+        return closest[0] == SWITCH_LANGUAGE
+
+    def _names_a_place(self, piece: str) -> bool:
+        """Whether the piece names a place the assistant knows (content/places/)."""
+        try:
+            known = self._places.current()
+        except places.PlaceError:
+            return False
+        return places.place_in_text(piece, known, anywhere=True) is not None
 
     def _part_candidates(self, vector: np.ndarray, excluded: Set[str]) -> Dict[str, Tuple[Dict[str, Any], float]]:
         """Every intent (but ``excluded``) and entry a piece may answer, by label: (answer, similarity)."""

@@ -102,6 +102,9 @@ def test_a_georgian_polite_question_with_a_negation_still_names_the_language():
     assert named_language("ქართულად თუ ინგლისურად ილაპარაკებენ?", negations=False) is None
     # setting the conversation's language, a negation still takes it back
     assert named_language("i don't speak georgian") is None
+    # two named, one of them denied: the other is the one to answer in
+    assert named_language("kartulad mipasukhe inglisurad ar vici", negations=False) == "ka"
+    assert named_language("i dont speak english, answer in georgian please", negations=False) == "ka"
 
 
 def test_a_long_request_to_switch_switches_to_the_language_it_names():

@@ -164,9 +164,13 @@ def test_only_an_ordinal_names_a_principle_when_the_principles_are_asked_for(tex
     ("gamarjoba, ra aris avatari?", ["gamarjoba, ra aris avatari"]),  # the greeting is found by its words
     ("I use a wheelchair, can I get in?", ["I use a wheelchair, can I get in"]),
     ("Open Data Institute", ["Open Data Institute"]),
+    # a comma between two questions cuts; a full stop ends a sentence, not a name or a date
+    ("სად ტარდება, რა რიცხვებშია?", ["სად ტარდება", "რა რიცხვებშია"]),
+    ("im from telavi. can ngos attend", ["im from telavi", "can ngos attend"]),
+    ("is my.gov.ge open on 24.05?", ["is my.gov.ge open on 24.05"]),
 ])
 def test_a_message_is_cut_into_parts(text, parts):
-    assert split_parts(text) == parts
+    assert split_parts(text, "ka" if any("\u10d0" <= c <= "\u10ff" for c in text) else "en") == parts
 
 
 @pytest.mark.parametrize("text, writing, lead", [

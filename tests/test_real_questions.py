@@ -169,6 +169,49 @@ def test_a_part_that_asks_for_georgian_sets_the_reply_s_language_and_the_rest_is
     assert not any("Alto Vicentino" in a.get("text", "") for a in answers)  # no event or project blurb
 
 
+@pytest.mark.parametrize("question, first, second", [
+    ("სად ტარდება, რა რიცხვებშია?", "ფაბერ ბოქსი", "მაის"),  # where is it, on what dates?
+    ("when is it, where is it", "May", "Faber Box"),
+])
+def test_two_questions_joined_by_a_comma_get_both_answers(servers, question, first, second):
+    answer = texts(servers.ask(question))
+    assert first in answer and second in answer, answer
+    assert answer.index(first) < answer.index(second)
+
+
+def test_a_detail_after_a_comma_is_part_of_the_one_question(servers):
+    # "what do I fill in" details "how does registration work": one answer, not the
+    # answer about what to bring
+    answers = servers.ask("how does registration work, what i need to fill")
+    assert len(answers) == 1 and "e-mail" in texts(answers), texts(answers)
+
+
+def test_a_part_that_asks_for_georgian_is_answered_with_the_rest(servers):
+    # what is open government, and answer in Georgian, I don't know English
+    answers = servers.ask("ra aris ghia mmartveloba da kartulad mipasukhe inglisuri ar vici")
+    assert "ამიერიდან ქართულად" in texts(answers) and "ღია მმართველობა" in texts(answers), texts(answers)
+    assert georgian(answers)
+
+
+@pytest.mark.parametrize("message, welcome, bye", [
+    ("kargi madloba nakhvamdis", "არაფრის", "ნახვამდის"),
+    ("thanks, bye", "You're welcome", "Goodbye"),
+])
+def test_thanks_and_goodbye_get_both_and_no_question_between(servers, message, welcome, bye):
+    answer = texts(servers.ask(message))
+    assert welcome in answer and bye in answer and answer.index(welcome) < answer.index(bye), answer
+    assert "?" not in answer.split(bye)[0], answer  # no "anything else?" before the goodbye
+
+
+@pytest.mark.parametrize("message, noted, topic", [
+    ("kutaisidan var da ra aris cifruli servisebi ver gavige", "გასაგებია", "my.gov.ge"),
+    ("good morning, im from telavi. can ngos attend", "Noted", "civil-society"),
+])
+def test_a_place_said_in_passing_is_noted_and_the_question_answered(servers, message, noted, topic):
+    answer = texts(servers.ask(message))
+    assert noted in answer and topic in answer and answer.index(noted) < answer.index(topic), answer
+
+
 def test_the_fourth_one_follows_the_list_of_principles(servers):
     conversation = Conversation(servers)
     conversation.say("list the 12 principles of good governance")
