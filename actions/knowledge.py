@@ -14,12 +14,13 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Event, where_to_ask
 from actions.conversation import language_of, response_text
 from actions.event import EVENT_INTENTS, answer_event, event_or_apology
-from actions.places import note_place
+from actions.places import note_place, say_place_facts
 from actions.principles import explain_principle
 from components import knowledge
 
@@ -94,8 +95,22 @@ def answer_item(item: Dict[str, Any], dispatcher: CollectingDispatcher, tracker:
         explain_principle(dispatcher, message.get("text") or "", message.get("writing"), item.get("principle_number"))
     elif intent and f"utter_{intent}" in (domain.get("responses") or {}):
         dispatcher.utter_message(response=f"utter_{intent}")
+        # a digital-services topic: the citizen's place's own links, if a place is known
+        say_place_facts(dispatcher, tracker, intent, language, ask_for_place=False)
     else:
         say_dont_know(dispatcher, language)
+
+
+# intents whose answer is an action of its own, not a response (data/rules/)
+FOLLOW_UP_ACTIONS = {
+    "register": "registration_form",
+    "check_registration": "registration_lookup_form",
+    "cancel_registration": "cancellation_form",
+    "leave_message": "message_form",
+    "add_comment": "comment_form",
+    "feedback": "action_feedback",
+    "ask_contact": "action_contact",
+}
 
 
 class ActionAnswer(Action):
@@ -108,6 +123,14 @@ class ActionAnswer(Action):
         language = language_of(tracker)
         answers: List[Dict[str, Any]] = tracker.latest_message.get("answers") or []
         answers = [a for a in answers if not a.get("abstain")] or [{"abstain": True}]
+        # an action of its own (a form, the contact, feedback) comes after the other answers
+        # ("hello, I'm from Kutaisi and I'd like to register": the greeting, the place, then
+        # the form's first question); one only, and not inside a form already running
+        acting = [a for a in answers if a.get("intent") in FOLLOW_UP_ACTIONS]
+        follow_up = FOLLOW_UP_ACTIONS[acting[0]["intent"]] if acting and not (tracker.active_loop or {}).get("name") else None
+        if follow_up:
+            # a goodbye before a form is no goodbye ("I'd like to leave a message. bye")
+            answers = [a for a in answers if a.get("intent") not in FOLLOW_UP_ACTIONS and a.get("intent") != "goodbye"]
         for i, item in enumerate(answers):
             if item.get("abstain"):
                 say_dont_know(dispatcher, language)
@@ -118,7 +141,7 @@ class ActionAnswer(Action):
                 note_place(dispatcher, tracker, language)  # a place it does not know: the rest answers
             else:
                 answer_item(item, dispatcher, tracker, domain, language)
-        return []
+        return [FollowupAction(follow_up)] if follow_up else []
 
 
 class ActionDontKnow(Action):

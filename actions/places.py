@@ -174,21 +174,28 @@ class ActionPlaceFacts(Action):
         return "action_place_facts"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        known = known_places()
         topic = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        if topic not in TOPIC_FACTS or not known:
-            return []
-        language = language_of(tracker)
-        place = place_of(tracker, known)
-        if place is None:
-            ask_place_once(dispatcher, tracker, known, language)
-        elif found := facts_for(place, known, TOPIC_FACTS[topic]):
-            moment = local_now(found[0][0], known)
-            dispatcher.utter_message(response="utter_place_facts",
-                                     facts=listed(found, language, lambda f: said_with_hours(f, language, moment)))
-        else:
-            say_unknown(dispatcher, place, known, language)
+        say_place_facts(dispatcher, tracker, topic, language_of(tracker), ask_for_place=True)
         return []
+
+
+def say_place_facts(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, language: str,
+                    ask_for_place: bool) -> None:
+    """The citizen's place's facts on the topic; without a known place, which place? (when
+    ``ask_for_place``: not among the several answers of one message)."""
+    known = known_places()
+    if topic not in TOPIC_FACTS or not known:
+        return
+    place = place_of(tracker, known)
+    if place is None:
+        if ask_for_place:
+            ask_place_once(dispatcher, tracker, known, language)
+    elif found := facts_for(place, known, TOPIC_FACTS[topic]):
+        moment = local_now(found[0][0], known)
+        dispatcher.utter_message(response="utter_place_facts",
+                                 facts=listed(found, language, lambda f: said_with_hours(f, language, moment)))
+    else:
+        say_unknown(dispatcher, place, known, language)
 
 
 class ActionContact(Action):

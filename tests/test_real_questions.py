@@ -212,6 +212,16 @@ def test_a_place_said_in_passing_is_noted_and_the_question_answered(servers, mes
     assert noted in answer and topic in answer and answer.index(noted) < answer.index(topic), answer
 
 
+@pytest.mark.parametrize("message, first", [
+    ("gaumarjos, kutaisidan var da minda chamwerot", "გასაგებია"),  # hi, I'm from Kutaisi and want to sign up
+    ("hello, I'm from Gori and I want to register", "Noted"),
+])
+def test_a_request_after_other_parts_starts_its_form_last(servers, message, first):
+    answers = servers.ask(message)
+    assert first in texts(answers) and started_a_form(answers[-1:]), texts(answers)
+    assert not any("don't know" in a.get("text", "") or "არ ვიცი" in a.get("text", "") for a in answers)
+
+
 def test_the_fourth_one_follows_the_list_of_principles(servers):
     conversation = Conversation(servers)
     conversation.say("list the 12 principles of good governance")
