@@ -119,6 +119,9 @@ SAME_QUESTION = {
     ("ask_event_venue", "edition_2022"): "edition-2022",
     ("ask_event_date", "edition_2022"): "edition-2022",
     ("ask_event_agenda", "edition_2022"): "speakers-2022",  # its programme: who spoke
+    ("ask_contact", "faber_box"): "faber-box-address",  # its phone is there
+    ("event-contact", "faber_box"): "faber-box-address",
+    ("ask_contact", "event"): "event-contact",  # the organisers
 }
 # a part that says something of the citizen's own, answered like a question: where they are from
 STATEMENT_INTENTS = frozenset({"tell_place"})
@@ -271,6 +274,8 @@ class QuestionRouter(GraphComponent):
             # the knowledge base wins over the classifier's topic from this weight of
             # ask_knowledge in the classifier's ranking, when an entry is closer
             "knowledge_min_weight": 0.15,
+            # ... and below this weight the classifier gives the knowledge base none
+            "knowledge_no_weight": 0.01,
             # an entry overrides the classifier's intent (entries added after training) from
             # this similarity, when closer than every example of that intent by the margin
             "knowledge_override_similarity": 0.93,
@@ -563,11 +568,16 @@ class QuestionRouter(GraphComponent):
                 # unsure, and a question: ask back, with the form as a button; start nothing
                 return [{"abstain": True, "ask_back": True}]
             return [{"intent": name}]
-        # the classifier hesitates between a topic and the knowledge base, or is unsure of
-        # the topic, and an entry is closer than every example of the topic
-        margin = 0.0 if knowledge_weight >= cfg["knowledge_min_weight"] or confidence < cfg["abstain_confidence"] \
-            else cfg["knowledge_margin"]
-        if known_entry and kb_sim >= intent_sim + margin:
+        # the classifier hesitates between a topic and the knowledge base, and an entry is
+        # closer than every example of the topic; unsure of its topic without leaning to the
+        # knowledge base, the entry must be closer by the margin ("რას მირჩევ, დავშორდე თუ
+        # არა?", should I break up?, is not the entry about cancelling)
+        # (with no weight at all for the knowledge base from a classifier sure of its topic,
+        # only an entry as close as an override: "whats the programme ... who speaks this
+        # year" is the programme, not the organisers)
+        margin = 0.0 if knowledge_weight >= cfg["knowledge_min_weight"] else cfg["knowledge_margin"]
+        sure = confidence >= cfg["form_min_confidence"] and knowledge_weight < cfg["knowledge_no_weight"]
+        if known_entry and kb_sim >= intent_sim + margin and (not sure or kb_sim >= cfg["knowledge_override_similarity"]):
             return [{"entry": best_entry}]
         # an entry added since training: much closer than anything the intent was trained on
         if known_entry and kb_sim >= cfg["knowledge_override_similarity"] and kb_sim >= intent_sim + cfg["knowledge_margin"]:
@@ -750,6 +760,11 @@ class QuestionRouter(GraphComponent):
             # nothing close enough on its own: the subject's topic, if it is the closest of
             # all, and as close as a part of a message must be
             near = max([*intents.values(), *entries.values(), self.config["part_min_similarity"]])
+        elif about is None and (label, context) in SAME_QUESTION and set(answer) == {"intent"}:
+            # "and their phone number?" after Faber Box: its address and phone, not a person
+            # to reach at the citizen's municipality
+            same = SAME_QUESTION[(label, context)]
+            return {"intent": same} if same in intents else {"entry": same} if same in entries else answer
         elif about is None or about == context or set(answer) - {"intent", "entry"}:
             return answer
         else:
@@ -760,7 +775,7 @@ class QuestionRouter(GraphComponent):
         close += [(sim, {"entry": entry}) for entry, sim in entries.items() if subject(entry) == context and sim >= near]
         if close:
             return max(close, key=lambda c: c[0])[1]
-        same = SAME_QUESTION.get((label, context))
+        same = SAME_QUESTION.get((label, context), "")
         if same in intents:
             return {"intent": same}
         return {"entry": same} if same in entries else answer

@@ -149,6 +149,9 @@ def test_and_where_follows_an_answer_about_the_event(servers):
     # where is it: Faber Box's own address
     ("what is faber box?", "and where exactly is it?", "Tito Livio", None),
     ("რა არის ფაბერ ბოქსი?", "სად არის?", "ტიტო ლივიო", None),
+    # a person to reach: Faber Box's own phone after Faber Box, the organisers after the event
+    ("what is faber box?", "and their phone number?", "0445", "municipality"),
+    ("when is the event?", "who do i contact?", "To reach the event organisers", "municipality"),
 ])
 def test_a_short_follow_up_is_read_about_the_subject_before_it(servers, first, follow_up, expected, not_expected):
     conversation = Conversation(servers)
