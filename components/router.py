@@ -121,6 +121,9 @@ SAME_QUESTION = {
     ("ask_event_agenda", "edition_2022"): "speakers-2022",  # its programme: who spoke
     ("ask_contact", "faber_box"): "faber-box-address",  # its phone is there
     ("event-contact", "faber_box"): "faber-box-address",
+    ("ask_event_venue", "open_data"): "georgia-open-data",  # "and in Georgia?", "where do I find it?"
+    ("ask_event_venue", "open_government"): "georgia-ogp",
+    ("ask_event_venue", "digital_gym"): "ask_digital_gym",  # its answer says where, for the citizen's place
     ("ask_contact", "event"): "event-contact",  # the organisers
 }
 # a part that says something of the citizen's own, answered like a question: where they are from
@@ -128,6 +131,12 @@ STATEMENT_INTENTS = frozenset({"tell_place"})
 # small talk about the conversation itself: a part is one only with a question word
 CHAT_INTENTS = frozenset({"help", "feedback", "add_comment", "bot_challenge", "leave_message"})
 SWITCH_LANGUAGE = "switch_language"
+# topics and the entries about the same thing in Georgia: "and in Georgia?" after open data
+TOPIC_SUBJECTS = {
+    "ask_open_data": "open_data", "georgia-open-data": "open_data",
+    "ask_open_government": "open_government", "what-is-ogp": "open_government", "georgia-ogp": "open_government",
+    "ask_digital_gym": "digital_gym",
+}
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
 def complete_parts(pieces: List[str]) -> List[str]:
@@ -271,6 +280,8 @@ class QuestionRouter(GraphComponent):
             "knowledge_min_similarity": 0.86,
             # ... and from this probability of the entry classifier (which entry it is)
             "entry_min_probability": 0.3,
+            # ... and wins over an unsure classifier from this probability
+            "entry_sure_probability": 0.7,
             # the knowledge base wins over the classifier's topic from this weight of
             # ask_knowledge in the classifier's ranking, when an entry is closer
             "knowledge_min_weight": 0.15,
@@ -579,6 +590,11 @@ class QuestionRouter(GraphComponent):
         sure = confidence >= cfg["form_min_confidence"] and knowledge_weight < cfg["knowledge_no_weight"]
         if known_entry and kb_sim >= intent_sim + margin and (not sure or kb_sim >= cfg["knowledge_override_similarity"]):
             return [{"entry": best_entry}]
+        # the classifier unsure of its topic, the entry classifier sure of its entry, and the
+        # entry as close ("ონლაინ იქნება?", will it be online?, read as the venue at 0.60)
+        if known_entry and entry_probability >= cfg["entry_sure_probability"] \
+                and confidence < cfg["form_min_confidence"] and kb_sim >= intent_sim - cfg["knowledge_margin"] / 2:
+            return [{"entry": best_entry}]
         # an entry added since training: much closer than anything the intent was trained on
         if known_entry and kb_sim >= cfg["knowledge_override_similarity"] and kb_sim >= intent_sim + cfg["knowledge_margin"]:
             return [{"entry": best_entry}]
@@ -817,8 +833,9 @@ def names_the_event(text: str, writing: Optional[str]) -> bool:
 
 def subject(label: str) -> Optional[str]:
     """What an intent or entry is about, when it is one of a few: the event, the AVATAR
-    project, Faber Box, the 2022 edition, the principles. An entry joins one by its id's
-    start ("event-", "avatar-", "faber-box-")."""
+    project, Faber Box, the 2022 edition, the principles, open data, open government, the
+    digital gym (TOPIC_SUBJECTS). An entry joins one by its id's start ("event-", "avatar-",
+    "faber-box-") or in TOPIC_SUBJECTS."""
     if _about_the_event(label) or label == "organisers":
         return "event"
     if label.startswith(("ask_avatar", "avatar-")):
@@ -829,7 +846,7 @@ def subject(label: str) -> Optional[str]:
         return "edition_2022"
     if label in PRINCIPLE_TOPICS:
         return "principles"
-    return None
+    return TOPIC_SUBJECTS.get(label)
 
 
 def _apply(message: Message, answers: List[Dict[str, Any]]) -> None:

@@ -256,7 +256,8 @@ def test_the_scorers_read_the_reply_as_the_citizen_gets_it():
     ("ask_event_date", "event"), ("event-fee", "event"), ("registration-open", "event"), ("organisers", "event"),
     ("ask_avatar_duration", "avatar"), ("avatar-hackathon", "avatar"), ("faber-box-address", "faber_box"),
     ("ask_faber_box", "faber_box"), ("speakers-2022", "edition_2022"), ("ask_principle", "principles"),
-    ("ask_digital_gym", None), ("georgia-ogp", None), ("help", None),
+    ("ask_digital_gym", "digital_gym"), ("georgia-ogp", "open_government"), ("ask_open_data", "open_data"),
+    ("georgia-open-data", "open_data"), ("ask_digital_services", None), ("help", None),
 ])
 def test_a_topic_s_subject_is_what_a_follow_up_about_it_reads(label, about):
     assert subject(label) == about

@@ -152,6 +152,9 @@ def test_and_where_follows_an_answer_about_the_event(servers):
     # a person to reach: Faber Box's own phone after Faber Box, the organisers after the event
     ("what is faber box?", "and their phone number?", "0445", "municipality"),
     ("when is the event?", "who do i contact?", "To reach the event organisers", "municipality"),
+    # the same thing in Georgia: its portal, not the event's venue
+    ("what is open data?", "and in georgia?", "data.gov.ge", "Faber Box"),
+    ("რა არის ღია მონაცემები?", "საქართველოში?", "data.gov.ge", "ფაბერ"),
 ])
 def test_a_short_follow_up_is_read_about_the_subject_before_it(servers, first, follow_up, expected, not_expected):
     conversation = Conversation(servers)
@@ -204,6 +207,15 @@ def test_thanks_and_goodbye_get_both_and_no_question_between(servers, message, w
     answer = texts(servers.ask(message))
     assert welcome in answer and bye in answer and answer.index(welcome) < answer.index(bye), answer
     assert "?" not in answer.split(bye)[0], answer  # no "anything else?" before the goodbye
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("ონლაინ იქნება?", "ონლაინ"),  # will it be online? (read as the venue by an unsure classifier)
+    ("onlain iqneba?", "ონლაინ"),
+])
+def test_an_entry_the_entry_classifier_is_sure_of_wins_over_an_unsure_topic(servers, question, expected):
+    answer = texts(servers.ask(question))
+    assert expected in answer and "ფაბერ" not in answer, answer
 
 
 @pytest.mark.parametrize("message, noted, topic", [
