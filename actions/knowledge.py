@@ -101,6 +101,10 @@ def answer_item(item: Dict[str, Any], dispatcher: CollectingDispatcher, tracker:
         say_dont_know(dispatcher, language)
 
 
+# intents action_answer says itself, beside those with an utter_<intent> response
+SAID_BY_ACTION_ANSWER = EVENT_INTENTS | {"ask_principle", "tell_place"}
+# ... and those never one answer among several (scripts/check_data.py checks the rest)
+NEVER_AMONG_SEVERAL = frozenset({"out_of_scope", "nlu_fallback", "ask_knowledge", "inform"})
 # intents whose answer is an action of its own, not a response (data/rules/)
 FOLLOW_UP_ACTIONS = {
     "register": "registration_form",

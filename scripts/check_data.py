@@ -17,7 +17,9 @@
   a training example or a knowledge-base question, nor nearly one; no knowledge-base question is nearly an
   evaluation message;
 - every question intent can interrupt the registration form (a rule and the slots'
-  not_intent lists), so a question in the middle of the form is answered.
+  not_intent lists), so a question in the middle of the form is answered;
+- every intent answered by an action instead of its response can be one of several
+  answers to a message (actions/knowledge.py, FOLLOW_UP_ACTIONS).
 """
 
 from __future__ import annotations
@@ -171,6 +173,26 @@ def check_domain(problems: list[str]) -> None:
                             f"(copy one of the others)")
 
 
+def check_several_answers(problems: list[str]) -> None:
+    """An intent answered by an action (not its utter_ response) is one action_answer can
+    run after the other answers of a message (actions/knowledge.py, FOLLOW_UP_ACTIONS)."""
+    from actions.knowledge import FOLLOW_UP_ACTIONS, NEVER_AMONG_SEVERAL, SAID_BY_ACTION_ANSWER
+
+    for path in sorted((PROJECT_DIR / "data" / "rules").glob("*.yml")):
+        rules = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for rule in rules.get("rules") or []:
+            steps = rule.get("steps") or []
+            if rule.get("condition") or len(steps) < 2 or "intent" not in steps[0] or "action" not in steps[1]:
+                continue
+            intent, action = steps[0]["intent"], steps[1]["action"]
+            if action.startswith("utter_") or intent in SAID_BY_ACTION_ANSWER | NEVER_AMONG_SEVERAL:
+                continue
+            if FOLLOW_UP_ACTIONS.get(intent) != action:
+                problems.append(f"{path.relative_to(PROJECT_DIR)}: '{intent}' is answered by '{action}': add "
+                                f"\"{intent}\": \"{action}\" to FOLLOW_UP_ACTIONS in actions/knowledge.py, so "
+                                f"that a message asking it beside another question runs it")
+
+
 def check_content(problems: list[str]) -> None:
     for parse, name in ((parse_events, "events.yml"), (parse_principles, "principles.yml")):
         try:
@@ -247,6 +269,7 @@ def main() -> int:
     knowledge_questions = check_knowledge(training, problems)
     check_evaluation(training, knowledge_questions, problems)
     check_domain(problems)
+    check_several_answers(problems)
     check_content(problems)
     check_long_tail(training, knowledge_questions, problems)
     for problem in problems:
