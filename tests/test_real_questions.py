@@ -26,6 +26,11 @@ def payloads(answers):
     return [b["payload"] for a in answers for b in a.get("buttons", [])]
 
 
+def said_in_order(answer, first, second):
+    """Both phrases are in the answer, the first before the second."""
+    return first in answer and second in answer and answer.index(first) < answer.index(second)
+
+
 def started_a_form(answers):
     return any(prompt in texts(answers).lower() for prompt in FORM_NAME_PROMPTS)
 
@@ -73,8 +78,7 @@ def test_a_georgian_question_with_latin_names_gets_a_georgian_answer(servers, qu
 
 def test_two_questions_in_one_message_get_both_answers_in_order(servers):
     answer = texts(servers.ask("tell me the date and the place"))
-    assert "May" in answer and "Faber Box" in answer, answer
-    assert answer.index("May") < answer.index("Faber Box")
+    assert said_in_order(answer, "May", "Faber Box"), answer
 
 
 @pytest.mark.parametrize("question, first, second, in_georgian", [
@@ -87,8 +91,7 @@ def test_two_questions_on_different_topics_get_both_answers(servers, question, f
     # the second part asks on its own and is answered too
     answers = servers.ask(question)
     answer = texts(answers)
-    assert first in answer and second in answer, answer
-    assert answer.index(first) < answer.index(second)
+    assert said_in_order(answer, first, second), answer
     assert georgian(answers) if in_georgian else english(answers)
 
 
@@ -181,8 +184,7 @@ def test_a_part_that_asks_for_georgian_sets_the_reply_s_language_and_the_rest_is
 ])
 def test_two_questions_joined_by_a_comma_get_both_answers(servers, question, first, second):
     answer = texts(servers.ask(question))
-    assert first in answer and second in answer, answer
-    assert answer.index(first) < answer.index(second)
+    assert said_in_order(answer, first, second), answer
 
 
 def test_a_detail_after_a_comma_is_part_of_the_one_question(servers):
@@ -205,7 +207,7 @@ def test_a_part_that_asks_for_georgian_is_answered_with_the_rest(servers):
 ])
 def test_thanks_and_goodbye_get_both_and_no_question_between(servers, message, welcome, bye):
     answer = texts(servers.ask(message))
-    assert welcome in answer and bye in answer and answer.index(welcome) < answer.index(bye), answer
+    assert said_in_order(answer, welcome, bye), answer
     assert "?" not in answer.split(bye)[0], answer  # no "anything else?" before the goodbye
 
 
@@ -224,7 +226,7 @@ def test_an_entry_the_entry_classifier_is_sure_of_wins_over_an_unsure_topic(serv
 ])
 def test_a_place_said_in_passing_is_noted_and_the_question_answered(servers, message, noted, topic):
     answer = texts(servers.ask(message))
-    assert noted in answer and topic in answer and answer.index(noted) < answer.index(topic), answer
+    assert said_in_order(answer, noted, topic), answer
 
 
 @pytest.mark.parametrize("message, first", [
@@ -366,8 +368,7 @@ def test_a_digital_services_answer_names_the_citizens_place(servers, question, m
     then that place's facts (a place with none of its own: its country's)."""
     answers = servers.ask(question, metadata=metadata)
     answer = texts(answers)
-    assert general in answer and local in answer, answer
-    assert answer.index(general) < answer.index(local)
+    assert said_in_order(answer, general, local), answer
     assert georgian(answers) if in_georgian else english(answers)
     # with no place, the general answer alone
     assert local not in texts(servers.ask(question))
