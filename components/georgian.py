@@ -131,6 +131,19 @@ def english_form(token: str) -> str:
     return "".join(c for c in fold(token) if c not in _APOSTROPHES)
 
 
+# "4" typed for ჩ / ჭ inside a translit word, for its shape ("4kviani", "4emi": ჭკვიანი,
+# ჩემი); a number with an ending ("4th", "24-ში" typed "24shi") stays a number
+_DIGIT_FOR_LETTER = re.compile(r"4(?=[a-zA-Z])|(?<=[a-zA-Z])4")
+_NUMBER_WITH_ENDING = re.compile(r"\d+(?:st|nd|rd|th|e|ze|shi|s|is|ia|ian|ebi|ši)?", re.IGNORECASE)
+
+
+def translit_digits(token: str) -> str:
+    """A translit token with a "4" standing for a letter spelled "ch"."""
+    if "4" not in token or _NUMBER_WITH_ENDING.fullmatch(token):
+        return token
+    return _DIGIT_FOR_LETTER.sub("ch", token)
+
+
 def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, int]]:
     """Split ``text`` into (normalised token, start, end), offsets into ``text``.
 
@@ -146,7 +159,7 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
         elif writing == WRITING_TRANSLIT:
             before = text[: match.start()]
             sentence_initial = not before.strip() or bool(_SENTENCE_END.search(before))
-            form = translit_skeleton(raw, sentence_initial)
+            form = translit_skeleton(translit_digits(raw), sentence_initial)
         else:
             form = english_form(raw)
         if form:

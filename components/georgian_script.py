@@ -31,6 +31,7 @@ from components.georgian import (
     fold,
     georgian_skeleton,
     is_georgian_letter,
+    translit_digits,
 )
 
 # Capital letters on Shift in the Georgian keyboard layout (typed on purpose: "Ria",
@@ -199,6 +200,7 @@ class GeorgianScriptConverter:
 
     def convert_token(self, token: str) -> str:
         """One token in Georgian script, or unchanged when it is not translit."""
+        token = translit_digits(token)
         if not _is_translit_token(token) or _is_acronym(token) or fold(token) in self.keep:
             return token
         parsed = _parse(token)

@@ -74,6 +74,7 @@ logger = logging.getLogger(__name__)
 ANSWERS = "answers"
 PRINCIPLE_NUMBER = "principle_number"
 FALLBACK_INTENT = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
 EXAMPLES_FILE = "intent_examples.npz"
 LEXICON_FILE = "georgian_lexicon.json"
 
@@ -97,9 +98,13 @@ THANKS = frozenset({"madloba", "gmadlobt", "thanks", "thank", "thx", "ty", "merc
 THANKS_COMPANIONS = frozenset({"you", "u", "didi", "a", "lot", "so", "much", "very"})
 # Words that point back ("what does that mean", "where can I read them"): a part with one
 # depends on the other part, and is not a question of its own
-POINTING_BACK = frozenset({"that", "it", "them", "this", "those", "they", "there", "es", "amas", "imas", "amis",
-                           "imis", "mat", "isini", "eseni", "igi"})
-GEORGIAN_POINTING_BACK = POINTING_BACK | {"is"}  # ის (that, it); in English "is" is a verb
+POINTING_BACK = frozenset({"that", "it", "its", "them", "their", "this", "those", "they", "there", "es", "amas",
+                           "imas", "amis", "imis", "mat", "isini", "eseni", "igi"})
+# ის (that, it; in English "is" is a verb), იქ (there), ეგ / მაგას (that), მას, იმაზე / ამაზე
+# (about it), მისი / მათი (its, their): "my.gov.ge-ze rogor shevide da ra shemidzlia iq
+# gavaketo" asks what one can do there, not what the assistant can do
+GEORGIAN_POINTING_BACK = POINTING_BACK | {"is", "ik", "eg", "magas", "mas", "imaze", "amaze", "magaze", "misi",
+                                          "mati"}
 CONJUNCTIONS = frozenset({"and", "also", "plus", "da", "aseve", "an"})
 # Questions are joined by "and" or follow each other after a question mark; a comma more
 # often joins the context to one question ("I use a wheelchair, can I get in?").
@@ -441,6 +446,27 @@ class QuestionRouter(GraphComponent):
 
     def decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
         """The answers the message asks for, in order; [] for none (abstain)."""
+        answers = self._decide(message, tracker)
+        if answers and answers[-1] == {"intent": "thank"} and not (tracker is not None and tracker.active_loop_name) \
+                and self._says_goodbye_after_thanks(message.get(TEXT) or "", message.get(WRITING)):
+            answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
+        return answers
+
+    def _says_goodbye_after_thanks(self, text: str, writing: Optional[str]) -> bool:
+        """Whether the words after the message's last thanks take leave: closest to a goodbye
+        of all the intents, and as close as a part of a message must be."""
+        forms = normalised_forms(text, writing)
+        thanks = [i for i, form in enumerate(forms)
+                  if form in THANKS or form in THANKS_COMPANIONS and _beside_thanks(forms, i)]
+        if not thanks or thanks[-1] == len(forms) - 1:
+            return False
+        intents, _ = self.scores(self._embed([self._rest_after(text, writing, thanks[-1] + 1)], writing)[0])
+        if not intents:
+            return False
+        closest = max(intents, key=lambda name: intents[name])
+        return closest == "goodbye" and intents[closest] >= self.config["part_min_similarity"]
+
+    def _decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
         text = message.get(TEXT) or ""
         writing = message.get(WRITING)
         intent = message.get(INTENT) or {}
@@ -457,7 +483,8 @@ class QuestionRouter(GraphComponent):
             # a question switches language only when it names the one to use: "could you
             # switch to the georgian language" does; "ინგლისური კარგად არ ვიცი, თარგმანი
             # იქნება?" and "ქართულად თუ ინგლისურად ილაპარაკებენ?" ask about interpretation
-            no_switch = asks and name == "switch_language" and named_language(text, negations=False) is None
+            named = named_language(text, negations=False)
+            no_switch = asks and name == SWITCH_LANGUAGE and named is None
             unsure_question = asks and confidence < self.config["abstain_confidence"]
             if name == SWITCH_LANGUAGE and not in_a_form and not no_switch:
                 # "ra aris ghia mmartveloba da kartulad mipasukhe": the switch, then the answer
@@ -551,7 +578,7 @@ class QuestionRouter(GraphComponent):
             # Torn between the knowledge base and "out of scope" (a visa for a holiday in
             # Spain beside the event's visa), only a close entry answers
             out_of_scope = {r.get("name"): r.get("confidence", 0.0)
-                            for r in message.get(INTENT_RANKING_KEY) or []}.get("out_of_scope", 0.0)
+                            for r in message.get(INTENT_RANKING_KEY) or []}.get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
             if torn and kb_sim < cfg["knowledge_override_similarity"]:
                 return []
@@ -587,12 +614,16 @@ class QuestionRouter(GraphComponent):
         # only an entry as close as an override: "whats the programme ... who speaks this
         # year" is the programme, not the organisers)
         margin = 0.0 if knowledge_weight >= cfg["knowledge_min_weight"] else cfg["knowledge_margin"]
-        sure = confidence >= cfg["form_min_confidence"] and knowledge_weight < cfg["knowledge_no_weight"]
+        # (out of scope, with little weight for the knowledge base, is no topic an entry is
+        # closer than: its examples are about everything else. "who is mayor of schio now" is
+        # not the organisers)
+        sure = confidence >= cfg["form_min_confidence"] and knowledge_weight < cfg["knowledge_no_weight"] \
+            or name == OUT_OF_SCOPE and knowledge_weight < cfg["knowledge_min_weight"]
         if known_entry and kb_sim >= intent_sim + margin and (not sure or kb_sim >= cfg["knowledge_override_similarity"]):
             return [{"entry": best_entry}]
         # the classifier unsure of its topic, the entry classifier sure of its entry, and the
         # entry as close ("ონლაინ იქნება?", will it be online?, read as the venue at 0.60)
-        if known_entry and entry_probability >= cfg["entry_sure_probability"] \
+        if known_entry and entry_probability >= cfg["entry_sure_probability"] and not sure \
                 and confidence < cfg["form_min_confidence"] and kb_sim >= intent_sim - cfg["knowledge_margin"] / 2:
             return [{"entry": best_entry}]
         # an entry added since training: much closer than anything the intent was trained on
@@ -773,9 +804,11 @@ class QuestionRouter(GraphComponent):
         label = _label(answer)
         about = subject(label)
         if answer.get("abstain") and set(answer) == {"abstain"}:
-            # nothing close enough on its own: the subject's topic, if it is the closest of
-            # all, and as close as a part of a message must be
-            near = max([*intents.values(), *entries.values(), self.config["part_min_similarity"]])
+            # nothing sure enough on its own: the subject's topic, if it is as close as a part
+            # of a message must be and nearly the closest of all ("საიტი აქვთ?", do they have
+            # a website?, after AVATAR: its website)
+            near = max(max([*intents.values(), *entries.values()], default=0.0) - self.config["context_margin"],
+                       self.config["part_min_similarity"])
         elif about is None and (label, context) in SAME_QUESTION and set(answer) == {"intent"}:
             # "and their phone number?" after Faber Box: its address and phone, not a person
             # to reach at the citizen's municipality

@@ -10,6 +10,7 @@ from components.georgian import (
     message_language,
     normalise_tokens,
     requested_language,
+    translit_digits,
     translit_skeleton,
 )
 
@@ -138,3 +139,12 @@ def test_answers_typed_into_a_form_do_not_switch_the_language():
     assert language_of_events(events + [("user", asked)]) == "en"
     assert language_of_events(events + [("user", {"language": "ka", "writing": "ka"})]) == "ka"
     assert language_of_events(events + [("form", None), ("user", latin_name)]) == "en"
+
+
+@pytest.mark.parametrize("token, expected", [
+    ("4kviani", "chkviani"), ("4emi", "chemi"), ("sa4iro", "sachiro"),
+    ("24", "24"), ("4th", "4th"), ("24shi", "24shi"), ("4e", "4e"),
+])
+def test_a_four_for_a_letter_in_translit(token, expected):
+    assert translit_digits(token) == expected
+    assert forms("4kviani temi", "ka-Latn") == forms("chkviani temi", "ka-Latn")

@@ -100,3 +100,12 @@ def test_fast_and_deterministic(with_lexicon):
     per_message = (time.perf_counter() - start) / len(messages)
     assert per_message < 0.001
     assert first == [GeorgianScriptConverter.from_texts(LEXICON).convert(m) for m in messages]
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("4kviani temi", "ჭკვიანი თემი"),  # "4" for its shape: ჭ
+    ("4emi saxli", "ჩემი სახლი"),  # ... and ჩ
+    ("24 maisi", "24 მაისი"),  # a number stays one
+])
+def test_a_four_inside_a_word_is_the_letter_it_looks_like(typed, expected):
+    assert GeorgianScriptConverter.from_texts(["ჭკვიანი თემი", "ჩემი სახლი", "მაისი"]).convert(typed) == expected
