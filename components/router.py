@@ -82,7 +82,8 @@ LEXICON_FILE = "georgian_lexicon.json"
 GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "gaumarjos", "salami", "salam",
                        "mogesalmebit", "mogesalmebi", "gesalmebit", "hello", "hi", "hey", "hallo", "ciao",
                        # "hey" typed as Georgian in Latin letters ("hek": y is ყ there), and ჰეი
-                       "hek", "hei",
+                       "hek", "hei", "hoi",  # ... and ჰოი
+                       "privet",  # Russian, common in Georgian chat
                        "dila", "sagamo", "mshvidobisa", "mshvidobis", "good", "morning", "afternoon", "evening"})
 # greet only after a greeting: "hello everyone", "გამარჯობათ ყველას" (kvelas); "everyone can come?" asks
 GREETING_COMPANIONS = frozenset({"everyone", "all", "kvelas", "there"})
@@ -100,6 +101,8 @@ THANKS_COMPANIONS = frozenset({"you", "u", "didi", "a", "lot", "so", "much", "ve
 # depends on the other part, and is not a question of its own
 POINTING_BACK = frozenset({"that", "it", "its", "them", "their", "this", "those", "they", "there", "es", "amas",
                            "imas", "amis", "imis", "mat", "isini", "eseni", "igi"})
+# ... or to the kind of thing: "is there such a portal in Georgia?" asks about another one
+POINTING_TO_THE_KIND = frozenset({"such", "aseti", "asetia", "msgavsi"})
 # ის (that, it; in English "is" is a verb), იქ (there), ეგ / მაგას (that), მას, იმაზე / ამაზე
 # (about it), მისი / მათი (its, their): "my.gov.ge-ze rogor shevide da ra shemidzlia iq
 # gavaketo" asks what one can do there, not what the assistant can do
@@ -115,6 +118,10 @@ FOLLOW_UP_WORDS = {
     "ask_event_agenda": {"agenda", "programme", "program", "dgis", "programa"},
 }
 EVENT_TOPICS = frozenset({"ask_event", "ask_event_date", "ask_event_venue", "ask_event_agenda", "register"})
+# the question word of a part about the event says which of its topics the part asks: the
+# sentence vectors weigh it little ("when is the conference in italy" is closest to what
+# the event is, "where exactly it will be" to its dates)
+QUESTION_WORD_TOPICS = {"ask_event_date": {"when", "rodis"}, "ask_event_venue": {"where", "sad", "saidan"}}
 # the same question about another subject, where no topic of that subject is close in
 # meaning: "where is it?" after Faber Box is its address, "when?" after AVATAR its years
 SAME_QUESTION = {
@@ -680,10 +687,32 @@ class QuestionRouter(GraphComponent):
                 chosen = max((p, e) for e, p in self._entry_probabilities(vectors[i], pieces[i], writing).items())[1]
                 if entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"entry": chosen}, entries[chosen]
+            piece_forms = normalised_forms(pieces[i], writing)
+            points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(piece_forms)
+            to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_forms)
             if found:
                 # "who is in AVATAR and how long does it run": the second part is the project's
-                best = self._in_context(best, intents, entries, subject(_label(found[-1][0])), pieces[i], writing)
+                about = subject(_label(found[-1][0]))
+                if (points_back or to_the_kind) and subject(_label(best)) is None:
+                    # a part about "it" or "such a thing", closest to no subject's topic:
+                    # the earlier part's subject, if a topic of it is nearly as close ("ra
+                    # aris ghia monacemebi da saqartveloshi aris aseti portali": Georgia's)
+                    in_context = self._in_context({"abstain": True}, intents, entries, about, pieces[i], writing)
+                    best = best if in_context.get("abstain") else in_context
+                else:
+                    best = self._in_context(best, intents, entries, about, pieces[i], writing)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
+                earlier = found[-1][0]
+                earlier_sim = intents.get(_label(earlier)) or entries.get(_label(earlier)) or 0.0
+                if points_back and earlier_sim >= sim - self.config["context_margin"]:
+                    # "it" is what the part before asked about, when that is nearly as close:
+                    # "why do you need my personal data and what do you do with it after
+                    # registration" asks one question, about the data kept
+                    best, sim = earlier, earlier_sim
+            if _label(best) in EVENT_TOPICS - set(self.config["consequential_intents"]):
+                asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(piece_forms)]
+                if len(asked) == 1 and intents.get(asked[0], 0.0) >= self.config["part_min_similarity"]:
+                    best, sim = {"intent": asked[0]}, intents[asked[0]]
             self._debug.setdefault("parts", []).append(
                 [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
             # the piece as it stands in the message, with its question mark if it had one
@@ -706,8 +735,6 @@ class QuestionRouter(GraphComponent):
             else:
                 says = _asks_on_its_own(as_typed, writing)
             asks = sim >= self.config["part_question_similarity"] and says
-            points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
-                normalised_forms(pieces[i], writing))
             if split[i][1]:
                 # two questions joined by a comma ("where is it, on what dates?") or one
                 # question and its detail ("how does it work, what do I fill in?"): the
@@ -721,7 +748,7 @@ class QuestionRouter(GraphComponent):
                         >= self.config["part_min_confidence"]
                 if not asks:
                     unsupported.add(id(best))
-            found.append((best, sim, asks, points_back))
+            found.append((best, sim, asks, points_back or to_the_kind))
             pieces_asking[id(best)] = looks_like_a_question(as_typed, writing) and not _polite_request(as_typed, writing)
         answers: List[Dict[str, Any]] = []
         for best, sim, asks, points_back in found:

@@ -184,6 +184,8 @@ def test_a_message_is_cut_into_parts(text, parts):
     ("everyone can come?", "en", (None, 0)),
     ("hey, ra aris avatari?", "ka-Latn", ("greet", 1)),  # "hey" typed as Georgian: "hek"
     ("მოგესალმებით, სად ტარდება?", "ka", ("greet", 1)),
+    ("ჰოი ჩამწერე რა", "ka", ("greet", 1)),  # hey, sign me up
+    ("privet, rodis iwyeba", "ka-Latn", ("greet", 1)),
     ("gaumarjos, rodis iwyeba?", "ka-Latn", ("greet", 1)),
     ("გაუმარჯოს, რას შვრები?", "ka", ("greet", 1)),  # small talk after it: _small_talk
     # "you" and "დიდი" (big) thank only beside a thanks word

@@ -85,6 +85,10 @@ def test_two_questions_in_one_message_get_both_answers_in_order(servers):
     ("what is open data and where is the event", "Open data", "Faber Box", False),
     ("რა არის ღია მონაცემები და სად ტარდება ღონისძიება?", "ღია მონაცემები", "ფაბერ ბოქსი", True),
     ("ra aris ghia monacemebi da rodis aris ghonisdzieba", "ღია მონაცემები", "მაის", True),
+    # ... and is there such a portal in Georgia: "such" points back to open data
+    ("what is open data and is there such a portal in georgia", "Open data", "data.gov.ge", False),
+    # "when" and "where" say which of the event's topics each part asks
+    ("when is the conference in italy and where exactly will it be", "Event dates", "Venue", False),
 ])
 def test_two_questions_on_different_topics_get_both_answers(servers, question, first, second, in_georgian):
     # the classifier is sure of the first topic and gives the second almost no weight;
@@ -101,7 +105,9 @@ ASK_PLACE = {variation["text"] for variation in Domain.load(str(PROJECT_DIR / "d
 @pytest.mark.parametrize("question", ["what is a digital gym and where is it", "ra aris tsipruli darbazi da sad aris is",
                                       "what is alda and who pays them",
                                       # how do I log in to my.gov.ge and what can I do there
-                                      "my.gov.ge-ze rogor shevide da ra shemidzlia iq gavaketo"])
+                                      "my.gov.ge-ze rogor shevide da ra shemidzlia iq gavaketo",
+                                      # "it" is the number: one question, about the data kept
+                                      "why do you need my phone number and what do you do with it later"])
 def test_a_part_that_points_back_is_not_a_question_of_its_own(servers, question):
     # "where is it" leans on the first part; alone it is closest to another topic (the venue).
     # A digital-gym answer may add "which municipality do you live in?" (no place is known)
