@@ -179,7 +179,7 @@ LANGUAGE_NAME_STEMS = {
     GEORGIAN: ("kartul", "georgian"),
     ENGLISH: ("inglisur", "english"),
 }
-_NEGATIONS = {"not", "dont", "cant", "cannot", "no", "ar", "ver", "nu", "doesnt"}
+NEGATIONS = {"not", "dont", "cant", "cannot", "no", "ar", "ver", "nu", "doesnt"}
 # how well one knows a language: "inglisuri cudad vici" (I know English badly) says what the
 # citizen can read, it does not ask to switch
 _SKILL_WORDS = {"bad", "badly", "poor", "poorly", "well", "fluent", "fluently", "little", "weak",
@@ -216,7 +216,7 @@ def named_language(text: str, negations: bool = True) -> Optional[str]:
              for t in tokens]
     english = [english_form(t) for t in tokens]
     words = set(forms) | set(english)
-    if negations and words & _NEGATIONS:
+    if negations and words & NEGATIONS:
         return None
     named, denied = set(), set()
     for i, (form, word) in enumerate(zip(forms, english, strict=True)):
@@ -229,7 +229,7 @@ def named_language(text: str, negations: bool = True) -> Optional[str]:
                 named.add(language)
             # "ინგლისურად არ ვიცი" (I don't know it in English), "i dont speak english"
             near = {*forms[max(0, i - 2):i + 3], *english[max(0, i - 2):i + 3]}
-            if near & _NEGATIONS:
+            if near & NEGATIONS:
                 denied.add(language)
     if len(named) > 1:
         # two named: the one to answer in is the one not denied ("answer in Georgian, I

@@ -55,7 +55,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge, places
-from components.georgian import TOKEN_PATTERN, named_language, normalised_forms, ordinal_number
+from components.georgian import NEGATIONS, TOKEN_PATTERN, named_language, normalised_forms, ordinal_number
 from components.classifier import column_major
 from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
@@ -174,6 +174,8 @@ def complete_parts(pieces: List[str]) -> List[str]:
 # or a number ("24.05")
 _SENTENCE_END = re.compile(r"(?<=[^\W\d])\.+\s+")
 _COMMA = re.compile(r"\s*,\s*")
+# clauses of a message, for a request beside a question: cut at any punctuation and at "and"
+_CLAUSE = re.compile(r"(?<=[?!])\s*|[,;:!\n]+|(?<=[^\W\d])\.+\s+|\s+(?:and|also|da|და|aseve|ასევე)\s+", re.IGNORECASE)
 
 
 def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
@@ -454,10 +456,53 @@ class QuestionRouter(GraphComponent):
     def decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
         """The answers the message asks for, in order; [] for none (abstain)."""
         answers = self._decide(message, tracker)
+        consequential = set(self.config["consequential_intents"])
+        # a request to register beside a question about the event ("I want to go to Italy
+        # for work, how do I get a visa?" asks nothing of the event; "I need to go, bye" is
+        # no request)
+        if any(subject(_label(answer)) == "event" for answer in answers) \
+                and not consequential & set(map(_label, answers)) \
+                and not (tracker is not None and tracker.active_loop_name):
+            request, first = self._request_among_clauses(message.get(TEXT) or "", message.get(WRITING))
+            if request:
+                # "minda davregistrirde, sertifikats mogvcemen bolos?" (I want to register,
+                # do we get a certificate at the end?): in the message's order (action_answer
+                # starts the form after the other answers)
+                at = next((i for i, answer in enumerate(answers) if _label(answer) not in ("greet", "thank")),
+                          len(answers)) if first else len(answers)
+                answers = answers[:at] + [{"intent": request}] + answers[at:]
         if answers and answers[-1] == {"intent": "thank"} and not (tracker is not None and tracker.active_loop_name) \
                 and self._says_goodbye_after_thanks(message.get(TEXT) or "", message.get(WRITING)):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
         return answers
+
+    def _request_among_clauses(self, text: str, writing: Optional[str]) -> Tuple[Optional[str], bool]:
+        """A form the message asks to start in a clause of its own, beside a question the
+        classifier heard louder: a clause that asks for something in so many words ("I
+        want", "please"), is closest to that request of all the intents and as close as a
+        question part must be, and neither asks, sets a condition ("if I register") nor
+        says "not". (None, False) for none; else the request and whether its clause is the
+        message's first (after a greeting or thanks)."""
+        clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+        if len(clauses) < 2:
+            return None, False
+        vectors = self._embed(clauses, writing)
+        lead = 0  # clauses that only greet or thank
+        while lead < len(clauses) and _lead(normalised_forms(clauses[lead], writing))[1] \
+                == len(normalised_forms(clauses[lead], writing)):
+            lead += 1
+        for i, (clause, vector) in enumerate(zip(clauses, vectors)):
+            forms = normalised_forms(clause, writing)
+            polite = _polite_request(clause, writing)
+            if not forms or forms[0] in CONDITIONS or not NEGATIONS.isdisjoint(forms) \
+                    or not polite and (REQUEST_WORDS.isdisjoint(forms) or _asks_on_its_own(clause, writing)):
+                continue
+            intents, _ = self.scores(vector)
+            closest = max(intents, key=lambda name: intents[name], default=None)
+            if closest in self.config["consequential_intents"] \
+                    and intents[closest] >= self.config["part_question_similarity"]:
+                return closest, i <= lead
+        return None, False
 
     def _says_goodbye_after_thanks(self, text: str, writing: Optional[str]) -> bool:
         """Whether the words after the message's last thanks take leave: closest to a goodbye

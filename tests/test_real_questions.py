@@ -251,6 +251,21 @@ def test_a_request_after_other_parts_starts_its_form_last(servers, message, firs
     assert not any("don't know" in a.get("text", "") or "არ ვიცი" in a.get("text", "") for a in answers)
 
 
+@pytest.mark.parametrize("message, answer", [
+    ("minda davregistrirde, ufasoa?", "საფასურ"),  # I want to register, is it free?
+    ("i want to register, is it free?", "fee"),
+])
+def test_a_request_beside_a_louder_question_gets_the_answer_then_the_form(servers, message, answer):
+    # the classifier hears the question; the clause that asks to register still starts the form
+    answers = servers.ask(message)
+    assert answer in texts(answers[:-1]) and started_a_form(answers[-1:]), texts(answers)
+
+
+def test_a_clause_that_refuses_a_form_starts_none(servers):
+    answers = servers.ask("ar minda registracia, ubralod ra ghirs?")  # I don't want to register, what does it cost
+    assert "საფასურ" in texts(answers) and not started_a_form(answers), texts(answers)
+
+
 def test_the_fourth_one_follows_the_list_of_principles(servers):
     conversation = Conversation(servers)
     conversation.say("list the 12 principles of good governance")
