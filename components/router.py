@@ -491,7 +491,7 @@ class QuestionRouter(GraphComponent):
         while lead < len(clauses) and _lead(normalised_forms(clauses[lead], writing))[1] \
                 == len(normalised_forms(clauses[lead], writing)):
             lead += 1
-        for i, (clause, vector) in enumerate(zip(clauses, vectors)):
+        for i, (clause, vector) in enumerate(zip(clauses, vectors, strict=True)):
             forms = normalised_forms(clause, writing)
             polite = _polite_request(clause, writing)
             if not forms or forms[0] in CONDITIONS or not NEGATIONS.isdisjoint(forms) \
