@@ -498,9 +498,9 @@ class QuestionRouter(GraphComponent):
                     or not polite and (REQUEST_WORDS.isdisjoint(forms) or _asks_on_its_own(clause, writing)):
                 continue
             intents, _ = self.scores(vector)
-            closest = max(intents, key=lambda name: intents[name], default=None)
+            closest = max(intents, key=lambda name: intents[name], default="")
             if closest in self.config["consequential_intents"] \
-                    and intents[closest] >= self.config["part_question_similarity"]:
+                    and intents.get(closest, 0.0) >= self.config["part_question_similarity"]:
                 return closest, i <= lead
         return None, False
 
