@@ -655,7 +655,13 @@ class QuestionRouter(GraphComponent):
             if question and known_entry and entry_wins:
                 return [{"entry": best_entry}]
             if question and confidence < cfg["form_min_confidence"]:
-                # unsure, and a question: ask back, with the form as a button; start nothing
+                # unsure, and a question: ask back, with the form as a button; start nothing.
+                # Torn between the form and out of scope ("რას მირჩევ, დავშორდე თუ არა?",
+                # should I break up?, at 0.23 and 0.22): no form to offer
+                out_of_scope = {r.get("name"): r.get("confidence", 0.0)
+                                for r in message.get(INTENT_RANKING_KEY) or []}.get(OUT_OF_SCOPE, 0.0)
+                if out_of_scope >= confidence - cfg["out_of_scope_margin"] and not carries_a_code(text):
+                    return []
                 return [{"abstain": True, "ask_back": True}]
             return [{"intent": name}]
         # the classifier hesitates between a topic and the knowledge base, and an entry is
