@@ -244,6 +244,44 @@ def test_a_burst_of_messages_of_one_conversation_is_handled_one_at_a_time(scaled
         assert any(event["event"] == "bot" for event in turn), f"turn {number} has no answer"
 
 
+# Many citizens asking at once, for a while: more than the instances answer in the health
+# checks' interval, so messages queue up (deploy/haproxy.cfg).
+CROWD = 160
+CROWD_SECONDS = 12
+CROWD_QUESTIONS = ["when is the event", "რა ღირს მონაწილეობა", "sad tardeba konferencia",
+                   "what is open data", "ვიზა მჭირდება?"]
+
+
+def test_a_crowd_of_citizens_waits_in_line_and_no_instance_is_taken_for_dead(scaled):
+    """Busy is not dead: with 160 citizens asking again and again for 12 s, each instance works
+    through its queue, HAProxy's health checks still get through (at most 8 messages at a time
+    on an instance, the rest waiting in HAProxy), no instance is marked down, and every citizen
+    gets an answer. With 2-second checks behind Rasa's own queue, a busy instance was marked
+    down and every request turned away with 503 until it came back (make bench, 2026-12-06)."""
+    downs_before = scaled.log.read_text(errors="replace").count("is DOWN")
+    deadline = time.monotonic() + CROWD_SECONDS
+
+    def citizen(number: int) -> list[tuple[int, str]]:
+        results = []
+        while time.monotonic() < deadline:
+            response = requests.post(f"{scaled.url}/webhooks/rest/webhook", timeout=120, json={
+                "sender": f"crowd-{uuid.uuid4().hex}",
+                "message": CROWD_QUESTIONS[(number + len(results)) % len(CROWD_QUESTIONS)]})
+            results.append((response.status_code, response.text))
+        return results
+
+    with ThreadPoolExecutor(CROWD) as pool:
+        results = [result for results in pool.map(citizen, range(CROWD)) for result in results]
+    statuses = [status for status, _ in results]
+    assert statuses.count(200) == len(results), f"{statuses.count(200)} of {len(results)} answered: " \
+        f"{sorted(set(statuses))}\n{scaled.tail()}"
+    unavailable = [notice("unavailable", language) for language in ("ka", "en")]
+    assert all(json.loads(text) and not any(notice in json.loads(text)[0].get("text", "") for notice in unavailable)
+               for _, text in results)
+    log = scaled.log.read_text(errors="replace")
+    assert log.count("is DOWN") == downs_before, f"an instance was marked down:\n{scaled.tail()}"
+
+
 def begin_registration(scaled: Scaled, name: str = "Anna Rossi") -> Conversation:
     """An English conversation whose registration form now asks for the e-mail."""
     conversation = Conversation(scaled)
