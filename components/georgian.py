@@ -182,7 +182,7 @@ LANGUAGE_NAME_STEMS = {
 NEGATIONS = {"not", "dont", "cant", "cannot", "no", "ar", "ver", "nu", "doesnt"}
 # how well one knows a language: "inglisuri cudad vici" (I know English badly) says what the
 # citizen can read, it does not ask to switch
-_SKILL_WORDS = {"bad", "badly", "poor", "poorly", "well", "fluent", "fluently", "little", "weak",
+_SKILL_WORDS = {"bad", "badly", "poor", "poorly", "well", "good", "fluent", "fluently", "little", "weak",
                 "tsudad", "kargad", "tsota", "sustad"}
 MAX_REQUEST_TOKENS = 6
 SWITCH_LANGUAGE_INTENT = "switch_language"

@@ -305,3 +305,39 @@ def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) ->
     if all(shared in _FILLERS or plain in _FILLERS for shared, plain in others):
         return place
     return None
+
+
+# Words that say, right beside a place's name, that the citizen lives there or comes from
+# there: "ოზურგეთიდან ვარ", "zugdideli var", "telavshi vtskhovrob" (Georgian, in the shared
+# spelling), "I'm from Gori", "I live in Telavi", "based in Rustavi"
+_SAYS_HOME = {"var", "vart", "vtskhovrob", "vtskhovrobt", "mkvidri"}
+_ENGLISH_HOME = {("live", "in"), ("living", "in"), ("based", "in"), ("resident", "of"), ("im", "from"),
+                 ("am", "from"), ("are", "from"), ("were", "from"), ("i", "from"), ("me", "from"),
+                 ("come", "from"), ("coming", "from"), ("here", "from")}
+
+
+def stated_place(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, float]]:
+    """The known place the citizen says in so many words they live in or come from, as one
+    part of a longer message ("ოზურგეთიდან ვარ, მასწავლებელი, მეც შემიძლია წამოსვლა?",
+    "i live in telavi, how do i use the e-services"), and where in the message that is said
+    (0: its first word, towards 1: its end). Stricter than ``place_in_text``, which takes a
+    living word anywhere in the message: "flights from Batumi to Schio?" says nothing of
+    where the citizen lives."""
+    words = _forms(text)
+    index = _names(known)
+    found: List[Tuple[int, int, Place]] = []
+    for end, forms in enumerate(words):
+        for base in {base for form in forms for base in _bases(form)}:
+            for place, way in index.get(base, ()):
+                n, start = len(way), end - len(way) + 1
+                if start >= 0 and _ends_like_any(forms, way[-1]) and all(
+                        words[start + i][0] == way[i] or words[start + i][1] == way[i] for i in range(n - 1)):
+                    found.append((n, start, place))
+    for n, start, place in sorted(found, key=lambda hit: (hit[1], -hit[0])):
+        near = [shared for shared, _ in words[max(0, start - 2):start] + words[start + n:start + n + 2]]
+        before = tuple(plain for _, plain in words[max(0, start - 2):start])
+        # ... or the message opens with "from Kutaisi"
+        if not _SAYS_HOME.isdisjoint(near) or before in _ENGLISH_HOME or before == ("from",):
+            return place, start / max(len(words), 1)
+    return None
+

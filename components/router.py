@@ -84,7 +84,9 @@ GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "g
                        # "hey" typed as Georgian in Latin letters ("hek": y is ყ there), and ჰეი
                        "hek", "hei", "hoi",  # ... and ჰოი
                        "privet",  # Russian, common in Georgian chat
-                       "dila", "sagamo", "mshvidobisa", "mshvidobis", "good", "morning", "afternoon", "evening"})
+                       "dila", "sagamo", "mshvidobisa", "mshvidobis", "morning", "afternoon", "evening"})
+# "good" greets only before a time of day: "good morning"; "good recipe for khachapuri" does not
+TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening", "day", "night"})
 # greet only after a greeting: "hello everyone", "გამარჯობათ ყველას" (kvelas); "everyone can come?" asks
 GREETING_COMPANIONS = frozenset({"everyone", "all", "kvelas", "there"})
 # "hi, how are you?" is a greeting, not a question for the knowledge base
@@ -216,6 +218,43 @@ REQUEST_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet
                            "mainteresebs", "give", "send", "need", "want", "interested", "wondering"})
 
 
+# Verbs that ask the assistant to act on a registration, in the imperative (shared spelling:
+# ჩამწერე / chamwere, sign me up; დამარეგისტრირე, register me; ნახე / შემიმოწმე, look / check
+# for me; გააუქმე / გამიუქმე, cancel): "ნახე ჩემი რეგისტრაცია გავიდა თუ არა" asks to look,
+# although "whether" is in it. English: at the head of the clause ("sign me up and ...")
+IMPERATIVE_REQUESTS = {
+    **dict.fromkeys(("chamtsere", "chamtseret", "damaregistrire", "damaregistriret"), "register"),
+    **dict.fromkeys(("nakhe", "nakhet", "shemimotsme", "shemimotsmet", "gadaamotsme", "gadaamotsmet",
+                     "gadamimotsme"), "check_registration"),
+    **dict.fromkeys(("gaaukme", "gaaukmet", "gamiukme", "gamiukmet"), "cancel_registration"),
+}
+ENGLISH_IMPERATIVE_REQUESTS = {**dict.fromkeys(("sign", "register", "enrol", "enroll", "book"), "register"),
+                               "check": "check_registration", "cancel": "cancel_registration"}
+
+
+def _imperative_request(forms: Sequence[str], writing: Optional[str]) -> Optional[str]:
+    """The form a clause asks for with its verb in the imperative, if it does: the verb says
+    which (the sentence vectors hardly tell "sign me up" from "cancel me" in translit)."""
+    if writing == "en":
+        return ENGLISH_IMPERATIVE_REQUESTS.get(forms[0]) if forms else None
+    return next((IMPERATIVE_REQUESTS[form] for form in forms if form in IMPERATIVE_REQUESTS), None)
+
+
+# Stems of translating and interpreting (shared spelling and English): a question with one
+# asks about the talks' interpretation, whatever language it names ("ინგლისური კარგად არ
+# ვიცი, თარგმანი იქნება ქართულად?", will there be interpretation into Georgian?), not for
+# the assistant's language ("can it be in Georgian?" asks that)
+INTERPRETATION_STEMS = ("targman", "targmn", "translat", "interpret", "sinkhron", "sinkron", "synchron")
+# ... but "translate it into Georgian" / "თარგმნე" asks the assistant
+TRANSLATE_IT = frozenset({"targmne", "targmnet", "gadatargmne", "gadatargmnet", "gadmitargmne", "gadmitargmnet",
+                          "translate"})
+
+
+def _about_interpretation(text: str, writing: Optional[str]) -> bool:
+    forms = normalised_forms(text, writing)
+    return TRANSLATE_IT.isdisjoint(forms) and any(form.startswith(INTERPRETATION_STEMS) for form in forms)
+
+
 def asks_something(text: str, writing: Optional[str]) -> bool:
     return looks_like_a_question(text, writing) or not REQUEST_WORDS.isdisjoint(normalised_forms(text, writing))
 
@@ -249,14 +288,24 @@ def _polite_request(text: str, writing: Optional[str]) -> bool:
     return any(tuple(forms[i:i + len(p)]) == p for p in POLITE_REQUESTS for i in range(len(forms)))
 
 
+def _squeezed(form: str) -> str:
+    """A word with each run of one letter cut to one: "gamarjobaaa", "hiii", "madlobaa"."""
+    return re.sub(r"(.)\1+", r"\1", form)
+
+
+_SQUEEZED_GREETINGS = frozenset(map(_squeezed, GREETINGS))
+_SQUEEZED_THANKS = frozenset(map(_squeezed, THANKS))
+
+
 def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
     """("greet" | "thank" | None, number of leading words it takes)."""
     count = 0
     kind = None
     for i, form in enumerate(forms):
-        if form in GREETINGS:
+        if form in GREETINGS or _squeezed(form) in _SQUEEZED_GREETINGS \
+                or form == "good" and i + 1 < len(forms) and forms[i + 1] in TIMES_OF_DAY:
             kind = kind or "greet"
-        elif form in THANKS:
+        elif form in THANKS or _squeezed(form) in _SQUEEZED_THANKS:
             kind = kind or "thank"
         elif form in GREETING_COMPANIONS and kind == "greet":
             pass
@@ -468,9 +517,21 @@ class QuestionRouter(GraphComponent):
                 # "minda davregistrirde, sertifikats mogvcemen bolos?" (I want to register,
                 # do we get a certificate at the end?): in the message's order (action_answer
                 # starts the form after the other answers)
-                at = next((i for i, answer in enumerate(answers) if _label(answer) not in ("greet", "thank")),
-                          len(answers)) if first else len(answers)
+                at = next((i for i, answer in enumerate(answers)
+                           if _label(answer) not in ("greet", "thank", "tell_place")), len(answers)) \
+                    if first else len(answers)
                 answers = answers[:at] + [{"intent": request}] + answers[at:]
+        if answers and not (tracker is not None and tracker.active_loop_name) \
+                and "tell_place" not in map(_label, answers):
+            stated = self._stated_place(message.get(TEXT) or "")
+            # after a request for a form, the place is one of its details ("I want to
+            # register, my name is Nino Beridze, from Telavi"), for the form to ask
+            if stated is not None and not (stated >= 0.5 and consequential & set(map(_label, answers))):
+                # "ოზურგეთიდან ვარ, მასწავლებელი, მეც შემიძლია წამოსვლა?" (I'm from Ozurgeti, a
+                # teacher, can I come too?): the place noted, in the message's order
+                at = next((i for i, answer in enumerate(answers) if _label(answer) not in ("greet", "thank")),
+                          len(answers)) if stated < 0.5 else len(answers)
+                answers = answers[:at] + [{"intent": "tell_place"}] + answers[at:]
         if answers and answers[-1] == {"intent": "thank"} and not (tracker is not None and tracker.active_loop_name) \
                 and self._says_goodbye_after_thanks(message.get(TEXT) or "", message.get(WRITING)):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
@@ -486,19 +547,22 @@ class QuestionRouter(GraphComponent):
         clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
         if len(clauses) < 2:
             return None, False
-        vectors = self._embed(clauses, writing)
+        forms = [normalised_forms(clause, writing) for clause in clauses]
         lead = 0  # clauses that only greet or thank
-        while lead < len(clauses) and _lead(normalised_forms(clauses[lead], writing))[1] \
-                == len(normalised_forms(clauses[lead], writing)):
+        while lead < len(clauses) and _lead(forms[lead])[1] == len(forms[lead]):
             lead += 1
-        for i, (clause, vector) in enumerate(zip(clauses, vectors, strict=True)):
-            forms = normalised_forms(clause, writing)
-            polite = _polite_request(clause, writing)
-            if not forms or forms[0] in CONDITIONS or not NEGATIONS.isdisjoint(forms) \
-                    or not polite and (REQUEST_WORDS.isdisjoint(forms) or _asks_on_its_own(clause, writing)):
-                continue
+        # the word checks first: only the clauses left (usually none) are embedded
+        candidates = [i for i, clause in enumerate(clauses)
+                      if forms[i] and forms[i][0] not in CONDITIONS and NEGATIONS.isdisjoint(forms[i])
+                      and (_polite_request(clause, writing) or _imperative_request(forms[i], writing) is not None
+                           or not REQUEST_WORDS.isdisjoint(forms[i]) and not _asks_on_its_own(clause, writing))]
+        if not candidates:
+            return None, False
+        vectors = self._embed([clauses[i] for i in candidates], writing)
+        for i, vector in zip(candidates, vectors, strict=True):
             intents, _ = self.scores(vector)
-            closest = max(intents, key=lambda name: intents[name], default="")
+            named = _imperative_request(forms[i], writing)
+            closest = named if named is not None else max(intents, key=lambda name: intents[name], default="")
             if closest in self.config["consequential_intents"] \
                     and intents.get(closest, 0.0) >= self.config["part_question_similarity"]:
                 return closest, i <= lead
@@ -536,7 +600,8 @@ class QuestionRouter(GraphComponent):
             # switch to the georgian language" does; "ინგლისური კარგად არ ვიცი, თარგმანი
             # იქნება?" and "ქართულად თუ ინგლისურად ილაპარაკებენ?" ask about interpretation
             named = named_language(text, negations=False)
-            no_switch = asks and name == SWITCH_LANGUAGE and named is None
+            no_switch = name == SWITCH_LANGUAGE and not in_a_form \
+                and (asks and named is None or _about_interpretation(text, writing))
             unsure_question = asks and confidence < self.config["abstain_confidence"]
             if name == SWITCH_LANGUAGE and not in_a_form and not no_switch:
                 # "ra aris ghia mmartveloba da kartulad mipasukhe": the switch, then the answer
@@ -553,7 +618,13 @@ class QuestionRouter(GraphComponent):
                            if r.get(INTENT_NAME_KEY) not in (name, FALLBACK_INTENT)]
                 if not ranking:
                     return []
-                name, confidence = ranking[0][INTENT_NAME_KEY], ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0
+                # the rest of the classifier's weight, as if the switch had not been among the
+                # intents: "ინგლისური ცუდად ვიცი, ქართულად თარგმნიან?" at 0.98 for the switch
+                # leaves 0.02 for the question about interpretation, nearly all the rest
+                remaining = 1.0 - confidence
+                name = ranking[0][INTENT_NAME_KEY]
+                confidence = min(1.0, (ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) / remaining) \
+                    if remaining > 0 else 0.0
         if carries_a_code(text) and name not in CODE_INTENTS:
             # a confirmation code names a registration: the message is about that one
             # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
@@ -825,11 +896,20 @@ class QuestionRouter(GraphComponent):
         """A piece that names the language to answer in and is closer to asking for one than
         to anything else, the knowledge base's questions about the talks' languages too
         ("თარგმანი თუ იქნება ქართულად", will it be interpreted into Georgian)."""
-        if named_language(piece, negations=False) is None:
+        if named_language(piece, negations=False) is None or _about_interpretation(piece, None):
             return False
         intents, entries = self.scores(vector)
         closest = max([*intents.items(), *entries.items()], key=lambda item: item[1], default=("", 0.0))
         return closest[0] == SWITCH_LANGUAGE
+
+    def _stated_place(self, text: str) -> Optional[float]:
+        """Where in the message the citizen says which known place they live in or come
+        from (0: at its start, towards 1: at its end); None if they do not."""
+        try:
+            stated = places.stated_place(text, self._places.current())
+        except places.PlaceError:
+            return None
+        return None if stated is None else stated[1]
 
     def _names_a_place(self, piece: str) -> bool:
         """Whether the piece names a place the assistant knows (content/places/)."""

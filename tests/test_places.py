@@ -319,3 +319,26 @@ def test_change_my_town_asks_again_with_buttons_even_after_asking_once():
     assert asked["buttons"][0]["payload"] == '/tell_place{"place": "ge"}'
     [chosen], _ = set_place('/tell_place{"place": "schio"}', entities=[{"entity": "place", "value": "schio"}])
     assert chosen["place"] == "Schio"
+
+
+@pytest.mark.parametrize("text, place, start", [
+    ("ოზურგეთიდან ვარ სკოლის მასწავლებელი მეც შემიძლია წამოსვლა", "ge", 0.0),  # from Ozurgeti
+    ("zugdideli var skolis maswavlebeli, me shemidzlia", "ge", 0.0),  # a Zugdidi man
+    ("telavshi vcxovrob, ra aris my.gov.ge", "ge", 0.0),  # I live in Telavi
+    ("im from ozurgeti work as school teacher, can teachers come", "ge", 0.2),
+    ("what is the fee? i am from malo", "malo", 0.875),
+    ("from santorso here, is it free", "santorso", 0.17),
+])
+def test_a_place_the_citizen_says_they_come_from_and_where_in_the_message(text, place, start):
+    stated = places.stated_place(text, places.load())
+    assert stated is not None and stated[0].id == place and stated[1] == pytest.approx(start, abs=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "flights from batumi to schio?",  # from, but not where the citizen is from
+    "how do i get from tbilisi airport to the venue",
+    "ბათუმიდან როგორ ჩავიდე შიოში",  # how do I get from Batumi to Schio
+    "is there a digital gym in malo",  # a place, nothing about living there
+])
+def test_a_place_named_for_another_reason_is_not_where_the_citizen_is_from(text):
+    assert places.stated_place(text, places.load()) is None

@@ -261,6 +261,47 @@ def test_a_request_beside_a_louder_question_gets_the_answer_then_the_form(server
     assert answer in texts(answers[:-1]) and started_a_form(answers[-1:]), texts(answers)
 
 
+@pytest.mark.parametrize("message, noted, topic", [
+    # I'm from Ozurgeti, a school teacher, can I come too or is it only for the city hall's people
+    ("ოზურგეთიდან ვარ სკოლის მასწავლებელი მეც შემიძლია წამოსვლა თუ მარტო მერიის ხალხისთვისაა", "გასაგებია",
+     "მუნიციპალიტ"),
+    ("i live in telavi, pensioner, how do i use the e services of the municipality from home", "Noted", "my.gov.ge"),
+])
+def test_a_place_said_without_a_comma_before_a_question_is_noted_first(servers, message, noted, topic):
+    answer = texts(servers.ask(message))
+    assert said_in_order(answer, noted, topic), answer
+
+
+def test_a_place_among_a_forms_details_is_left_to_the_form(servers):
+    # I want to register, my name is Nino Beridze, I'm from Telavi: the form starts, no "noted"
+    answers = servers.ask("minda registracia gavaketo chemi saxeli nino beridze telavidan var")
+    assert started_a_form(answers) and "გასაგებია" not in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("message, answer, form", [
+    # sign me up, and tell me whether it is paid: the form, after the fee
+    ("chamwere ra registraciaze da tan mitxari fasiania tu ara", "საფასურ", FORM_NAME_PROMPTS),
+    # look whether my registration went through, and what do I bring, passport, laptop?
+    ("ნახე ჩემი რეგისტრაცია გავიდა თუ არა და თან რა უნდა წამოვიღო პასპორტი ლეპტოპი?", "წამოიღოთ",
+     ("კოდი", "ელფოსტ")),
+])
+def test_a_request_in_the_imperative_beside_a_question_starts_its_own_form(servers, message, answer, form):
+    answers = servers.ask(message)
+    assert answer in texts(answers[:-1]) and any(word in texts(answers[-1:]) for word in form), texts(answers)
+    assert "გაუქმ" not in texts(answers), texts(answers)  # "sign me up" never cancels
+
+
+@pytest.mark.parametrize("message", ["gamarjobaa rodis iwyeba es RonisZieba italiashi", "hiii when does it start"])
+def test_a_long_drawn_greeting_greets_and_the_question_is_answered(servers, message):
+    answer = texts(servers.ask(message))
+    assert ("24" in answer or "მაის" in answer) and any(word in answer for word in ("გამარჯობა", "Hello", "Hi")), answer
+
+
+def test_good_in_front_of_a_question_is_no_greeting(servers):
+    answer = texts(servers.ask("good recipe for adjaruli khachapuri"))
+    assert "Hello" not in answer and "Hi" not in answer and "don't know" in answer, answer
+
+
 def test_a_clause_that_refuses_a_form_starts_none(servers):
     answers = servers.ask("ar minda registracia, ubralod ra ghirs?")  # I don't want to register, what does it cost
     assert "საფასურ" in texts(answers) and not started_a_form(answers), texts(answers)
@@ -288,11 +329,19 @@ def test_a_principle_named_by_its_place_in_the_list_is_explained(servers, questi
 @pytest.mark.parametrize("question", [
     "ინგლისური კარგად არ ვიცი, თარგმანი იქნება?",  # I don't know English well, will there be interpretation?
     "targmani iqneba? inglisuri cudad vici",  # will there be interpretation? I know English badly
+    # I don't know English well, will there be interpretation into Georgian, or simultaneous?
+    "ინგლისური კარგად არ ვიცი თარგმანი იქნება ქართულად ან სინქრონი",
+    "იტალიური არ ვიცი, თარგმნიან ქართულად?",  # I don't know Italian, will they interpret into Georgian?
 ])
 def test_saying_how_well_one_knows_a_language_asks_for_no_switch(servers, question):
     answers = servers.ask(question)
     answer = texts(answers)
     assert georgian(answers) and "თარგმან" in answer and "ამიერიდან" not in answer, answer
+
+
+def test_my_english_is_not_so_good_beside_a_question_asks_for_no_switch(servers):
+    answer = texts(servers.ask("talks will be in english only or there is translation? my english not so good"))
+    assert "interpret" in answer.lower() and "From now on" not in answer, answer
 
 
 def test_a_long_request_to_switch_language_switches(servers):
