@@ -481,9 +481,9 @@ class QuestionRouter(GraphComponent):
     def best_entry(self, vector: np.ndarray, text: str, writing: Optional[str],
                    entries: Dict[str, float]) -> Tuple[Optional[str], float, float]:
         """(the entry the message most likely asks about, its probability, its similarity)."""
-        if not entries or self._entry_classifier is None:
+        probabilities = self._entry_probabilities(vector, text, writing) if entries else {}
+        if not probabilities:
             return None, 0.0, 0.0
-        probabilities = self._entry_classifier.probabilities(vector, " ".join(normalised_forms(text, writing)))
         entry = max(probabilities, key=lambda candidate: probabilities[candidate])
         return entry, probabilities[entry], entries.get(entry, 0.0)
 
@@ -629,7 +629,7 @@ class QuestionRouter(GraphComponent):
             # a confirmation code names a registration: the message is about that one
             # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
             # classifier ranks cancelling above looking up
-            weights = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
+            weights = _weights(message)
             return [{"intent": max(CODE_INTENTS, key=lambda intent: weights.get(intent, 0.0))}]
 
         follow_up = self._follow_up(text, writing, tracker)
@@ -684,8 +684,7 @@ class QuestionRouter(GraphComponent):
         best_entry, entry_probability, kb_sim = self.best_entry(vector, text, writing, entries)
         intent_sim = intents.get(name, 0.0)
         cfg = self.config
-        knowledge_weight = {r.get("name"): r.get("confidence", 0.0)
-                            for r in message.get(INTENT_RANKING_KEY) or []}.get(KNOWLEDGE_INTENT, 0.0)
+        knowledge_weight = _weights(message).get(KNOWLEDGE_INTENT, 0.0)
         self._debug = {"classifier": name, "confidence": round(confidence, 3), "intent_similarity": round(intent_sim, 3),
                        "entry": best_entry, "entry_probability": round(entry_probability, 3),
                        "entry_similarity": round(kb_sim, 3), "knowledge_weight": round(knowledge_weight, 3)}
@@ -700,8 +699,7 @@ class QuestionRouter(GraphComponent):
             # is the entry classifier's call, and nothing close enough is nothing known.
             # Torn between the knowledge base and "out of scope" (a visa for a holiday in
             # Spain beside the event's visa), only a close entry answers
-            out_of_scope = {r.get("name"): r.get("confidence", 0.0)
-                            for r in message.get(INTENT_RANKING_KEY) or []}.get(OUT_OF_SCOPE, 0.0)
+            out_of_scope = _weights(message).get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
             if torn and kb_sim < cfg["knowledge_override_similarity"]:
                 return []
@@ -729,8 +727,7 @@ class QuestionRouter(GraphComponent):
                 # unsure, and a question: ask back, with the form as a button; start nothing.
                 # Torn between the form and out of scope ("რას მირჩევ, დავშორდე თუ არა?",
                 # should I break up?, at 0.23 and 0.22): no form to offer
-                out_of_scope = {r.get("name"): r.get("confidence", 0.0)
-                                for r in message.get(INTENT_RANKING_KEY) or []}.get(OUT_OF_SCOPE, 0.0)
+                out_of_scope = _weights(message).get(OUT_OF_SCOPE, 0.0)
                 if out_of_scope >= confidence - cfg["out_of_scope_margin"] and not carries_a_code(text):
                     return []
                 return [{"abstain": True, "ask_back": True}]
@@ -774,7 +771,7 @@ class QuestionRouter(GraphComponent):
         # piece as typed is close enough on its own
         completed = complete_parts(pieces)
         vectors = self._embed(pieces + completed, writing)
-        ranking = {r.get("name"): r.get("confidence", 0.0) for r in message.get(INTENT_RANKING_KEY) or []}
+        ranking = _weights(message)
         excluded = set(self.config["keep_intents"]) | {"greet", "thank"}
         found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
@@ -970,8 +967,7 @@ class QuestionRouter(GraphComponent):
         elif about is None and (label, context) in SAME_QUESTION and set(answer) == {"intent"}:
             # "and their phone number?" after Faber Box: its address and phone, not a person
             # to reach at the citizen's municipality
-            same = SAME_QUESTION[(label, context)]
-            return {"intent": same} if same in intents else {"entry": same} if same in entries else answer
+            return _same_question(label, context, intents, entries) or answer
         elif about is None or about == context or set(answer) - {"intent", "entry"}:
             return answer
         else:
@@ -982,10 +978,7 @@ class QuestionRouter(GraphComponent):
         close += [(sim, {"entry": entry}) for entry, sim in entries.items() if subject(entry) == context and sim >= near]
         if close:
             return max(close, key=lambda c: c[0])[1]
-        same = SAME_QUESTION.get((label, context), "")
-        if same in intents:
-            return {"intent": same}
-        return {"entry": same} if same in entries else answer
+        return _same_question(label, context, intents, entries) or answer
 
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
         for message in messages:
@@ -1002,6 +995,19 @@ class QuestionRouter(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def _same_question(label: str, context: str, intents: Dict[str, float],
+                   entries: Dict[str, float]) -> Optional[Dict[str, Any]]:
+    """The same question about the context's subject (SAME_QUESTION), if the piece was
+    scored against it."""
+    same = SAME_QUESTION.get((label, context), "")
+    return {"intent": same} if same in intents else {"entry": same} if same in entries else None
+
+
+def _weights(message: Message) -> Dict[str, float]:
+    """The classifier's weight for each intent it ranked."""
+    return {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for r in message.get(INTENT_RANKING_KEY) or []}
 
 
 def _label(answer: Dict[str, Any]) -> str:
