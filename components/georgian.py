@@ -144,6 +144,16 @@ def translit_digits(token: str) -> str:
     return _DIGIT_FOR_LETTER.sub("ch", token)
 
 
+# Schio is შიო in Georgian ("shio" in Latin letters), and often typed as Italians say it:
+# "skioshi", "სკიოში"; the training data and the model know it as შიო
+_SCHIO_AS_SAID = re.compile(r"(?<![^\W\d_])(?:skio|სკიო)", re.IGNORECASE)
+
+
+def schio_in_georgian(text: str) -> str:
+    """``text`` with Schio spelled as in Georgian ("skioshi" -> "shioshi", სკიოში -> შიოში)."""
+    return _SCHIO_AS_SAID.sub(lambda m: "შიო" if is_georgian_letter(m.group()[0]) else m.group()[0] + "hio", text)
+
+
 def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, int]]:
     """Split ``text`` into (normalised token, start, end), offsets into ``text``.
 
@@ -155,11 +165,11 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
     for match in TOKEN_PATTERN.finditer(text):
         raw = match.group()
         if any(map(is_georgian_letter, raw)):
-            form = georgian_skeleton(raw)
+            form = georgian_skeleton(schio_in_georgian(raw))
         elif writing == WRITING_TRANSLIT:
             before = text[: match.start()]
             sentence_initial = not before.strip() or bool(_SENTENCE_END.search(before))
-            form = translit_skeleton(translit_digits(raw), sentence_initial)
+            form = translit_skeleton(schio_in_georgian(translit_digits(raw)), sentence_initial)
         else:
             form = english_form(raw)
         if form:

@@ -45,7 +45,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, georgian_share
+from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, georgian_share, schio_in_georgian
 from components.georgian_script import GeorgianScriptConverter
 from components.language_detector import WRITING, writing_label
 from components.settings import Settings
@@ -162,10 +162,11 @@ def training_cache_path() -> Optional[Path]:
 
 
 def text_for_model(text: str, writing: Optional[str], converter: Optional[GeorgianScriptConverter]) -> str:
-    """What the model reads: translit converted to Georgian script, else the text."""
+    """What the model reads: translit converted to Georgian script, else the text (Schio
+    spelled as in Georgian in both)."""
     if writing == WRITING_TRANSLIT and converter is not None:
-        return converter.convert(text)
-    return text
+        return converter.convert(schio_in_georgian(text))
+    return schio_in_georgian(text) if writing == WRITING_GEORGIAN else text
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)

@@ -10,6 +10,7 @@ from components.georgian import (
     message_language,
     normalise_tokens,
     requested_language,
+    schio_in_georgian,
     translit_digits,
     translit_skeleton,
 )
@@ -148,3 +149,12 @@ def test_answers_typed_into_a_form_do_not_switch_the_language():
 def test_a_four_for_a_letter_in_translit(token, expected):
     assert translit_digits(token) == expected
     assert forms("4kviani temi", "ka-Latn") == forms("chkviani temi", "ka-Latn")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("skioshi rodis aris", "shioshi rodis aris"), ("Skios konferencia", "Shios konferencia"),
+    ("სკიოში როდისაა", "შიოში როდისაა"), ("what about schio", "what about schio"), ("risko", "risko"),
+])
+def test_schio_as_italians_say_it_is_spelled_as_in_georgian(typed, expected):
+    assert schio_in_georgian(typed) == expected
+    assert forms("skiomde rogor chavide", "ka-Latn") == forms("shiomde rogor chavide", "ka-Latn")

@@ -307,6 +307,13 @@ def test_a_clause_that_refuses_a_form_starts_none(servers):
     assert "საფასურ" in texts(answers) and not started_a_form(answers), texts(answers)
 
 
+@pytest.mark.parametrize("question", ["skioshi rodis aris", "სკიოში როდის არის ღონისძიება"])
+def test_schio_spelled_as_italians_say_it_is_schio(servers, question):
+    # when is it in Schio ("skio", as it sounds): the dates, in Georgian
+    answers = servers.ask(question)
+    assert georgian(answers) and "24" in texts(answers) and "არ ვიცი" not in texts(answers), texts(answers)
+
+
 def test_the_fourth_one_follows_the_list_of_principles(servers):
     conversation = Conversation(servers)
     conversation.say("list the 12 principles of good governance")
@@ -360,6 +367,8 @@ def test_a_polite_georgian_question_with_a_negation_switches(servers):
     ("ხვალ ქუთაისში რა ამინდი იქნება?", True),
     # near the event's words, and an entry close to it (the organisers): still out of scope
     ("who is mayor of schio now", False),
+    # who is the mayor of Schio: unsure between the contacts and out of scope, it says so
+    ("შიოს მერი ვინ არის", True),
 ])
 def test_out_of_domain_gets_an_honest_answer_and_somewhere_to_turn(servers, question, in_georgian):
     answers = servers.ask(question)
