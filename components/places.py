@@ -281,14 +281,10 @@ def _bases(form: str) -> set[str]:
     return bases
 
 
-def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) -> Optional[Place]:
-    """The known place the citizen says they live in, if they say one (the longest name
-    wins: "Monte di Malo" over "Malo"); a town of a country's ``towns`` gives the country.
-    ``anywhere``: the message is known to be about where the citizen lives ("set my town to
-    Villaverla"), so a name counts without the words around it."""
-    words = _forms(text)
+def _names_in(words: List[Tuple[str, str]], known: Dict[str, Place]) -> List[Tuple[int, int, Place]]:
+    """Every known place's name among the words: (words in the name, where it starts, place)."""
     index = _names(known)
-    found: List[Tuple[int, int, Place]] = []  # (words in the name, where it starts, place)
+    found: List[Tuple[int, int, Place]] = []
     for end, forms in enumerate(words):
         for base in {base for form in forms for base in _bases(form)}:
             for place, way in index.get(base, ()):
@@ -296,6 +292,16 @@ def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) ->
                 if start >= 0 and _ends_like_any(forms, way[-1]) and all(
                         words[start + i][0] == way[i] or words[start + i][1] == way[i] for i in range(n - 1)):
                     found.append((n, start, place))
+    return found
+
+
+def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) -> Optional[Place]:
+    """The known place the citizen says they live in, if they say one (the longest name
+    wins: "Monte di Malo" over "Malo"); a town of a country's ``towns`` gives the country.
+    ``anywhere``: the message is known to be about where the citizen lives ("set my town to
+    Villaverla"), so a name counts without the words around it."""
+    words = _forms(text)
+    found = _names_in(words, known)
     if not found:
         return None
     n, start, place = max(found, key=lambda hit: hit[0])
@@ -324,16 +330,7 @@ def stated_place(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, fl
     living word anywhere in the message: "flights from Batumi to Schio?" says nothing of
     where the citizen lives."""
     words = _forms(text)
-    index = _names(known)
-    found: List[Tuple[int, int, Place]] = []
-    for end, forms in enumerate(words):
-        for base in {base for form in forms for base in _bases(form)}:
-            for place, way in index.get(base, ()):
-                n, start = len(way), end - len(way) + 1
-                if start >= 0 and _ends_like_any(forms, way[-1]) and all(
-                        words[start + i][0] == way[i] or words[start + i][1] == way[i] for i in range(n - 1)):
-                    found.append((n, start, place))
-    for n, start, place in sorted(found, key=lambda hit: (hit[1], -hit[0])):
+    for n, start, place in sorted(_names_in(words, known), key=lambda hit: (hit[1], -hit[0])):
         near = [shared for shared, _ in words[max(0, start - 2):start] + words[start + n:start + n + 2]]
         before = tuple(plain for _, plain in words[max(0, start - 2):start])
         # ... or the message opens with "from Kutaisi"

@@ -235,6 +235,11 @@ def test_an_entry_the_entry_classifier_is_sure_of_wins_over_an_unsure_topic(serv
 @pytest.mark.parametrize("message, noted, topic", [
     ("kutaisidan var da ra aris cifruli servisebi ver gavige", "გასაგებია", "my.gov.ge"),
     ("good morning, im from telavi. can ngos attend", "Noted", "civil-society"),
+    # without a comma: I'm from Ozurgeti, a school teacher, can I come too or is it only for
+    # the city hall's people
+    ("ოზურგეთიდან ვარ სკოლის მასწავლებელი მეც შემიძლია წამოსვლა თუ მარტო მერიის ხალხისთვისაა", "გასაგებია",
+     "მუნიციპალიტ"),
+    ("i live in telavi, pensioner, how do i use the e services of the municipality from home", "Noted", "my.gov.ge"),
 ])
 def test_a_place_said_in_passing_is_noted_and_the_question_answered(servers, message, noted, topic):
     answer = texts(servers.ask(message))
@@ -259,17 +264,6 @@ def test_a_request_beside_a_louder_question_gets_the_answer_then_the_form(server
     # the classifier hears the question; the clause that asks to register still starts the form
     answers = servers.ask(message)
     assert answer in texts(answers[:-1]) and started_a_form(answers[-1:]), texts(answers)
-
-
-@pytest.mark.parametrize("message, noted, topic", [
-    # I'm from Ozurgeti, a school teacher, can I come too or is it only for the city hall's people
-    ("ოზურგეთიდან ვარ სკოლის მასწავლებელი მეც შემიძლია წამოსვლა თუ მარტო მერიის ხალხისთვისაა", "გასაგებია",
-     "მუნიციპალიტ"),
-    ("i live in telavi, pensioner, how do i use the e services of the municipality from home", "Noted", "my.gov.ge"),
-])
-def test_a_place_said_without_a_comma_before_a_question_is_noted_first(servers, message, noted, topic):
-    answer = texts(servers.ask(message))
-    assert said_in_order(answer, noted, topic), answer
 
 
 def test_a_place_among_a_forms_details_is_left_to_the_form(servers):
