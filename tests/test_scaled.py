@@ -261,23 +261,22 @@ def test_a_crowd_of_citizens_waits_in_line_and_no_instance_is_taken_for_dead(sca
     downs_before = scaled.log.read_text(errors="replace").count("is DOWN")
     deadline = time.monotonic() + CROWD_SECONDS
 
-    def citizen(number: int) -> list[tuple[int, str]]:
-        results = []
+    def citizen(number: int) -> list[requests.Response]:
+        asked: list[requests.Response] = []
         while time.monotonic() < deadline:
-            response = requests.post(f"{scaled.url}/webhooks/rest/webhook", timeout=120, json={
+            asked.append(requests.post(f"{scaled.url}/webhooks/rest/webhook", timeout=120, json={
                 "sender": f"crowd-{uuid.uuid4().hex}",
-                "message": CROWD_QUESTIONS[(number + len(results)) % len(CROWD_QUESTIONS)]})
-            results.append((response.status_code, response.text))
-        return results
+                "message": CROWD_QUESTIONS[(number + len(asked)) % len(CROWD_QUESTIONS)]}))
+        return asked
 
     with ThreadPoolExecutor(CROWD) as pool:
-        results = [result for results in pool.map(citizen, range(CROWD)) for result in results]
-    statuses = [status for status, _ in results]
-    assert statuses.count(200) == len(results), f"{statuses.count(200)} of {len(results)} answered: " \
+        responses = [response for asked in pool.map(citizen, range(CROWD)) for response in asked]
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(200) == len(responses), f"{statuses.count(200)} of {len(responses)} answered: " \
         f"{sorted(set(statuses))}\n{scaled.tail()}"
     unavailable = [notice("unavailable", language) for language in ("ka", "en")]
-    assert all(json.loads(text) and not any(notice in json.loads(text)[0].get("text", "") for notice in unavailable)
-               for _, text in results)
+    answers = [response.json() for response in responses]
+    assert all(answer and not any(notice in answer[0].get("text", "") for notice in unavailable) for answer in answers)
     log = scaled.log.read_text(errors="replace")
     assert log.count("is DOWN") == downs_before, f"an instance was marked down:\n{scaled.tail()}"
 
