@@ -33,10 +33,16 @@ if [ "$(id -u)" = 0 ]; then
   fi
 fi
 
+# Ports below the kernel's ephemeral range: a port in that range can be the local end of
+# some other program's outgoing connection, which answers no connect but still refuses a bind
+# (CI failed that way once). Even so a port can be taken between the check and the bind, so
+# the start is retried on another port when the server says the address is in use.
+ephemeral_low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 11024 ] 2>/dev/null || ephemeral_low=32768
 free_port() {
   local port tries
   for tries in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (ephemeral_low - 10000)))
     # Nothing answers there: take it (connecting is cheaper than binding from bash).
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
@@ -64,14 +70,22 @@ trap 'exit 143' TERM
   cat "$cluster/initdb.log" >&2
   exit 1
 }
-port=$(free_port)
-# Durability off: the cluster lives for one command.
-options="-c listen_addresses=127.0.0.1 -p $port -k $cluster -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
 started=yes
-"${as_server[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -o "$options" -w -t 60 start >/dev/null || {
-  cat "$cluster/server.log" >&2
+for attempt in 1 2 3 4 5; do
+  port=$(free_port)
+  # Durability off: the cluster lives for one command.
+  options="-c listen_addresses=127.0.0.1 -p $port -k $cluster -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+  log=$cluster/server-$attempt.log
+  if "${as_server[@]}" "$bindir/pg_ctl" -D "$cluster/data" -l "$log" -o "$options" -w -t 60 start >/dev/null; then
+    break
+  fi
+  if [ "$attempt" -lt 5 ] && grep -q "Address already in use" "$log"; then
+    echo "with-postgres: port $port taken meanwhile, trying another" >&2
+    continue
+  fi
+  cat "$log" >&2
   exit 1
-}
+done
 "${as_server[@]}" "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
   -c "CREATE DATABASE registrations" >/dev/null
 
