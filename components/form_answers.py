@@ -77,11 +77,21 @@ def is_form_data(text: str) -> bool:
 _QUESTION_VERBS = frozenset({"aris", "ari", "unda", "girs", "ikneba", "khdeba", "mokhdeba", "vkna", "gavaketo"})
 
 
+# question words "aris" (is) is run into: სადარის / sadaris, როდისარის, რაარის / raris, ვინარის
+_GLUED_COPULA = {**{word: word for word in ("sad", "rodis", "ra", "vin", "rogor", "ramden", "romel", "saidan")},
+                 "r": "ra", "ramdeni": "ramdeni", "romeli": "romeli"}
+
+
 def question_words(forms: Sequence[str]) -> Set[str]:
     """The question words among ``forms`` (the shared spelling), without "ra" the particle."""
     found = set()
     for i, form in enumerate(forms):
         if form not in QUESTION_WORDS:
+            # "is" run into the word, as phones and hurry do: "sadaris zustad" (where is it
+            # exactly), "rodisaris", "raris es"
+            glued = _GLUED_COPULA.get(form[:-4]) if form.endswith("aris") else None
+            if glued is not None:
+                found.add(glued)
             continue
         if form == "ra" and i > 0 and forms[i - 1].endswith(("e", "et")) and not forms[i - 1].endswith("ze") \
                 and (i + 1 == len(forms) or forms[i + 1] not in _QUESTION_VERBS):

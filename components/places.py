@@ -244,7 +244,9 @@ def _name_forms(name: Dict[str, str]) -> List[List[str]]:
 
 
 def _ends_like(word: str, name: str) -> bool:
-    stem = name[:-1] if name.endswith("i") and len(name) > 3 else name
+    # a final vowel gives way to some endings: ბათუმი -> ბათუმში, ახალციხე -> ახალციხიდან,
+    # მცხეთა -> მცხეთის
+    stem = name[:-1] if name.endswith(("i", "e", "a")) and len(name) > 3 else name
     return any(word == base + ending for base in {name, stem} for ending in _ENDINGS)
 
 
@@ -277,7 +279,7 @@ def _bases(form: str) -> set[str]:
     for ending in _ENDINGS:
         if form.endswith(ending) and len(form) > len(ending):
             base = form[: len(form) - len(ending)] if ending else form
-            bases.update((base, base + "i"))
+            bases.update((base, base + "i", base + "e", base + "a"))
     return bases
 
 
@@ -322,6 +324,11 @@ _ENGLISH_HOME = {("live", "in"), ("living", "in"), ("based", "in"), ("resident",
                  ("come", "from"), ("coming", "from"), ("here", "from")}
 
 
+# the kinds of place a name is said with, as the words start (shared spelling, English)
+_PLACE_KINDS = ("munitsipalitet", "kalak", "sopl", "sopel", "raion", "regionid", "temid", "municipality", "city",
+                "town", "village", "region", "district")
+
+
 def stated_place(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, float]]:
     """The known place the citizen says in so many words they live in or come from, as one
     part of a longer message ("ოზურგეთიდან ვარ, მასწავლებელი, მეც შემიძლია წამოსვლა?",
@@ -329,12 +336,29 @@ def stated_place(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, fl
     (0: its first word, towards 1: its end). Stricter than ``place_in_text``, which takes a
     living word anywhere in the message: "flights from Batumi to Schio?" says nothing of
     where the citizen lives."""
+    clause = place_clause(text, known)
+    return None if clause is None else (clause[0], clause[1] / max(len(_forms(text)), 1))
+
+
+def place_clause(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, int, int]]:
+    """As ``stated_place``: the place, and the words that say it (word indexes, from and
+    up to but not including, in the message's words by ``TOKEN_PATTERN``): "ozurgetidan
+    var" and "i'm from ozurgeti" in "ozurgetidan var, teacher, can I come?"."""
     words = _forms(text)
     for n, start, place in sorted(_names_in(words, known), key=lambda hit: (hit[1], -hit[0])):
         near = [shared for shared, _ in words[max(0, start - 2):start] + words[start + n:start + n + 2]]
         before = tuple(plain for _, plain in words[max(0, start - 2):start])
         # ... or the message opens with "from Kutaisi"
         if not _SAYS_HOME.isdisjoint(near) or before in _ENGLISH_HOME or before == ("from",):
-            return place, start / max(len(words), 1)
+            first = start - next((k for k in (2, 1) if start >= k and (
+                not _SAYS_HOME.isdisjoint(shared for shared, _ in words[start - k:start])
+                or tuple(plain for _, plain in words[start - k:start])[-2:] in _ENGLISH_HOME
+                or tuple(plain for _, plain in words[start - k:start]) == ("from",))), 0)
+            end = start + n
+            # ... with what kind of place it is: "zugdidis municipalitetidan var"
+            while end < len(words) and end < start + n + 3 and (
+                    words[end][0] in _SAYS_HOME or words[end][0].startswith(_PLACE_KINDS)
+                    or words[end][1].startswith(_PLACE_KINDS)):
+                end += 1
+            return place, first, end
     return None
-

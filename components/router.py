@@ -151,6 +151,10 @@ TOPIC_SUBJECTS = {
     "ask_open_government": "open_government", "what-is-ogp": "open_government", "georgia-ogp": "open_government",
     "ask_digital_gym": "digital_gym",
 }
+# answers that stay themselves after any answer: small talk about the conversation, a
+# place, a goodbye ("thanks" after the dates is no question about the event)
+NEVER_YIELD = frozenset({"greet", "thank", "goodbye", "help", "feedback", "add_comment", "bot_challenge",
+                         "tell_place", "inform", "affirm", "deny", "stop", "switch_language"})
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
 def complete_parts(pieces: List[str]) -> List[str]:
@@ -218,6 +222,17 @@ REQUEST_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet
                            "mainteresebs", "give", "send", "need", "want", "interested", "wondering"})
 
 
+# who wants, when it is not the citizen writing: "he want to come also" asks for nothing
+# (Georgian's first person is in the verb: მინდა, I want; უნდა, he wants, is no request word)
+OTHERS_WISHING = frozenset({"he", "she", "they", "husband", "wife", "son", "daughter", "friend", "friends",
+                            "colleague", "colleagues", "mother", "father", "mom", "mum", "dad", "brother",
+                            "sister", "boss", "nobody", "who"})
+
+
+def _someone_else_wants(forms: Sequence[str]) -> bool:
+    return any(form in REQUEST_WORDS and i > 0 and forms[i - 1] in OTHERS_WISHING for i, form in enumerate(forms))
+
+
 # Verbs that ask the assistant to act on a registration, in the imperative (shared spelling:
 # ჩამწერე / chamwere, sign me up; დამარეგისტრირე, register me; ნახე / შემიმოწმე, look / check
 # for me; გააუქმე / გამიუქმე, cancel): "ნახე ჩემი რეგისტრაცია გავიდა თუ არა" asks to look,
@@ -248,6 +263,17 @@ INTERPRETATION_STEMS = ("targman", "targmn", "translat", "interpret", "sinkhron"
 # ... but "translate it into Georgian" / "თარგმნე" asks the assistant
 TRANSLATE_IT = frozenset({"targmne", "targmnet", "gadatargmne", "gadatargmnet", "gadmitargmne", "gadmitargmnet",
                           "translate"})
+
+
+# Stems of answering, speaking and writing to someone (shared spelling and English): in a
+# message about interpretation, a part with one still asks the assistant for its language
+# ("... ქართული თარგმანი იქნება? და ქართულად მიპასუხე", and answer me in Georgian)
+ADDRESSING_STEMS = ("pasukh", "laparak", "tsere", "saubr", "answer", "reply", "respond", "speak", "talk", "write")
+
+
+def _addresses_the_assistant(text: str, writing: Optional[str]) -> bool:
+    forms = normalised_forms(text, writing)
+    return NEGATIONS.isdisjoint(forms) and any(stem in form for form in forms for stem in ADDRESSING_STEMS)
 
 
 def _about_interpretation(text: str, writing: Optional[str]) -> bool:
@@ -345,6 +371,8 @@ class QuestionRouter(GraphComponent):
             "entry_min_probability": 0.3,
             # ... and wins over an unsure classifier from this probability
             "entry_sure_probability": 0.7,
+            # ... and over a classifier torn between the knowledge base and "out of scope"
+            "entry_certain_probability": 0.9,
             # the knowledge base wins over the classifier's topic from this weight of
             # ask_knowledge in the classifier's ranking, when an entry is closer
             "knowledge_min_weight": 0.15,
@@ -555,7 +583,8 @@ class QuestionRouter(GraphComponent):
         candidates = [i for i, clause in enumerate(clauses)
                       if forms[i] and forms[i][0] not in CONDITIONS and NEGATIONS.isdisjoint(forms[i])
                       and (_polite_request(clause, writing) or _imperative_request(forms[i], writing) is not None
-                           or not REQUEST_WORDS.isdisjoint(forms[i]) and not _asks_on_its_own(clause, writing))]
+                           or not REQUEST_WORDS.isdisjoint(forms[i]) and not _asks_on_its_own(clause, writing)
+                           and not _someone_else_wants(forms[i]))]
         if not candidates:
             return None, False
         vectors = self._embed([clauses[i] for i in candidates], writing)
@@ -644,6 +673,20 @@ class QuestionRouter(GraphComponent):
 
         forms = normalised_forms(text, writing)
         lead, lead_words = _lead(forms)
+        clause = self._place_clause(text)
+        if clause is not None and clause[0] <= (lead_words if lead else 0) and len(forms) - clause[1] >= 2 \
+                and not (tracker is not None and tracker.active_loop_name):
+            # "im from ozurgeti, work as school teacher 20 years, teachers can come also?":
+            # the place noted, and the rest answered as a message of its own (the whole
+            # message's vector, half of it the place, is near nothing the assistant knows)
+            rest = self._rest_after(text, writing, clause[1])
+            rest_answers = self._rest(rest, writing, message, {"greet", "thank", "tell_place", "inform"}, context)
+            # nothing known after it, and nothing asked ("kutaisidan var, pensioneri var"): the place
+            if not asks_something(rest, writing):
+                rest_answers = [answer for answer in rest_answers if _label(answer) != OUT_OF_SCOPE]
+            elif not rest_answers:
+                rest_answers = [{"abstain": True}]
+            return ([{"intent": lead}] if lead else []) + [{"intent": "tell_place"}] + rest_answers
         if lead and lead_words < len(forms):
             lead_words += _small_talk(forms[lead_words:])
             if lead_words == len(forms):
@@ -652,16 +695,29 @@ class QuestionRouter(GraphComponent):
             # "hi, good morning" is a greeting; "hi, what is AVATAR?" a greeting and a question
             if name in ("greet", "thank") and not asks_something(rest, writing):
                 return [{"intent": name}]
-            rest_vector = self._embed([rest], writing)[0]
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in ("greet", "thank")]
-            best = ranking[0] if ranking else {"name": name, "confidence": confidence}
-            rest_answers = self._single(best["name"], best["confidence"], rest_vector, message, allow_parts=True,
-                                        text=rest, writing=writing, context=context)
+            rest_answers = self._rest(rest, writing, message, {"greet", "thank"}, context, renormalise=False)
             if not rest_answers and name in ("greet", "thank"):
                 return [{"intent": name}]  # a greeting, and nothing after it the assistant can answer
             return [{"intent": lead}] + (rest_answers or [{"abstain": True}])
         return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing,
                             context=context)
+
+    def _rest(self, rest: str, writing: Optional[str], message: Message, excluded: Set[str],
+              context: Optional[str], renormalise: bool = True) -> List[Dict[str, Any]]:
+        """The answers to the rest of a message after words that say something else (a
+        greeting, a place), by the classifier's best intent for the whole message but those
+        (``renormalise``: with the weight of the ones left out shared among the others)."""
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
+        left = [r for r in ranking if r.get(INTENT_NAME_KEY) not in excluded]
+        if not left:
+            return []
+        name = left[0][INTENT_NAME_KEY]
+        confidence = left[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0
+        if renormalise:
+            remaining = sum(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for r in left)
+            confidence = min(1.0, confidence / remaining) if remaining > 0 else 0.0
+        return self._single(name, confidence, self._embed([rest], writing)[0], message, allow_parts=True,
+                            text=rest, writing=writing, context=context)
 
     def _rest_after(self, text: str, writing: Optional[str], words: int) -> str:
         matches = list(TOKEN_PATTERN.finditer(text))
@@ -669,17 +725,18 @@ class QuestionRouter(GraphComponent):
 
     def _single(self, name: str, confidence: float, vector: np.ndarray, message: Message, allow_parts: bool,
                 text: str, writing: Optional[str], context: Optional[str] = None) -> List[Dict[str, Any]]:
-        answers = self._decide_single(name, confidence, vector, message, allow_parts, text, writing)
+        answers = self._decide_single(name, confidence, vector, message, allow_parts, text, writing, context)
         if context and len(answers) <= 1:
             # unsure on its own ("who takes part in it?"), a follow-up is about the subject
             intents, entries = self.scores(vector)
             answer = answers[0] if answers else {"abstain": True}
-            answer = self._in_context(answer, intents, entries, context, text, writing)
+            answer = self._in_context(answer, intents, entries, context, text, writing, follow_up=True)
             answers = [] if answer.get("abstain") else [answer]
         return answers
 
     def _decide_single(self, name: str, confidence: float, vector: np.ndarray, message: Message,
-                       allow_parts: bool, text: str, writing: Optional[str]) -> List[Dict[str, Any]]:
+                       allow_parts: bool, text: str, writing: Optional[str],
+                       context: Optional[str] = None) -> List[Dict[str, Any]]:
         intents, entries = self.scores(vector)
         best_entry, entry_probability, kb_sim = self.best_entry(vector, text, writing, entries)
         intent_sim = intents.get(name, 0.0)
@@ -689,7 +746,7 @@ class QuestionRouter(GraphComponent):
                        "entry": best_entry, "entry_probability": round(entry_probability, 3),
                        "entry_similarity": round(kb_sim, 3), "knowledge_weight": round(knowledge_weight, 3)}
         if allow_parts:
-            parts = self._parts(text, writing, message)
+            parts = self._parts(text, writing, message, context)
             if parts:
                 return parts
         known_entry = bool(best_entry) and kb_sim >= cfg["knowledge_min_similarity"] \
@@ -701,7 +758,10 @@ class QuestionRouter(GraphComponent):
             # Spain beside the event's visa), only a close entry answers
             out_of_scope = _weights(message).get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
-            if torn and kb_sim < cfg["knowledge_override_similarity"]:
+            # ... unless "out of scope" is behind and the entry classifier has no doubt ("any
+            # hotel near place not expensive one": 0.40 against 0.32, and the hotels at 0.95)
+            certain = out_of_scope < confidence and entry_probability >= cfg["entry_certain_probability"]
+            if torn and kb_sim < cfg["knowledge_override_similarity"] and not certain:
                 return []
             return [{"entry": best_entry}] if known_entry else []
         if name in cfg["consequential_intents"]:
@@ -765,7 +825,12 @@ class QuestionRouter(GraphComponent):
             return []
         return [{"intent": name}]
 
-    def _parts(self, text: str, writing: Optional[str], message: Message) -> List[Dict[str, Any]]:
+    def _parts(self, text: str, writing: Optional[str], message: Message,
+               context: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The answers to each part of a message of several, in order; [] unless two or more
+        parts answer. ``context``: the subject of the answer before, for a short follow-up
+        ("ზუსტი მისამართი და ტელეფონი", the exact address and phone, after Faber Box: its
+        address, not the event's venue and organisers)."""
         split = _split(text, writing)
         pieces = [piece for piece, _ in split]
         if len(pieces) < 2:
@@ -780,9 +845,14 @@ class QuestionRouter(GraphComponent):
         ranking = _weights(message)
         excluded = set(self.config["keep_intents"]) | {"greet", "thank"}
         found: List[Tuple[Dict[str, Any], float, bool, bool]] = []  # best, similarity, asks, points back
+        # a message about interpreting the talks asks for no language of the assistant's in
+        # any part ("ლექციები ინგლისურად იქნება? თარგმანი თუ იქნება ქართულად", will the talks
+        # be in English? will they be interpreted into Georgian?)
+        interpretation = _about_interpretation(text, writing)
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
         for i in range(len(pieces)):
-            if self._asks_for_a_language(pieces[i], vectors[i]):
+            if (not interpretation or _addresses_the_assistant(pieces[i], writing)) \
+                    and self._asks_for_a_language(pieces[i], vectors[i]):
                 # "can you answer in Georgian? what is a smart community": the reply's
                 # language, said first, and the rest answered in it
                 self._language = named_language(pieces[i], negations=False)
@@ -834,6 +904,10 @@ class QuestionRouter(GraphComponent):
                     # "why do you need my personal data and what do you do with it after
                     # registration" asks one question, about the data kept
                     best, sim = earlier, earlier_sim
+            elif context is not None:
+                # the first part of a follow-up: the subject of the answer before
+                best = self._in_context(best, intents, entries, context, pieces[i], writing, follow_up=True)
+                sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
             if _label(best) in EVENT_TOPICS - set(self.config["consequential_intents"]):
                 asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(piece_forms)]
                 if len(asked) == 1 and intents.get(asked[0], 0.0) >= self.config["part_min_similarity"]:
@@ -914,6 +988,15 @@ class QuestionRouter(GraphComponent):
             return None
         return None if stated is None else stated[1]
 
+    def _place_clause(self, text: str) -> Optional[Tuple[int, int]]:
+        """The words of the message that say which known place the citizen is from (from,
+        up to), if any (places.place_clause)."""
+        try:
+            clause = places.place_clause(text, self._places.current())
+        except places.PlaceError:
+            return None
+        return None if clause is None else clause[1:]
+
     def _names_a_place(self, piece: str) -> bool:
         """Whether the piece names a place the assistant knows (content/places/)."""
         try:
@@ -957,9 +1040,13 @@ class QuestionRouter(GraphComponent):
         return subjects.pop() if len(subjects) == 1 else None
 
     def _in_context(self, answer: Dict[str, Any], intents: Dict[str, float], entries: Dict[str, float],
-                    context: Optional[str], text: str, writing: Optional[str]) -> Dict[str, Any]:
+                    context: Optional[str], text: str, writing: Optional[str],
+                    follow_up: bool = False) -> Dict[str, Any]:
         """The answer, or the topic of the context's subject when that is nearly as close:
-        "when does it start?" after AVATAR is the project's years, after the event its dates."""
+        "when does it start?" after AVATAR is the project's years, after the event its dates.
+        ``follow_up``: the context is the answer before, and a topic of no subject yields to it
+        too ("ონლაინ?", online?, after the event's dates: the event online, not e-participation;
+        "how i write to them" after the organisers: their contact, not a message left here)."""
         if context is None or context != "event" and names_the_event(text, writing):
             return answer  # "what is AVATAR?" "when is the event?"
         label = _label(answer)
@@ -974,7 +1061,9 @@ class QuestionRouter(GraphComponent):
             # "and their phone number?" after Faber Box: its address and phone, not a person
             # to reach at the citizen's municipality
             return _same_question(label, context, intents, entries) or answer
-        elif about is None or about == context or set(answer) - {"intent", "entry"}:
+        elif about == context or set(answer) - {"intent", "entry"} \
+                or about is None and not (follow_up and label not in NEVER_YIELD
+                                          and label not in self.config["consequential_intents"]):
             return answer
         else:
             near = (intents.get(label) or entries.get(label) or 0.0) - self.config["context_margin"]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from components.form_answers import question_words
 from components.georgian import (
     conversation_language,
     language_of_events,
@@ -158,3 +159,17 @@ def test_a_four_for_a_letter_in_translit(token, expected):
 def test_schio_as_italians_say_it_is_spelled_as_in_georgian(typed, expected):
     assert schio_in_georgian(typed) == expected
     assert forms("skiomde rogor chavide", "ka-Latn") == forms("shiomde rogor chavide", "ka-Latn")
+
+
+@pytest.mark.parametrize("text, writing, word", [
+    ("sadaris zustad", "ka-Latn", "sad"),  # sad aris, where is it, in one word
+    ("rodisaris es", "ka-Latn", "rodis"),
+    ("raris es", "ka-Latn", "ra"),
+    ("სადარის", "ka", "sad"),
+])
+def test_is_run_into_a_question_word_leaves_the_question_word(text, writing, word):
+    assert word in question_words(forms(text, writing))
+
+
+def test_a_word_that_only_ends_like_is_is_no_question():
+    assert question_words(forms("gaaris dasrulebuli", "ka-Latn")) == set()

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from components import places
+from components.georgian import TOKEN_PATTERN
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 AVATAR_TOWNS = {"schio", "thiene", "valdagno", "malo", "isola-vicentina", "marano-vicentino", "monte-di-malo",
@@ -325,13 +326,30 @@ def test_change_my_town_asks_again_with_buttons_even_after_asking_once():
     ("ოზურგეთიდან ვარ სკოლის მასწავლებელი მეც შემიძლია წამოსვლა", "ge", 0.0),  # from Ozurgeti
     ("zugdideli var skolis maswavlebeli, me shemidzlia", "ge", 0.0),  # a Zugdidi man
     ("telavshi vcxovrob, ra aris my.gov.ge", "ge", 0.0),  # I live in Telavi
-    ("im from ozurgeti work as school teacher, can teachers come", "ge", 0.2),
-    ("what is the fee? i am from malo", "malo", 0.875),
-    ("from santorso here, is it free", "santorso", 0.17),
+    ("im from ozurgeti work as school teacher, can teachers come", "ge", 0.0),
+    ("what is the fee? i am from malo", "malo", 0.625),  # where "am from" starts
+    ("from santorso here, is it free", "santorso", 0.0),
+    ("ახალციხიდან ვარ, რა ღირს", "ge", 0.0),  # ახალციხე: its final e gives way to "from"
+    ("mcxetidan vart", "ge", 0.0),  # მცხეთა, from Mtskheta
 ])
 def test_a_place_the_citizen_says_they_come_from_and_where_in_the_message(text, place, start):
     stated = places.stated_place(text, places.load())
     assert stated is not None and stated[0].id == place and stated[1] == pytest.approx(start, abs=0.01)
+
+
+@pytest.mark.parametrize("text, said, rest", [
+    ("im from ozurgeti, work as school teacher", "im from ozurgeti", "work as school teacher"),
+    ("zugdidis municipalitetidan var ra girs", "zugdidis municipalitetidan var", "ra girs"),
+    ("ახალციხიდან ვარ ენჯეოში ვმუშაობ", "ახალციხიდან ვარ", "ენჯეოში ვმუშაობ"),
+    ("gamarjoba, kutaisidan var, rodis aris", "kutaisidan var", "rodis aris"),
+    ("i am from kutaisi city, is it free", "am from kutaisi city", "is it free"),
+])
+def test_the_words_that_say_where_the_citizen_is_from(text, said, rest):
+    words = TOKEN_PATTERN.findall(text)
+    clause = places.place_clause(text, places.load())
+    assert clause is not None
+    _, start, end = clause
+    assert " ".join(words[start:end]) == said and " ".join(words[end:]) == rest
 
 
 @pytest.mark.parametrize("text", [

@@ -168,6 +168,12 @@ def test_and_where_follows_an_answer_about_the_event(servers):
     ("რა არის ღია მონაცემები?", "საქართველოში?", "data.gov.ge", "ფაბერ"),
     # do they have a website? (unsure on its own): AVATAR's
     ("ავატარი რა პროექტია", "საიტი აქვთ?", "avatarlab", None),
+    # a topic of no subject yields to the one before: online after the event's dates is the
+    # event online, not e-participation; writing to the organisers is their contact
+    ("როდის იწყება ეს ღონისძიება?", "ონლაინაც?", "ონლაინ მონაწილეობა, ტრანსლაცია", "პეტიციები"),
+    ("who runs this event?", "how do i write to them", "To reach the event organisers", None),
+    # two parts of a follow-up, both Faber Box's: its address, not the event's venue and organisers
+    ("რა არის ფაბერ ბოქსი?", "ზუსტი მისამართი და ნომერი", "ტიტო ლივიო", "ღონისძიების ორგანიზატორებთან"),
 ])
 def test_a_short_follow_up_is_read_about_the_subject_before_it(servers, first, follow_up, expected, not_expected):
     conversation = Conversation(servers)
@@ -240,6 +246,12 @@ def test_an_entry_the_entry_classifier_is_sure_of_wins_over_an_unsure_topic(serv
     ("ოზურგეთიდან ვარ სკოლის მასწავლებელი მეც შემიძლია წამოსვლა თუ მარტო მერიის ხალხისთვისაა", "გასაგებია",
      "მუნიციპალიტ"),
     ("i live in telavi, pensioner, how do i use the e services of the municipality from home", "Noted", "my.gov.ge"),
+    # the place first, then the rest answered as a message of its own (the whole message's
+    # vector was near nothing): I'm from Akhaltsikhe (ახალციხე, "from" drops its final e)
+    ("im from zugdidi, retired librarian 30 years, people like me may join or its only for officials", "Noted",
+     "civil-society"),
+    ("ახალციხიდან ვართ, ორგანიზაციიდან, ორგანიზატორებს როგორ მივწეროთ?", "გასაგებია",
+     "ღონისძიების ორგანიზატორებთან"),
 ])
 def test_a_place_said_in_passing_is_noted_and_the_question_answered(servers, message, noted, topic):
     answer = texts(servers.ask(message))
@@ -299,6 +311,27 @@ def test_good_in_front_of_a_question_is_no_greeting(servers):
 def test_a_clause_that_refuses_a_form_starts_none(servers):
     answers = servers.ask("ar minda registracia, ubralod ra ghirs?")  # I don't want to register, what does it cost
     assert "საფასურ" in texts(answers) and not started_a_form(answers), texts(answers)
+
+
+def test_a_question_about_interpretation_asks_for_no_language_in_any_part(servers):
+    # will the talks be in English? will there be Georgian interpretation, my English is weak
+    answers = servers.ask("მოხსენებები ინგლისურად იქნება? ქართული თარგმანი თუ ექნებათ, ინგლისური ცუდად ვიცი")
+    assert "მოხსენებების ენა და თარგმანი" in texts(answers) and georgian(answers), texts(answers)
+    assert "ამიერიდან" not in texts(answers), texts(answers)  # no switch of the assistant's language
+    # ... but "and answer me in Georgian" still asks for it
+    answers = servers.ask("qartuli targmani ikneba? da qartulad damelaparake")
+    assert "მოხსენებების ენა და თარგმანი" in texts(answers) and "ამიერიდან ქართულად" in texts(answers), texts(answers)
+
+
+def test_is_run_into_a_question_word_still_asks(servers):
+    # "sadaris" (sad aris, where is it), typed in one word: the venue is asked too
+    answers = servers.ask("rodisaris konferencia da sadaris")
+    assert said_in_order(texts(answers), "მაის", "შიო"), texts(answers)
+
+
+def test_someone_else_wanting_to_come_asks_for_no_form(servers):
+    answers = servers.ask("my mother walks with a stick, she want to come also, are there steps or a lift")
+    assert "Accessibility, from the organisers" in texts(answers) and not started_a_form(answers), texts(answers)
 
 
 @pytest.mark.parametrize("question", ["skioshi rodis aris", "სკიოში როდის არის ღონისძიება"])
