@@ -151,6 +151,8 @@ TOPIC_SUBJECTS = {
     "ask_open_government": "open_government", "what-is-ogp": "open_government", "georgia-ogp": "open_government",
     "ask_digital_gym": "digital_gym",
 }
+# a message for "them" after a subject with people behind it: their contact
+POINTED_QUESTION = {("leave_message", "event"): "event-contact", ("leave_message", "faber_box"): "faber-box-address"}
 # answers that stay themselves after any answer: small talk about the conversation, a
 # place, a goodbye ("thanks" after the dates is no question about the event)
 NEVER_YIELD = frozenset({"greet", "thank", "goodbye", "help", "feedback", "add_comment", "bot_challenge",
@@ -909,7 +911,9 @@ class QuestionRouter(GraphComponent):
                 best = self._in_context(best, intents, entries, context, pieces[i], writing, follow_up=True)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
             if _label(best) in EVENT_TOPICS - set(self.config["consequential_intents"]):
-                asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(piece_forms)]
+                # (with the question word "is" was run into: "sadaris", where is it)
+                said = set(piece_forms) | question_words(piece_forms)
+                asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(said)]
                 if len(asked) == 1 and intents.get(asked[0], 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"intent": asked[0]}, intents[asked[0]]
             self._debug.setdefault("parts", []).append(
@@ -1033,8 +1037,13 @@ class QuestionRouter(GraphComponent):
         return None
 
     def _context(self, text: str, writing: Optional[str], tracker: Optional[DialogueStateTracker]) -> Optional[str]:
-        """The subject of the previous answer, for a message short enough to follow it up."""
-        if tracker is None or len(normalised_forms(text, writing)) > self.config["context_max_words"]:
+        """The subject of the previous answer, for a message short enough to follow it up,
+        or a little longer and pointing back to it ("how do i write to them")."""
+        if tracker is None:
+            return None
+        forms = normalised_forms(text, writing)
+        points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(forms)
+        if len(forms) > self.config["context_max_words"] + (3 if points_back else 0):
             return None
         subjects = {subject(label) for label in _previous_answers(tracker)} - {None}
         return subjects.pop() if len(subjects) == 1 else None
@@ -1061,6 +1070,11 @@ class QuestionRouter(GraphComponent):
             # "and their phone number?" after Faber Box: its address and phone, not a person
             # to reach at the citizen's municipality
             return _same_question(label, context, intents, entries) or answer
+        elif follow_up and (label, context) in POINTED_QUESTION and POINTED_QUESTION[(label, context)] in entries \
+                and not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
+                    normalised_forms(text, writing)):
+            # "how do i write to them" after the organisers: to them, not to us
+            return {"entry": POINTED_QUESTION[(label, context)]}
         elif about == context or set(answer) - {"intent", "entry"} \
                 or about is None and not (follow_up and label not in NEVER_YIELD
                                           and label not in self.config["consequential_intents"]):
