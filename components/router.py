@@ -151,6 +151,14 @@ TOPIC_SUBJECTS = {
     "ask_open_government": "open_government", "what-is-ogp": "open_government", "georgia-ogp": "open_government",
     "ask_digital_gym": "digital_gym",
 }
+# how two things are connected is one question ("ტექნოლოგიები და ღია მმართველობა, რა კავშირია?",
+# technology and open government, what is the link?), not a question about each
+RELATION_STEMS = ("kavshir", "connect", "relat")
+# the classifier's neighbours of ask_contact, and the words that make a message one: a phone
+# (for all), a human (for help: "is this a human?" asks whether this is a bot)
+CONTACT_NEIGHBOURS = frozenset({"help", "bot_challenge", "leave_message"})
+PHONE_STEMS = ("telepon", "davrek", "darek", "dairek", "phone", "call", "hotline", "operator")
+HUMAN_STEMS = ("adamian", "tanamshromel", "human", "person", "someone", "somebody")
 # a message for "them" after a subject with people behind it: their contact
 POINTED_QUESTION = {("leave_message", "event"): "event-contact", ("leave_message", "faber_box"): "faber-box-address"}
 # answers that stay themselves after any answer: small talk about the conversation, a
@@ -373,8 +381,6 @@ class QuestionRouter(GraphComponent):
             "entry_min_probability": 0.3,
             # ... and wins over an unsure classifier from this probability
             "entry_sure_probability": 0.7,
-            # ... and over a classifier torn between the knowledge base and "out of scope"
-            "entry_certain_probability": 0.9,
             # the knowledge base wins over the classifier's topic from this weight of
             # ask_knowledge in the classifier's ranking, when an entry is closer
             "knowledge_min_weight": 0.15,
@@ -656,6 +662,9 @@ class QuestionRouter(GraphComponent):
                 name = ranking[0][INTENT_NAME_KEY]
                 confidence = min(1.0, (ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) / remaining) \
                     if remaining > 0 else 0.0
+        contact = self._contact_in_so_many_words(name, text, writing, message)
+        if contact:
+            return [contact]
         if carries_a_code(text) and name not in CODE_INTENTS:
             # a confirmation code names a registration: the message is about that one
             # ("kodi K7MX3QPA, ra mdgomareobaa?" read as out of scope); cancel if the
@@ -703,6 +712,23 @@ class QuestionRouter(GraphComponent):
             return [{"intent": lead}] + (rest_answers or [{"abstain": True}])
         return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing,
                             context=context)
+
+    def _contact_in_so_many_words(self, name: str, text: str, writing: Optional[str],
+                                  message: Message) -> Optional[Dict[str, Any]]:
+        """A person to reach, where the classifier heard its neighbours: help from a human
+        ("ადამიანის დახმარება მჭირდება, როგორ ვიპოვო?" is no question about what the
+        assistant can do), a human on the phone ("will someone answer the phone?" asks
+        neither whether this is a bot nor to leave a message here). Only when the classifier
+        ranks the contact at all."""
+        if name not in CONTACT_NEIGHBOURS or _weights(message).get("ask_contact", 0.0) < self.config["part_min_confidence"] / 5:
+            return None
+        forms = normalised_forms(text, writing)
+        stems = PHONE_STEMS if name != "help" else PHONE_STEMS + HUMAN_STEMS
+        # ("leave a message, call me back" leaves one; "will someone answer the phone?" asks)
+        asks = name != "leave_message" or _asks_on_its_own(text, writing)
+        if asks and any(form.startswith(stems) for form in forms) and NEGATIONS.isdisjoint(forms):
+            return {"intent": "ask_contact"}
+        return None
 
     def _rest(self, rest: str, writing: Optional[str], message: Message, excluded: Set[str],
               context: Optional[str], renormalise: bool = True) -> List[Dict[str, Any]]:
@@ -760,10 +786,7 @@ class QuestionRouter(GraphComponent):
             # Spain beside the event's visa), only a close entry answers
             out_of_scope = _weights(message).get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
-            # ... unless "out of scope" is behind and the entry classifier has no doubt ("any
-            # hotel near place not expensive one": 0.40 against 0.32, and the hotels at 0.95)
-            certain = out_of_scope < confidence and entry_probability >= cfg["entry_certain_probability"]
-            if torn and kb_sim < cfg["knowledge_override_similarity"] and not certain:
+            if torn and kb_sim < cfg["knowledge_override_similarity"]:
                 return []
             return [{"entry": best_entry}] if known_entry else []
         if name in cfg["consequential_intents"]:
@@ -835,7 +858,7 @@ class QuestionRouter(GraphComponent):
         address, not the event's venue and organisers)."""
         split = _split(text, writing)
         pieces = [piece for piece, _ in split]
-        if len(pieces) < 2:
+        if len(pieces) < 2 or any(form.startswith(RELATION_STEMS) for form in normalised_forms(text, writing)):
             return []
         entry_probabilities: Optional[Dict[str, float]] = None
         unsupported: Set[int] = set()  # by id of the piece's best answer: a detail after a comma

@@ -504,3 +504,19 @@ def test_talk_to_a_person_names_the_places_contact_and_whether_it_is_open(server
     answer = texts(answers)
     assert all(fact in answer for fact in expected), answer
     assert georgian(answers) if in_georgian else english(answers)
+
+
+@pytest.mark.parametrize("message", [
+    "cocxali adamianis daxmareba sad vipovo",  # where do I find a live human's help (not "what can you do")
+    "ადამიანი მჭირდება ვინც დამეხმარება, სად ვიპოვო?",  # I need a person to help me, where do I find one
+    "will a real person pick up if i phone?",  # (not "are you a bot?")
+])
+def test_a_phone_or_a_human_in_so_many_words_is_a_person_to_reach(servers, message):
+    answer = texts(servers.ask(message))
+    assert "ადამიანთან სასაუბროდ" in answer or "To talk to a person" in answer, answer
+
+
+def test_how_two_things_are_connected_is_one_question(servers):
+    # technology and open government: how are they connected (the digital transformation)
+    answers = servers.ask("teqnologia da ghia mmartveloba ertmanetTan ra kavshirshia")
+    assert len(answers) == 1, texts(answers)
