@@ -154,11 +154,33 @@ TOPIC_SUBJECTS = {
 # how two things are connected is one question ("ტექნოლოგიები და ღია მმართველობა, რა კავშირია?",
 # technology and open government, what is the link?), not a question about each
 RELATION_STEMS = ("kavshir", "connect", "relat")
+# the first word of a part that says what the question is not ("not when, where?", "არა
+# როდის, სად?")
+NEGATED_PART = frozenset({"not", "ara"})
 # the classifier's neighbours of ask_contact, and the words that make a message one: a phone
 # (for all), a human (for help: "is this a human?" asks whether this is a bot)
 CONTACT_NEIGHBOURS = frozenset({"help", "bot_challenge", "leave_message"})
 PHONE_STEMS = ("telepon", "davrek", "darek", "dairek", "phone", "call", "hotline", "operator")
 HUMAN_STEMS = ("adamian", "tanamshromel", "human", "person", "someone", "somebody")
+# A day of the event named ("the 25th", "day 2", "მეორე დღეს") with what happens on it asks
+# for the programme, not the dates: "what happens on the 25th", "25-ში რა ხდება"; "what day
+# does it start" (რა დღეს) and "is the 27th the last day?" ask the dates
+_EVENT_DAY = re.compile(r"^(?:2[4-7](?:st|nd|rd|th)?|days?|dg(?:e|es|is|it))$")
+HAPPENING_WORDS = frozenset({"happens", "happen", "happening", "planned", "on", "khdeba", "ikneba", "gaimarteba",
+                             "gegmaa", "programaa", "programa"})
+WHEN_WORDS = frozenset({"when", "rodis", "rodisaa", "rodemde"})
+
+
+def _asks_what_happens_that_day(forms: Sequence[str]) -> bool:
+    days = [i for i, form in enumerate(forms) if _EVENT_DAY.match(form)]
+    if not days or not WHEN_WORDS.isdisjoint(forms) or HAPPENING_WORDS.isdisjoint(forms):
+        return False
+    what = [i for i, form in enumerate(forms) if form in ("what", "whats", "ra", "ras")]
+    # "ra dges" / "what day" asks which day; "dges ra" (on the day, what) what happens
+    return any(forms[i - 1] not in ("ra", "ras", "what", "which", "romel") if i > 0 else True for i in days) \
+        and bool(what)
+
+
 # a message for "them" after a subject with people behind it: their contact
 POINTED_QUESTION = {("leave_message", "event"): "event-contact", ("leave_message", "faber_box"): "faber-box-address"}
 # answers that stay themselves after any answer: small talk about the conversation, a
@@ -568,6 +590,9 @@ class QuestionRouter(GraphComponent):
                 at = next((i for i, answer in enumerate(answers) if _label(answer) not in ("greet", "thank")),
                           len(answers)) if stated < 0.5 else len(answers)
                 answers = answers[:at] + [{"intent": "tell_place"}] + answers[at:]
+        if {"intent": "ask_event_date"} in answers \
+                and _asks_what_happens_that_day(normalised_forms(message.get(TEXT) or "", message.get(WRITING))):
+            answers = [{"intent": "ask_event_agenda"} if a == {"intent": "ask_event_date"} else a for a in answers]
         if answers and answers[-1] == {"intent": "thank"} and not (tracker is not None and tracker.active_loop_name) \
                 and self._says_goodbye_after_thanks(message.get(TEXT) or "", message.get(WRITING)):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
@@ -875,7 +900,12 @@ class QuestionRouter(GraphComponent):
         # be in English? will they be interpreted into Georgian?)
         interpretation = _about_interpretation(text, writing)
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
+        negated = False  # a part that says what the question is not: "not when, where is it"
         for i in range(len(pieces)):
+            piece_words = normalised_forms(pieces[i], writing)
+            if piece_words and piece_words[0] in NEGATED_PART and len(piece_words) <= 3:
+                negated = True
+                continue
             if (not interpretation or _addresses_the_assistant(pieces[i], writing)) \
                     and self._asks_for_a_language(pieces[i], vectors[i]):
                 # "can you answer in Georgian? what is a smart community": the reply's
@@ -994,7 +1024,7 @@ class QuestionRouter(GraphComponent):
                 continue  # a part that asks about a form starts none ("... can I cancel?")
             if best not in answers:
                 answers.append(best)
-        return answers if len(answers) >= 2 else []
+        return answers if len(answers) >= 2 or negated and answers else []
 
     def _asks_for_a_language(self, piece: str, vector: np.ndarray) -> bool:
         """A piece that names the language to answer in and is closer to asking for one than

@@ -520,3 +520,18 @@ def test_how_two_things_are_connected_is_one_question(servers):
     # technology and open government: how are they connected (the digital transformation)
     answers = servers.ask("teqnologia da ghia mmartveloba ertmanetTan ra kavshirshia")
     assert len(answers) == 1, texts(answers)
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("what is planned on the 26th", "agenda"),  # what happens that day: the programme
+    ("მეორე დღეს რა ხდება?", "დღის წესრიგი"),  # the second day, what happens
+    ("what day does it start", "May"),  # which day: the dates
+])
+def test_what_happens_on_a_day_is_the_programme_and_which_day_the_dates(servers, question, expected):
+    answer = texts(servers.ask(question))
+    assert expected in answer, answer
+
+
+def test_a_part_that_says_what_the_question_is_not_is_not_answered(servers):
+    answer = texts(servers.ask("not the dates, the place where it is"))
+    assert "Faber Box" in answer and "May" not in answer, answer
