@@ -563,38 +563,34 @@ class QuestionRouter(GraphComponent):
     def decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
         """The answers the message asks for, in order; [] for none (abstain)."""
         answers = self._decide(message, tracker)
+        text, writing = message.get(TEXT) or "", message.get(WRITING)
+        in_a_form = tracker is not None and bool(tracker.active_loop_name)
         consequential = set(self.config["consequential_intents"])
         # a request to register beside a question about the event ("I want to go to Italy
         # for work, how do I get a visa?" asks nothing of the event; "I need to go, bye" is
         # no request)
-        if any(subject(_label(answer)) == "event" for answer in answers) \
-                and not consequential & set(map(_label, answers)) \
-                and not (tracker is not None and tracker.active_loop_name):
-            request, first = self._request_among_clauses(message.get(TEXT) or "", message.get(WRITING))
+        if not in_a_form and any(subject(_label(answer)) == "event" for answer in answers) \
+                and not consequential & set(map(_label, answers)):
+            request, first = self._request_among_clauses(text, writing)
             if request:
                 # "minda davregistrirde, sertifikats mogvcemen bolos?" (I want to register,
                 # do we get a certificate at the end?): in the message's order (action_answer
                 # starts the form after the other answers)
-                at = next((i for i, answer in enumerate(answers)
-                           if _label(answer) not in ("greet", "thank", "tell_place")), len(answers)) \
-                    if first else len(answers)
+                at = _first_after(answers, ("greet", "thank", "tell_place")) if first else len(answers)
                 answers = answers[:at] + [{"intent": request}] + answers[at:]
-        if answers and not (tracker is not None and tracker.active_loop_name) \
-                and "tell_place" not in map(_label, answers):
-            stated = self._stated_place(message.get(TEXT) or "")
+        if answers and not in_a_form and "tell_place" not in map(_label, answers):
+            stated = self._stated_place(text)
             # after a request for a form, the place is one of its details ("I want to
             # register, my name is Nino Beridze, from Telavi"), for the form to ask
             if stated is not None and not (stated >= 0.5 and consequential & set(map(_label, answers))):
                 # "ოზურგეთიდან ვარ, მასწავლებელი, მეც შემიძლია წამოსვლა?" (I'm from Ozurgeti, a
                 # teacher, can I come too?): the place noted, in the message's order
-                at = next((i for i, answer in enumerate(answers) if _label(answer) not in ("greet", "thank")),
-                          len(answers)) if stated < 0.5 else len(answers)
+                at = _first_after(answers, ("greet", "thank")) if stated < 0.5 else len(answers)
                 answers = answers[:at] + [{"intent": "tell_place"}] + answers[at:]
-        if {"intent": "ask_event_date"} in answers \
-                and _asks_what_happens_that_day(normalised_forms(message.get(TEXT) or "", message.get(WRITING))):
+        if {"intent": "ask_event_date"} in answers and _asks_what_happens_that_day(normalised_forms(text, writing)):
             answers = [{"intent": "ask_event_agenda"} if a == {"intent": "ask_event_date"} else a for a in answers]
-        if answers and answers[-1] == {"intent": "thank"} and not (tracker is not None and tracker.active_loop_name) \
-                and self._says_goodbye_after_thanks(message.get(TEXT) or "", message.get(WRITING)):
+        if answers and answers[-1] == {"intent": "thank"} and not in_a_form \
+                and self._says_goodbye_after_thanks(text, writing):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
         return answers
 
@@ -613,9 +609,10 @@ class QuestionRouter(GraphComponent):
         while lead < len(clauses) and _lead(forms[lead])[1] == len(forms[lead]):
             lead += 1
         # the word checks first: only the clauses left (usually none) are embedded
+        named = [_imperative_request(clause_forms, writing) for clause_forms in forms]
         candidates = [i for i, clause in enumerate(clauses)
                       if forms[i] and forms[i][0] not in CONDITIONS and NEGATIONS.isdisjoint(forms[i])
-                      and (_polite_request(clause, writing) or _imperative_request(forms[i], writing) is not None
+                      and (_polite_request(clause, writing) or named[i] is not None
                            or not REQUEST_WORDS.isdisjoint(forms[i]) and not _asks_on_its_own(clause, writing)
                            and not _someone_else_wants(forms[i]))]
         if not candidates:
@@ -623,8 +620,8 @@ class QuestionRouter(GraphComponent):
         vectors = self._embed([clauses[i] for i in candidates], writing)
         for i, vector in zip(candidates, vectors, strict=True):
             intents, _ = self.scores(vector)
-            named = _imperative_request(forms[i], writing)
-            closest = named if named is not None else max(intents, key=lambda name: intents[name], default="")
+            request = named[i]
+            closest = request if request is not None else max(intents, key=lambda name: intents[name], default="")
             if closest in self.config["consequential_intents"] \
                     and intents.get(closest, 0.0) >= self.config["part_question_similarity"]:
                 return closest, i <= lead
@@ -794,7 +791,8 @@ class QuestionRouter(GraphComponent):
         best_entry, entry_probability, kb_sim = self.best_entry(vector, text, writing, entries)
         intent_sim = intents.get(name, 0.0)
         cfg = self.config
-        knowledge_weight = _weights(message).get(KNOWLEDGE_INTENT, 0.0)
+        weights = _weights(message)
+        knowledge_weight = weights.get(KNOWLEDGE_INTENT, 0.0)
         self._debug = {"classifier": name, "confidence": round(confidence, 3), "intent_similarity": round(intent_sim, 3),
                        "entry": best_entry, "entry_probability": round(entry_probability, 3),
                        "entry_similarity": round(kb_sim, 3), "knowledge_weight": round(knowledge_weight, 3)}
@@ -809,7 +807,7 @@ class QuestionRouter(GraphComponent):
             # is the entry classifier's call, and nothing close enough is nothing known.
             # Torn between the knowledge base and "out of scope" (a visa for a holiday in
             # Spain beside the event's visa), only a close entry answers
-            out_of_scope = _weights(message).get(OUT_OF_SCOPE, 0.0)
+            out_of_scope = weights.get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
             if torn and kb_sim < cfg["knowledge_override_similarity"]:
                 return []
@@ -837,7 +835,7 @@ class QuestionRouter(GraphComponent):
                 # unsure, and a question: ask back, with the form as a button; start nothing.
                 # Torn between the form and out of scope ("რას მირჩევ, დავშორდე თუ არა?",
                 # should I break up?, at 0.23 and 0.22): no form to offer
-                out_of_scope = _weights(message).get(OUT_OF_SCOPE, 0.0)
+                out_of_scope = weights.get(OUT_OF_SCOPE, 0.0)
                 if out_of_scope >= confidence - cfg["out_of_scope_margin"] and not carries_a_code(text):
                     return []
                 return [{"abstain": True, "ask_back": True}]
@@ -871,7 +869,7 @@ class QuestionRouter(GraphComponent):
         # base and the forms above: "შიოს მერი ვინ არის" (who is the mayor of Schio?) is no
         # question for the contacts, at 0.27 against 0.23
         if name != OUT_OF_SCOPE and confidence < cfg["abstain_confidence"] \
-                and _weights(message).get(OUT_OF_SCOPE, 0.0) >= confidence - cfg["out_of_scope_margin"]:
+                and weights.get(OUT_OF_SCOPE, 0.0) >= confidence - cfg["out_of_scope_margin"]:
             return []
         return [{"intent": name}]
 
@@ -907,7 +905,7 @@ class QuestionRouter(GraphComponent):
                 negated = True
                 continue
             if (not interpretation or _addresses_the_assistant(pieces[i], writing)) \
-                    and self._asks_for_a_language(pieces[i], vectors[i]):
+                    and self._asks_for_a_language(pieces[i], vectors[i], writing):
                 # "can you answer in Georgian? what is a smart community": the reply's
                 # language, said first, and the rest answered in it
                 self._language = named_language(pieces[i], negations=False)
@@ -1026,41 +1024,38 @@ class QuestionRouter(GraphComponent):
                 answers.append(best)
         return answers if len(answers) >= 2 or negated and answers else []
 
-    def _asks_for_a_language(self, piece: str, vector: np.ndarray) -> bool:
+    def _asks_for_a_language(self, piece: str, vector: np.ndarray, writing: Optional[str]) -> bool:
         """A piece that names the language to answer in and is closer to asking for one than
         to anything else, the knowledge base's questions about the talks' languages too
         ("თარგმანი თუ იქნება ქართულად", will it be interpreted into Georgian)."""
-        if named_language(piece, negations=False) is None or _about_interpretation(piece, None):
+        if named_language(piece, negations=False) is None or _about_interpretation(piece, writing):
             return False
         intents, entries = self.scores(vector)
         closest = max([*intents.items(), *entries.items()], key=lambda item: item[1], default=("", 0.0))
         return closest[0] == SWITCH_LANGUAGE
 
+    def _known_places(self) -> Dict[str, places.Place]:
+        """The places the assistant knows (content/places/); none while their files are broken."""
+        try:
+            return self._places.current()
+        except places.PlaceError:
+            return {}
+
     def _stated_place(self, text: str) -> Optional[float]:
         """Where in the message the citizen says which known place they live in or come
         from (0: at its start, towards 1: at its end); None if they do not."""
-        try:
-            stated = places.stated_place(text, self._places.current())
-        except places.PlaceError:
-            return None
+        stated = places.stated_place(text, self._known_places())
         return None if stated is None else stated[1]
 
     def _place_clause(self, text: str) -> Optional[Tuple[int, int]]:
         """The words of the message that say which known place the citizen is from (from,
         up to), if any (places.place_clause)."""
-        try:
-            clause = places.place_clause(text, self._places.current())
-        except places.PlaceError:
-            return None
+        clause = places.place_clause(text, self._known_places())
         return None if clause is None else clause[1:]
 
     def _names_a_place(self, piece: str) -> bool:
         """Whether the piece names a place the assistant knows (content/places/)."""
-        try:
-            known = self._places.current()
-        except places.PlaceError:
-            return False
-        return places.place_in_text(piece, known, anywhere=True) is not None
+        return places.place_in_text(piece, self._known_places(), anywhere=True) is not None
 
     def _part_candidates(self, vector: np.ndarray, excluded: Set[str]) -> Dict[str, Tuple[Dict[str, Any], float]]:
         """Every intent (but ``excluded``) and entry a piece may answer, by label: (answer, similarity)."""
@@ -1170,6 +1165,11 @@ def _same_question(label: str, context: str, intents: Dict[str, float],
 def _weights(message: Message) -> Dict[str, float]:
     """The classifier's weight for each intent it ranked."""
     return {r.get(INTENT_NAME_KEY): r.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for r in message.get(INTENT_RANKING_KEY) or []}
+
+
+def _first_after(answers: List[Dict[str, Any]], leading: Tuple[str, ...]) -> int:
+    """Where the first answer that is none of ``leading`` stands (the end if none is)."""
+    return next((i for i, answer in enumerate(answers) if _label(answer) not in leading), len(answers))
 
 
 def _label(answer: Dict[str, Any]) -> str:
