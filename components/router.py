@@ -340,6 +340,17 @@ def _asks_on_its_own(text: str, writing: Optional[str]) -> bool:
     return bool(question_words(forms) - AUXILIARIES) or (bool(forms) and forms[0] in AUXILIARIES)
 
 
+# "can I / can we / may one" in Georgian, which asks without a question mark or word:
+# "ჯგუფით შეგვიძლია წამოსვლა" (can we come as a group) asks, it does not sign anyone up;
+# "tu sheidzleba" is "please", and a verb that names the form still asks for it
+PERMISSION_WORDS = frozenset({"shemidzlia", "shegvidzlia", "sheidzleba"})
+
+
+def _asks_permission(forms: Sequence[str]) -> bool:
+    return any(form in PERMISSION_WORDS and (i == 0 or forms[i - 1] != "tu") for i, form in enumerate(forms)) \
+        and REQUEST_WORDS.isdisjoint(forms) and _imperative_request(forms, None) is None
+
+
 def _polite_request(text: str, writing: Optional[str]) -> bool:
     """ "can you cancel my registration?" asks to do it, although it has a question mark."""
     forms = normalised_forms(text, writing)
@@ -815,8 +826,8 @@ class QuestionRouter(GraphComponent):
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
             # a confirmation code in the message acts on a registration, whatever its words
-            question = looks_like_a_question(text, writing) and not _polite_request(text, writing) \
-                and not carries_a_code(text)
+            question = (looks_like_a_question(text, writing) or _asks_permission(normalised_forms(text, writing))) \
+                and not _polite_request(text, writing) and not carries_a_code(text)
             # the entries are about registering (the fee, the deadline, the data kept). A
             # question the classifier leans towards registering takes the closest entry; one
             # about a registration already made ("registered yesterday, is it approved

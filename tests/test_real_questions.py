@@ -535,3 +535,12 @@ def test_what_happens_on_a_day_is_the_programme_and_which_day_the_dates(servers,
 def test_a_part_that_says_what_the_question_is_not_is_not_answered(servers):
     answer = texts(servers.ask("not the dates, the place where it is"))
     assert "Faber Box" in answer and "May" not in answer, answer
+
+
+@pytest.mark.parametrize("question", [
+    "ჯგუფით შეგვიძლია წამოსვლა",  # can we come as a group (no question mark, no question word)
+    "shemidzlia movide me",  # can I come too
+])
+def test_can_i_come_in_georgian_without_a_question_mark_starts_no_form(servers, question):
+    answers = servers.ask(question)
+    assert not started_a_form(answers) and georgian(answers), texts(answers)
