@@ -78,8 +78,9 @@ _QUESTION_VERBS = frozenset({"aris", "ari", "unda", "girs", "ikneba", "khdeba", 
 
 
 # question words "aris" (is) is run into: სადარის / sadaris, როდისარის, რაარის / raris, ვინარის
-_GLUED_COPULA = {**{word: word for word in ("sad", "rodis", "ra", "vin", "rogor", "ramden", "romel", "saidan")},
-                 "r": "ra", "ramdeni": "ramdeni", "romeli": "romeli"}
+# (the word itself, and "r" of "raris", which is "ra")
+_GLUED_COPULA = frozenset({"sad", "rodis", "ra", "vin", "rogor", "ramden", "ramdeni", "romel", "romeli", "saidan"})
+_GLUED_SPELLINGS = {"r": "ra"}
 
 
 def question_words(forms: Sequence[str]) -> Set[str]:
@@ -89,9 +90,9 @@ def question_words(forms: Sequence[str]) -> Set[str]:
         if form not in QUESTION_WORDS:
             # "is" run into the word, as phones and hurry do: "sadaris zustad" (where is it
             # exactly), "rodisaris", "raris es"
-            glued = _GLUED_COPULA.get(form[:-4]) if form.endswith("aris") else None
-            if glued is not None:
-                found.add(glued)
+            stem = form[:-4] if form.endswith("aris") else ""
+            if stem in _GLUED_COPULA or stem in _GLUED_SPELLINGS:
+                found.add(_GLUED_SPELLINGS.get(stem, stem))
             continue
         if form == "ra" and i > 0 and forms[i - 1].endswith(("e", "et")) and not forms[i - 1].endswith("ze") \
                 and (i + 1 == len(forms) or forms[i + 1] not in _QUESTION_VERBS):

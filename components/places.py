@@ -317,16 +317,17 @@ def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) ->
 
 # Words that say, right beside a place's name, that the citizen lives there or comes from
 # there: "ოზურგეთიდან ვარ", "zugdideli var", "telavshi vtskhovrob" (Georgian, in the shared
-# spelling), "I'm from Gori", "I live in Telavi", "based in Rustavi"
-_SAYS_HOME = {"var", "vart", "vtskhovrob", "vtskhovrobt", "mkvidri"}
+# spelling; "ქუთაისიდან გწერთ", I write to you from Kutaisi), "I'm from Gori", "I live in
+# Telavi", "based in Rustavi"
+_SAYS_HOME = {"var", "vart", "vtskhovrob", "vtskhovrobt", "mkvidri", "vtser", "vtsert", "gtser", "gtsert"}
 _ENGLISH_HOME = {("live", "in"), ("living", "in"), ("based", "in"), ("resident", "of"), ("im", "from"),
                  ("am", "from"), ("are", "from"), ("were", "from"), ("i", "from"), ("me", "from"),
                  ("come", "from"), ("coming", "from"), ("here", "from")}
 
 
 # the kinds of place a name is said with, as the words start (shared spelling, English)
-_PLACE_KINDS = ("munitsipalitet", "kalak", "sopl", "sopel", "raion", "regionid", "temid", "municipality", "city",
-                "town", "village", "region", "district")
+_PLACE_KINDS = ("munitsipalitet", "kalak", "sopl", "sopel", "raion", "regionid", "temid", "meri", "gamgeob",
+                "municipality", "city", "town", "village", "region", "district")
 
 
 def stated_place(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, float]]:
@@ -347,18 +348,57 @@ def place_clause(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, in
     words = _forms(text)
     for n, start, place in sorted(_names_in(words, known), key=lambda hit: (hit[1], -hit[0])):
         near = [shared for shared, _ in words[max(0, start - 2):start] + words[start + n:start + n + 2]]
-        before = tuple(plain for _, plain in words[max(0, start - 2):start])
-        # ... or the message opens with "from Kutaisi"
-        if not _SAYS_HOME.isdisjoint(near) or before in _ENGLISH_HOME or before == ("from",):
-            first = start - next((k for k in (2, 1) if start >= k and (
-                not _SAYS_HOME.isdisjoint(shared for shared, _ in words[start - k:start])
-                or tuple(plain for _, plain in words[start - k:start])[-2:] in _ENGLISH_HOME
-                or tuple(plain for _, plain in words[start - k:start]) == ("from",))), 0)
+        # "ozurgetidan var", "i'm from ozurgeti", a message that opens "from Kutaisi", or
+        # "i'm a teacher in ozurgeti"
+        before = _home_words_before(words, start) or _self_described_before(words, start)
+        if not _SAYS_HOME.isdisjoint(near) or before:
             end = start + n
             # ... with what kind of place it is: "zugdidis municipalitetidan var"
             while end < len(words) and end < start + n + 3 and (
                     words[end][0] in _SAYS_HOME or words[end][0].startswith(_PLACE_KINDS)
                     or words[end][1].startswith(_PLACE_KINDS)):
                 end += 1
-            return place, first, end
+            return place, start - before, end
     return None
+
+
+def places_located(text: str, known: Dict[str, Place]) -> List[Tuple[Place, int]]:
+    """The known places the message puts something in ("conference in Batumi", "ბათუმში",
+    "tbilisshi"), with where their names start (word index): a Georgian name ending in
+    -ში (translit -shi), an English one after "in" or "at"."""
+    words = _forms(text)
+    return [(place, start) for n, start, place in _names_in(words, known)
+            if words[start + n - 1][0].endswith("shi") and not words[start + n - 1][1].endswith("shire")
+            or start > 0 and words[start - 1][1] in ("in", "at")]
+
+
+def _home_words_before(words: List[Tuple[str, str]], start: int) -> int:
+    """How many of the (at most two) words before a place's name say it is home: "i'm
+    from", "ვარ", or "from" opening the message (0 for none)."""
+    for k in (2, 1):
+        if start >= k:
+            shared = {form for form, _ in words[start - k:start]}
+            plain = tuple(form for _, form in words[start - k:start])
+            if not _SAYS_HOME.isdisjoint(shared) or plain in _ENGLISH_HOME or plain == ("from",) and start == 1:
+                return k
+    return 0
+
+
+# "I'm a teacher in Ozurgeti", "i work at the library in gori", "we are students in Telavi":
+# the citizen says what they are or do there (English; up to four words between)
+_SELF_DESCRIBING = {("im",), ("i", "am"), ("i", "work"), ("we", "are"), ("i", "teach"), ("i", "study")}
+_NOT_WHERE_ONE_IS = {"interested", "going", "travelling", "traveling", "coming", "flying", "staying", "arriving"}
+
+
+def _self_described_before(words: List[Tuple[str, str]], start: int) -> int:
+    """How many words before a place's name describe the citizen there ("im teacher in"),
+    0 if they do not."""
+    if start < 2 or words[start - 1][1] not in ("in", "at"):
+        return 0
+    for k in range(start - 1, max(-1, start - 7), -1):
+        plain = [form for _, form in words[k:start - 1]]
+        for opening in _SELF_DESCRIBING:
+            if tuple(plain[:len(opening)]) == opening and len(plain) - len(opening) <= 4 \
+                    and _NOT_WHERE_ONE_IS.isdisjoint(plain):
+                return start - k
+    return 0

@@ -55,8 +55,16 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge, places
-from components.georgian import NEGATIONS, TOKEN_PATTERN, named_language, normalised_forms, ordinal_number
+from components.georgian import (
+    NEGATIONS,
+    TOKEN_PATTERN,
+    named_language,
+    normalise_tokens,
+    normalised_forms,
+    ordinal_number,
+)
 from components.classifier import column_major
+from components.corrections import AS_TYPED
 from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
@@ -110,6 +118,13 @@ POINTING_TO_THE_KIND = frozenset({"such", "aseti", "asetia", "msgavsi"})
 # gavaketo" asks what one can do there, not what the assistant can do
 GEORGIAN_POINTING_BACK = POINTING_BACK | {"is", "ik", "eg", "magas", "mas", "imaze", "amaze", "magaze", "misi",
                                           "mati"}
+
+
+def _points_back(forms: Sequence[str], writing: Optional[str]) -> bool:
+    """Whether the words point back to something said before ("it", "there", "ეგ", "მისი")."""
+    return not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(forms)
+
+
 CONJUNCTIONS = frozenset({"and", "also", "plus", "da", "aseve", "an"})
 # Questions are joined by "and" or follow each other after a question mark; a comma more
 # often joins the context to one question ("I use a wheelchair, can I get in?").
@@ -161,6 +176,7 @@ NEGATED_PART = frozenset({"not", "ara"})
 # (for all), a human (for help: "is this a human?" asks whether this is a bot)
 CONTACT_NEIGHBOURS = frozenset({"help", "bot_challenge", "leave_message"})
 PHONE_STEMS = ("telepon", "davrek", "darek", "dairek", "phone", "call", "hotline", "operator")
+LEAVING_STEMS = ("leave", "leaving", "datov", "davutov", "davtov", "vutov")  # leave (a message): დატოვება, დავუტოვებ
 HUMAN_STEMS = ("adamian", "tanamshromel", "human", "person", "someone", "somebody")
 # A day of the event named ("the 25th", "day 2", "მეორე დღეს") with what happens on it asks
 # for the programme, not the dates: "what happens on the 25th", "25-ში რა ხდება"; "what day
@@ -175,10 +191,9 @@ def _asks_what_happens_that_day(forms: Sequence[str]) -> bool:
     days = [i for i, form in enumerate(forms) if _EVENT_DAY.match(form)]
     if not days or not WHEN_WORDS.isdisjoint(forms) or HAPPENING_WORDS.isdisjoint(forms):
         return False
-    what = [i for i, form in enumerate(forms) if form in ("what", "whats", "ra", "ras")]
     # "ra dges" / "what day" asks which day; "dges ra" (on the day, what) what happens
-    return any(forms[i - 1] not in ("ra", "ras", "what", "which", "romel") if i > 0 else True for i in days) \
-        and bool(what)
+    return any(form in ("what", "whats", "ra", "ras") for form in forms) \
+        and any(i == 0 or forms[i - 1] not in ("ra", "ras", "what", "which", "romel") for i in days)
 
 
 # a message for "them" after a subject with people behind it: their contact
@@ -267,13 +282,16 @@ def _someone_else_wants(forms: Sequence[str]) -> bool:
 
 # Verbs that ask the assistant to act on a registration, in the imperative (shared spelling:
 # ჩამწერე / chamwere, sign me up; დამარეგისტრირე, register me; ნახე / შემიმოწმე, look / check
-# for me; გააუქმე / გამიუქმე, cancel): "ნახე ჩემი რეგისტრაცია გავიდა თუ არა" asks to look,
+# for me; გააუქმე / გამიუქმე, cancel), and the same asked politely ("შეიძლება გამიუქმო?",
+# could you cancel it for me?): "ნახე ჩემი რეგისტრაცია გავიდა თუ არა" asks to look,
 # although "whether" is in it. English: at the head of the clause ("sign me up and ...")
 IMPERATIVE_REQUESTS = {
-    **dict.fromkeys(("chamtsere", "chamtseret", "damaregistrire", "damaregistriret"), "register"),
+    **dict.fromkeys(("chamtsere", "chamtseret", "damaregistrire", "damaregistriret",
+                     "chamtsero", "chamtserot", "damaregistriro", "damaregistrirot"), "register"),
     **dict.fromkeys(("nakhe", "nakhet", "shemimotsme", "shemimotsmet", "gadaamotsme", "gadaamotsmet",
-                     "gadamimotsme"), "check_registration"),
-    **dict.fromkeys(("gaaukme", "gaaukmet", "gamiukme", "gamiukmet"), "cancel_registration"),
+                     "gadamimotsme", "shemimotsmo", "shemimotsmot", "gadamimotsmo"), "check_registration"),
+    **dict.fromkeys(("gaaukme", "gaaukmet", "gamiukme", "gamiukmet", "gamiukmo", "gamiukmot"),
+                    "cancel_registration"),
 }
 ENGLISH_IMPERATIVE_REQUESTS = {**dict.fromkeys(("sign", "register", "enrol", "enroll", "book"), "register"),
                                "check": "check_registration", "cancel": "cancel_registration"}
@@ -440,6 +458,9 @@ class QuestionRouter(GraphComponent):
             # or if the part asks on its own (a question word) and is at least this close:
             # the classifier, sure of one topic, gives the other part's topic no weight
             "part_min_confidence": 0.05,
+            # a phone or a human named in so many words means a person to reach when the
+            # classifier gives the contact at least this weight ("ranks it at all")
+            "contact_min_confidence": 0.01,
             "part_question_similarity": 0.9,
             # a short follow-up, or a later part of a message, takes the topic of the same
             # subject as the answer before it when that topic is this close to the best one
@@ -573,9 +594,11 @@ class QuestionRouter(GraphComponent):
 
     def decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
         """The answers the message asks for, in order; [] for none (abstain)."""
-        answers = self._decide(message, tracker)
         text, writing = message.get(TEXT) or "", message.get(WRITING)
         in_a_form = tracker is not None and bool(tracker.active_loop_name)
+        # the words that say where the citizen is from, found once (in a form, the form asks)
+        clause = None if in_a_form else self._place_clause(text)
+        answers = self._decide(message, tracker, in_a_form, clause)
         consequential = set(self.config["consequential_intents"])
         # a request to register beside a question about the event ("I want to go to Italy
         # for work, how do I get a visa?" asks nothing of the event; "I need to go, bye" is
@@ -589,15 +612,22 @@ class QuestionRouter(GraphComponent):
                 # starts the form after the other answers)
                 at = _first_after(answers, ("greet", "thank", "tell_place")) if first else len(answers)
                 answers = answers[:at] + [{"intent": request}] + answers[at:]
-        if answers and not in_a_form and "tell_place" not in map(_label, answers):
-            stated = self._stated_place(text)
+        if answers and clause is not None and "tell_place" not in map(_label, answers):
+            # where in the message the place is said (0: at its start, towards 1: at its end)
+            stated = clause[0] / max(len(TOKEN_PATTERN.findall(text)), 1)
             # after a request for a form, the place is one of its details ("I want to
             # register, my name is Nino Beridze, from Telavi"), for the form to ask
-            if stated is not None and not (stated >= 0.5 and consequential & set(map(_label, answers))):
+            if not (stated >= 0.5 and consequential & set(map(_label, answers))):
                 # "ოზურგეთიდან ვარ, მასწავლებელი, მეც შემიძლია წამოსვლა?" (I'm from Ozurgeti, a
                 # teacher, can I come too?): the place noted, in the message's order
                 at = _first_after(answers, ("greet", "thank")) if stated < 0.5 else len(answers)
                 answers = answers[:at] + [{"intent": "tell_place"}] + answers[at:]
+        if any(_about_the_event(_label(answer)) for answer in answers) and names_the_event(text, writing) \
+                and self._event_elsewhere(text, writing, clause):
+            # "ბათუმში IT კონფერენცია როდის არის?", "another conference in tbilisi, can you
+            # register me": an event in a Georgian town is not this one, whose words it shares
+            kept = [answer for answer in answers if not _about_the_event(_label(answer))]
+            answers = kept + [{"abstain": True}] if kept and not any(a.get("abstain") for a in kept) else kept
         if {"intent": "ask_event_date"} in answers and _asks_what_happens_that_day(normalised_forms(text, writing)):
             answers = [{"intent": "ask_event_agenda"} if a == {"intent": "ask_event_date"} else a for a in answers]
         if answers and answers[-1] == {"intent": "thank"} and not in_a_form \
@@ -652,7 +682,8 @@ class QuestionRouter(GraphComponent):
         closest = max(intents, key=lambda name: intents[name])
         return closest == "goodbye" and intents[closest] >= self.config["part_min_similarity"]
 
-    def _decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
+    def _decide(self, message: Message, tracker: Optional[DialogueStateTracker], in_a_form: bool,
+                clause: Optional[Tuple[int, int]]) -> List[Dict[str, Any]]:
         text = message.get(TEXT) or ""
         writing = message.get(WRITING)
         intent = message.get(INTENT) or {}
@@ -661,7 +692,6 @@ class QuestionRouter(GraphComponent):
         if vector is None or not name:
             return [{"intent": name}] if name else []
         if name in self.config["keep_intents"]:
-            in_a_form = tracker is not None and bool(tracker.active_loop_name)
             # outside a form, a "name" is more likely a question; so is an unsure "yes", "no"
             # or "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
             name_outside_a_form = name == "inform" and tracker is not None and not in_a_form
@@ -717,9 +747,7 @@ class QuestionRouter(GraphComponent):
 
         forms = normalised_forms(text, writing)
         lead, lead_words = _lead(forms)
-        clause = self._place_clause(text)
-        if clause is not None and clause[0] <= (lead_words if lead else 0) and len(forms) - clause[1] >= 2 \
-                and not (tracker is not None and tracker.active_loop_name):
+        if clause is not None and clause[0] <= (lead_words if lead else 0) and len(forms) - clause[1] >= 2:
             # "im from ozurgeti, work as school teacher 20 years, teachers can come also?":
             # the place noted, and the rest answered as a message of its own (the whole
             # message's vector, half of it the place, is near nothing the assistant knows)
@@ -753,9 +781,11 @@ class QuestionRouter(GraphComponent):
         assistant can do), a human on the phone ("will someone answer the phone?" asks
         neither whether this is a bot nor to leave a message here). Only when the classifier
         ranks the contact at all."""
-        if name not in CONTACT_NEIGHBOURS or _weights(message).get("ask_contact", 0.0) < self.config["part_min_confidence"] / 5:
+        if name not in CONTACT_NEIGHBOURS or _weights(message).get("ask_contact", 0.0) < self.config["contact_min_confidence"]:
             return None
         forms = normalised_forms(text, writing)
+        if name == "leave_message" and any(form.startswith(LEAVING_STEMS) for form in forms):
+            return None  # "can i leave a message for a human, someone call me back": to leave one
         stems = PHONE_STEMS if name != "help" else PHONE_STEMS + HUMAN_STEMS
         # ("leave a message, call me back" leaves one; "will someone answer the phone?" asks)
         asks = name != "leave_message" or _asks_on_its_own(text, writing)
@@ -791,7 +821,10 @@ class QuestionRouter(GraphComponent):
             # unsure on its own ("who takes part in it?"), a follow-up is about the subject
             intents, entries = self.scores(vector)
             answer = answers[0] if answers else {"abstain": True}
-            answer = self._in_context(answer, intents, entries, context, text, writing, follow_up=True)
+            entry, probability, _ = self.best_entry(vector, text, writing, entries)
+            sure_entry = entry if probability >= self.config["entry_min_probability"] else None
+            answer = self._in_context(answer, intents, entries, context, text, writing, follow_up=True,
+                                      sure_entry=sure_entry)
             answers = [] if answer.get("abstain") else [answer]
         return answers
 
@@ -826,8 +859,15 @@ class QuestionRouter(GraphComponent):
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
             # a confirmation code in the message acts on a registration, whatever its words
-            question = (looks_like_a_question(text, writing) or _asks_permission(normalised_forms(text, writing))) \
-                and not _polite_request(text, writing) and not carries_a_code(text)
+            # ... and in a message of one clause, a verb that asks for this very form is a
+            # request ("გააუქმე ჩემი რეგისტრაცია რა ვერ მოვდივარ", cancel my registration, since
+            # I can't come: "რა" is "since" there). Beside a clause of its own that asks ("chamwere
+            # da mitkhari fasiania tu ara"), the question is answered and the request added
+            forms = normalised_forms(text, writing)
+            named = _imperative_request(forms, writing) == name \
+                and sum(1 for clause in _CLAUSE.split(text) if clause and clause.strip()) < 2
+            question = (looks_like_a_question(text, writing) or _asks_permission(forms)) \
+                and not _polite_request(text, writing) and not carries_a_code(text) and not named
             # the entries are about registering (the fee, the deadline, the data kept). A
             # question the classifier leans towards registering takes the closest entry; one
             # about a registration already made ("registered yesterday, is it approved
@@ -947,7 +987,7 @@ class QuestionRouter(GraphComponent):
                 if entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"entry": chosen}, entries[chosen]
             piece_forms = normalised_forms(pieces[i], writing)
-            points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(piece_forms)
+            points_back = _points_back(piece_forms, writing)
             to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_forms)
             if found:
                 # "who is in AVATAR and how long does it run": the second part is the project's
@@ -1052,11 +1092,18 @@ class QuestionRouter(GraphComponent):
         except places.PlaceError:
             return {}
 
-    def _stated_place(self, text: str) -> Optional[float]:
-        """Where in the message the citizen says which known place they live in or come
-        from (0: at its start, towards 1: at its end); None if they do not."""
-        stated = places.stated_place(text, self._known_places())
-        return None if stated is None else stated[1]
+    def _event_elsewhere(self, text: str, writing: Optional[str], clause: Optional[Tuple[int, int]]) -> bool:
+        """Whether the message puts an event in a Georgian town ("ბათუმში IT კონფერენცია",
+        "conference in tbilisi": the town within a few words of the event's name), outside
+        the words that say where the citizen lives ("I live in Batumi, when is the
+        conference?" asks of ours): the event is in Italy, so an event there is another."""
+        # (word indexes as places counts them: every word of TOKEN_PATTERN)
+        index = {match.start(): i for i, match in enumerate(TOKEN_PATTERN.finditer(text))}
+        named = [index[start] for form, start, _ in normalise_tokens(text, writing) if form.startswith(EVENT_WORDS)]
+        return any((place.id == GEORGIA or place.country == GEORGIA)
+                   and not (clause is not None and clause[0] <= start < clause[1])
+                   and any(abs(start - i) <= EVENT_PLACE_DISTANCE for i in named)
+                   for place, start in places.places_located(text, self._known_places()))
 
     def _place_clause(self, text: str) -> Optional[Tuple[int, int]]:
         """The words of the message that say which known place the citizen is from (from,
@@ -1101,7 +1148,7 @@ class QuestionRouter(GraphComponent):
         if tracker is None:
             return None
         forms = normalised_forms(text, writing)
-        points_back = not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(forms)
+        points_back = _points_back(forms, writing)
         if len(forms) > self.config["context_max_words"] + (3 if points_back else 0):
             return None
         subjects = {subject(label) for label in _previous_answers(tracker)} - {None}
@@ -1109,12 +1156,16 @@ class QuestionRouter(GraphComponent):
 
     def _in_context(self, answer: Dict[str, Any], intents: Dict[str, float], entries: Dict[str, float],
                     context: Optional[str], text: str, writing: Optional[str],
-                    follow_up: bool = False) -> Dict[str, Any]:
+                    follow_up: bool = False, sure_entry: Optional[str] = None) -> Dict[str, Any]:
         """The answer, or the topic of the context's subject when that is nearly as close:
         "when does it start?" after AVATAR is the project's years, after the event its dates.
         ``follow_up``: the context is the answer before, and a topic of no subject yields to it
         too ("ონლაინ?", online?, after the event's dates: the event online, not e-participation;
-        "how i write to them" after the organisers: their contact, not a message left here)."""
+        "how i write to them" after the organisers: their contact, not a message left here).
+        ``sure_entry``: the entry the entry classifier picks (at least as sure as it must be
+        to answer); among the subject's topics near enough, it wins ("and online?" after the
+        dates is nearer "and where?" by the sentence vector, but its words are those of the
+        event online)."""
         if context is None or context != "event" and names_the_event(text, writing):
             return answer  # "what is AVATAR?" "when is the event?"
         label = _label(answer)
@@ -1130,8 +1181,7 @@ class QuestionRouter(GraphComponent):
             # to reach at the citizen's municipality
             return _same_question(label, context, intents, entries) or answer
         elif follow_up and (label, context) in POINTED_QUESTION and POINTED_QUESTION[(label, context)] in entries \
-                and not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(
-                    normalised_forms(text, writing)):
+                and _points_back(normalised_forms(text, writing), writing):
             # "how do i write to them" after the organisers: to them, not to us
             return {"entry": POINTED_QUESTION[(label, context)]}
         elif about == context or set(answer) - {"intent", "entry"} \
@@ -1144,6 +1194,8 @@ class QuestionRouter(GraphComponent):
         close = [(sim, {"intent": name}) for name, sim in intents.items()
                  if subject(name) == context and name not in never and sim >= near]
         close += [(sim, {"entry": entry}) for entry, sim in entries.items() if subject(entry) == context and sim >= near]
+        if sure_entry is not None and any(candidate.get("entry") == sure_entry for _, candidate in close):
+            return {"entry": sure_entry}
         if close:
             return max(close, key=lambda c: c[0])[1]
         return _same_question(label, context, intents, entries) or answer
@@ -1159,6 +1211,9 @@ class QuestionRouter(GraphComponent):
                 message.set(LANGUAGE_REQUESTED, True, add_to_output=True)
             message.set("router", self._debug, add_to_output=True)
             _apply(message, answers)
+            if message.get(AS_TYPED):
+                # the words were read; the conversation keeps what the citizen typed
+                message.set(TEXT, message.get(AS_TYPED))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -1193,6 +1248,8 @@ def _about_the_event(label: str) -> bool:
     return label in EVENT_TOPICS or label.startswith(("event-", "registration-"))
 
 
+GEORGIA = "ge"  # content/places/ge.yml
+EVENT_PLACE_DISTANCE = 4  # words between an event's name and the town it is in
 EVENT_WORDS = ("event", "conferenc", "forum", "gonisdzieb", "konperents", "porum", "ivent")  # normalised forms
 
 

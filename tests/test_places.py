@@ -360,3 +360,33 @@ def test_the_words_that_say_where_the_citizen_is_from(text, said, rest):
 ])
 def test_a_place_named_for_another_reason_is_not_where_the_citizen_is_from(text):
     assert places.stated_place(text, places.load()) is None
+
+
+@pytest.mark.parametrize("text, said", [
+    # hello, I write from Zugdidi's city hall
+    ("gamarjobat zugdidis meriidan gwert, ra aris avatari", "zugdidis meriidan gwert"),
+    ("hi, i am a nurse in gori, can nurses come", "i am a nurse in gori"),
+    ("we are students in batumi can we come", "we are students in batumi"),
+])
+def test_a_place_clause_takes_the_words_that_say_it(text, said):
+    clause = places.place_clause(text, places.load())
+    assert clause is not None
+    words = [match.group() for match in TOKEN_PATTERN.finditer(text)]
+    assert " ".join(words[clause[1]:clause[2]]) == said
+
+
+@pytest.mark.parametrize("text", ["i am interested in kutaisi digital services", "flights from batumi to schio?"])
+def test_a_place_beside_other_words_is_no_home(text):
+    assert places.place_clause(text, places.load()) is None
+
+
+@pytest.mark.parametrize("text, located", [
+    ("ბათუმში IT კონფერენცია როდის არის", ["ge"]),
+    ("tbilisshi konferencia iqneba?", ["ge"]),
+    ("a conference in tbilisi", ["ge"]),
+    ("is the conference in schio", ["schio"]),
+    ("batumidan rogor chavide konferenciaze", []),  # from Batumi: no event is put there
+    ("how far is it from tbilisi", []),
+])
+def test_places_located_are_those_something_is_put_in(text, located):
+    assert [place.id for place, _ in places.places_located(text, places.load())] == located

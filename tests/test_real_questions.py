@@ -544,3 +544,66 @@ def test_a_part_that_says_what_the_question_is_not_is_not_answered(servers):
 def test_can_i_come_in_georgian_without_a_question_mark_starts_no_form(servers, question):
     answers = servers.ask(question)
     assert not started_a_form(answers) and georgian(answers), texts(answers)
+
+
+@pytest.mark.parametrize("first, correction, expected, in_georgian", [
+    ("how much does it cost", "no not the fee, the dates", "May", False),
+    ("where is the event", "sorry i meant the hotels not the venue", "accommodation", False),
+    # when is it; not when but where (translit)
+    ("rodis aris es konferencia", "ara rodis ki ara sad", "შიო", True),
+    # hotels near it; sorry, not the hotel, Faber Box's exact address
+    ("სასტუმროები ახლოს თუ არის", "ბოდიში, სასტუმრო კი არა, ფაბერ ბოქსის ზუსტი მისამართი", "Via", True),
+])
+def test_a_correction_is_read_as_what_it_corrects_to(servers, first, correction, expected, in_georgian):
+    conversation = Conversation(servers)
+    conversation.say(first)
+    answers = conversation.say(correction)
+    assert expected in texts(answers), texts(answers)
+    assert georgian(answers) if in_georgian else english(answers), texts(answers)
+
+
+def test_not_wanting_to_register_only_to_know_starts_no_form(servers):
+    answers = servers.ask("i dont want to sign up now i just want to know is there any fee")
+    assert not started_a_form(answers) and "fee" in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question, in_georgian", [
+    ("ქუთაისში ტექნოლოგიების კონფერენცია როდის იქნება?", True),  # the tech conference in Kutaisi, when
+    ("there is a startup conference in batumi next month, sign me up for it", False),
+])
+def test_an_event_in_a_georgian_town_is_not_this_one(servers, question, in_georgian):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    assert not started_a_form(answers) and "24" not in answer and "avatarlab.it" in answer, answer
+    assert georgian(answers) if in_georgian else english(answers), answer
+
+
+def test_living_in_a_georgian_town_still_asks_about_this_event(servers):
+    answer = texts(servers.ask("i live in batumi, when is the conference"))
+    assert said_in_order(answer, "Noted", "May"), answer
+
+
+@pytest.mark.parametrize("message", [
+    "ჩემი რეგისტრაცია გააუქმე რა ვერ ვახერხებ ჩამოსვლას",  # cancel my registration, since I can't make it
+    "sheidzleba gamiuqmo registracia",  # could you cancel my registration
+])
+def test_asking_for_the_cancellation_in_one_clause_starts_it(servers, message):
+    assert "დადასტურების კოდი (8 სიმბოლო)" in texts(servers.ask(message))
+
+
+def test_a_place_after_a_greeting_is_noted(servers):
+    # hello, I write from Zugdidi's city hall, which towns are in AVATAR
+    answer = texts(servers.ask("gamarjobat, zugdidis meriidan gwert, romeli qalaqebia avatarshi"))
+    assert said_in_order(answer, "გასაგებია", "სკიო") or said_in_order(answer, "გასაგებია", "შიო"), answer
+
+
+def test_a_one_word_follow_up_takes_the_entry_its_words_name(servers):
+    conversation = Conversation(servers)
+    conversation.say("when is the conference")
+    answer = texts(conversation.say("and online?"))
+    assert "streamed" in answer and "Faber Box" not in answer, answer
+
+
+def test_leaving_a_message_for_a_human_leaves_one(servers):
+    answers = servers.ask("can i leave a message for a person, somebody call me back later")
+    assert "What shall I pass on?" in texts(answers), texts(answers)

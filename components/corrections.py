@@ -1,0 +1,184 @@
+"""Reads a citizen's correction as the question it corrects to.
+
+Citizens narrow a question after an answer: "not when, where", "sorry i meant the hotel
+not the venue", "სასტუმრო კი არა, ფაბერ ბოქსის მისამართი" (not the hotel, Faber Box's
+address), "i dont want to register i only want to know if its free". Read whole, such a
+message is half about what it turns away from: the classifier heard "no", the hotel, or a
+request to register. This component, right after the language detector, hands the rest of
+the pipeline only what the message asks for, so the classifier, the sentence vector and the
+router all read "where", "the hotel", "ფაბერ ბოქსის მისამართი", "i only want to know if its
+free".
+
+What it takes for a correction (in the shared spelling of ``components.georgian``, so
+Georgian letters and translit meet):
+
+- "X კი არა (,) Y" / "X ki ara Y" and "Y, X კი არა": the clause with X goes;
+- "არა X, არამედ Y" / "not X but Y": everything up to "არამედ" / "but" goes;
+- "not X, Y" at the head of a clause (after "no", "sorry", "i mean"), "არა X, Y" likewise;
+- "Y not X" at the end of a clause, where "not" follows no verb or pronoun ("is it free or
+  not", "i can not come" and "i'm not sure" are no corrections);
+- "I don't want X, I only / just want Y", "X არ მინდა, მხოლოდ / უბრალოდ Y": from "only" on;
+- a leading "sorry", "i meant", "ბოდიში" in front of what is left.
+
+Something must be left, and in a form nothing is changed (a name is a name). The text as
+typed stays in the parse result as ``text_as_typed``; ``QuestionRouter``, the last
+component that reads the words, puts it back as the message's text, so the conversation
+shows what the citizen typed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.georgian import normalise_tokens
+from components.language_detector import WRITING
+
+AS_TYPED = "text_as_typed"
+
+# what may stand before a corrected clause: "no", "sorry", "i mean(t)" (shared spelling, English)
+APOLOGIES = frozenset({"sorry", "sory", "sorri", "oops", "no", "nope", "bodishi", "ukatsravad", "mapatie", "ara"})
+I_MEANT = frozenset({"mean", "meant", "ment", "vguliskhmob", "vgulikhmobdi", "vgulishkmobdi"})
+# "not" after these is an ordinary negation, not a correction: "is it free or not", "i'm not sure"
+ORDINARY_NOT = frozenset({
+    "is", "are", "am", "was", "were", "be", "do", "does", "did", "can", "could", "will", "would", "should",
+    "must", "may", "might", "have", "has", "had", "i", "im", "you", "we", "they", "it", "its", "he", "she",
+    "or", "why", "if", "whether", "but", "and", "still", "just", "really", "that", "me", "so", "yet",
+    "probably", "maybe", "hopefully", "definitely", "certainly", "please", "pls", "youre", "theyre",
+})
+# what "not" ending a clause never corrects: "not sure", "not yet", "not at all"
+NOT_A_THING = frozenset({"sure", "yet", "at", "really", "able", "to", "going", "gonna", "much", "bad", "good",
+                         "working", "clear", "possible", "free", "registered", "open"})
+ONLY = frozenset({"only", "just", "mxolod", "mkholod", "ubralod"})
+WANTING = frozenset({"want", "wanna", "need", "asking", "minda", "mchirdeba", "vapireb", "gvinda"})
+WANT_NEGATIONS = frozenset({"dont", "not", "ar", "doesnt"})
+_BOUNDARY = re.compile(r"[,.;:!?…\n]")
+MAX_CORRECTED_WORDS = 4
+
+
+def corrected(text: str, writing: Optional[str]) -> Optional[str]:
+    """What the message asks once what it turns away from is gone; None if it corrects
+    nothing (or nothing would be left)."""
+    tokens = normalise_tokens(text, writing)
+    forms = [form for form, _, _ in tokens]
+    if len(forms) < 2:
+        return None
+    clause = _clause_starts(text, tokens)
+    cut = _cut(forms, clause)
+    if cut is None:
+        # "sorry i meant the hotel": what was meant
+        meant = _without_apology(text, writing)
+        return meant if meant != text and "i" in forms[:3] else None
+    start, end = cut
+    head = text[:tokens[start][1]] if start > 0 else ""
+    tail = text[tokens[end][1]:] if end < len(tokens) else ""
+    rest = (head.rstrip() + " " + tail.lstrip(" ,;:-")).strip(" ,;:-") if head.strip() else tail.strip()
+    rest = _without_apology(rest, writing)
+    return rest if rest and normalise_tokens(rest, writing) else None
+
+
+def _clause_starts(text: str, tokens: Sequence[Tuple[str, int, int]]) -> List[bool]:
+    """For each word: whether a clause starts there (the first word, or punctuation before it)."""
+    return [i == 0 or bool(_BOUNDARY.search(text[tokens[i - 1][2]:start]))
+            for i, (_, start, _) in enumerate(tokens)]
+
+
+def _clause_of(i: int, clause: Sequence[bool]) -> Tuple[int, int]:
+    """The word range of the clause word ``i`` is in."""
+    start = max(k for k in range(i + 1) if clause[k])
+    end = next((k for k in range(i + 1, len(clause)) if clause[k]), len(clause))
+    return start, end
+
+
+def _cut(forms: Sequence[str], clause: Sequence[bool]) -> Optional[Tuple[int, int]]:
+    """The words to drop (from, up to but not including), if the message corrects itself."""
+    n = len(forms)
+    for i in range(n - 1):
+        # "X კი არა (,) Y" / "Y, X კი არა"
+        if forms[i] == "ki" and forms[i + 1] == "ara" and i > 0 and not clause[i]:
+            start, end = _clause_of(i, clause)
+            if i + 2 < end:  # "sastumro ki ara faber boxis misamarti": Y in the same clause
+                return _keep_something(start, i + 2, n)
+            return _keep_something(start, end, n)  # "sad, rodis ki ara" or "სასტუმრო კი არა, მისამართი"
+    for i, form in enumerate(forms):
+        # "არა X, არამედ Y" / "not X but Y"
+        if form in ("aramed", "but") and i > 0 and any(f in ("ara", "not") for f in forms[:i]):
+            first_not = next(k for k in range(i) if forms[k] in ("ara", "not"))
+            start, _ = _clause_of(first_not, clause)
+            if _leads_a_clause(forms, first_not, start) and i - first_not - 1 <= MAX_CORRECTED_WORDS:
+                return _keep_something(start, i + 1, n)
+    for i, form in enumerate(forms):
+        if form not in ("not", "ara"):
+            continue
+        start, end = _clause_of(i, clause)
+        corrected_words = end - i - 1
+        if _leads_a_clause(forms, i, start) and 1 <= corrected_words <= MAX_CORRECTED_WORDS and end < n \
+                and forms[i + 1] not in NOT_A_THING:
+            # "not the price, the date", "no not when, where", "ara rodis, sad"
+            return _keep_something(start, end, n)
+        if form == "not" and i > start and forms[i - 1] not in ORDINARY_NOT and 1 <= corrected_words <= MAX_CORRECTED_WORDS \
+                and forms[i + 1] not in NOT_A_THING and end == n:
+            # "i meant the hotel not the venue"
+            return _keep_something(i, end, n)
+    # "i dont want to register i only want to know if its free"
+    negated_want = [i for i in range(n - 1) if forms[i] in WANT_NEGATIONS and WANTING & set(forms[i + 1:i + 3])]
+    if negated_want:
+        only = next((k for k in range(negated_want[0] + 2, n) if forms[k] in ONLY), None)
+        if only is not None and only + 1 < n:
+            start = only - 1 if forms[only - 1] in ("i", "we", "me") else only
+            return _keep_something(_clause_of(negated_want[0], clause)[0], start, n)
+    return None
+
+
+def _leads_a_clause(forms: Sequence[str], i: int, start: int) -> bool:
+    """Whether word ``i`` opens its clause, after nothing but "no", "sorry", "i mean"."""
+    return all(form in APOLOGIES or form in I_MEANT or form == "i" for form in forms[start:i])
+
+
+def _keep_something(start: int, end: int, n: int) -> Optional[Tuple[int, int]]:
+    return (start, end) if end - start < n and start < end else None
+
+
+def _without_apology(text: str, writing: Optional[str]) -> str:
+    """``text`` without a leading "sorry", "i meant", "ბოდიში" (what is left is the question)."""
+    tokens = normalise_tokens(text, writing)
+    k = 0
+    while k < len(tokens) - 1 and (tokens[k][0] in APOLOGIES - {"no", "ara"} or tokens[k][0] in I_MEANT
+                                   or tokens[k][0] == "i" and tokens[k + 1][0] in I_MEANT):
+        k += 1
+    return text[tokens[k][1]:] if k else text
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class CorrectionReader(GraphComponent):
+    """Hands the pipeline the question a correction corrects to (module docstring)."""
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CorrectionReader":
+        return cls()
+
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        if tracker is not None and tracker.active_loop_name:
+            return messages
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text or text.startswith("/"):
+                continue
+            rest = corrected(text, message.get(WRITING))
+            if rest is not None:
+                message.set(AS_TYPED, text, add_to_output=True)
+                message.set(TEXT, rest)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,46 @@
+"""A citizen's correction read as what it corrects to (components/corrections.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.corrections import corrected
+
+
+@pytest.mark.parametrize("text, writing, expected", [
+    ("not the fee, the dates", "en", "the dates"),
+    ("no not where, when", "en", "when"),
+    ("sorry i meant the hotels not the venue", "en", "the hotels"),
+    ("the programme not the venue", "en", "the programme"),
+    ("no not the venue but the hotels", "en", "the hotels"),
+    ("sorry i meant the programme", "en", "the programme"),
+    ("i dont want to sign up i just want to know the dates", "en", "i just want to know the dates"),
+    # not when but where (translit); not the hotel, Faber Box's address
+    ("ara rodis ki ara sad", "ka-Latn", "sad"),
+    ("bodishi sastumro ki ara faber boxis misamarti", "ka-Latn", "faber boxis misamarti"),
+    # where, not when; not the date but the place
+    ("სად, როდის კი არა", "ka", "სად"),
+    ("არა თარიღი არამედ ადგილი", "ka", "ადგილი"),
+    # hello, not the hotel, the address: the greeting stays
+    ("გამარჯობა, სასტუმრო კი არა, მისამართი მაინტერესებს", "ka", "გამარჯობა, მისამართი მაინტერესებს"),
+    # I don't want to register, only how much it costs
+    ("registracia ar minda, mxolod ra girs", "ka-Latn", "mxolod ra girs"),
+])
+def test_a_correction_leaves_what_it_corrects_to(text, writing, expected):
+    assert corrected(text, writing) == expected
+
+
+@pytest.mark.parametrize("text, writing", [
+    ("is it free or not", "en"),
+    ("i can not come, what now", "en"),
+    ("im not sure when it is, can you tell me", "en"),
+    ("not yet, when does it open", "en"),
+    ("can i come if i am not a municipality worker", "en"),
+    ("why not", "en"),
+    ("no", "en"),
+    ("ara, madloba", "ka-Latn"),  # no, thanks
+    ("არა მგონი", "ka"),  # I don't think so
+    ("ara", "ka-Latn"),
+])
+def test_a_negation_that_corrects_nothing_leaves_the_message_alone(text, writing):
+    assert corrected(text, writing) is None
