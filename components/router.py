@@ -253,6 +253,10 @@ def _split(text: str, writing: Optional[str]) -> List[Tuple[str, bool]]:
     return pieces
 
 
+# what asks for one more thing, right before a part: "also", "plus", "ასევე" / "aseve"
+_ADDED = re.compile(r"(?:^|\W)(?:also|plus|ასევე|aseve)\W*$", re.IGNORECASE)
+
+
 def _opens_a_question(clause: str, writing: Optional[str]) -> bool:
     """A clause that asks on its own from its first words: a question word among its first
     two ("sad tardeba", "when is it", "ra ghirs")."""
@@ -266,7 +270,8 @@ POLITE_REQUESTS = (("can", "you"), ("could", "you"), ("would", "you"), ("can", "
 
 # Words that ask for something without a question mark: "give me the link", "მომეცი ლინკი"
 REQUEST_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet", "minda", "mchirdeba",
-                           "mainteresebs", "give", "send", "need", "want", "interested", "wondering"})
+                           "mainteresebs", "momtsere", "momtseret", "damitsere", "damitseret",
+                           "give", "send", "need", "want", "interested", "wondering"})
 
 
 # who wants, when it is not the citizen writing: "he want to come also" asks for nothing
@@ -627,6 +632,12 @@ class QuestionRouter(GraphComponent):
             # "ბათუმში IT კონფერენცია როდის არის?", "another conference in tbilisi, can you
             # register me": an event in a Georgian town is not this one, whose words it shares
             kept = [answer for answer in answers if not _about_the_event(_label(answer))]
+            answers = kept + [{"abstain": True}] if kept and not any(a.get("abstain") for a in kept) else kept
+        if any(_label(answer) in REGISTERING for answer in answers) and not names_the_event(text, writing) \
+                and _registers_something_else(normalised_forms(text, writing)):
+            # "how do i register my child for kindergarten", "manqana rogor davaregistriro":
+            # something else to register, which the assistant knows nothing of
+            kept = [answer for answer in answers if _label(answer) not in REGISTERING]
             answers = kept + [{"abstain": True}] if kept and not any(a.get("abstain") for a in kept) else kept
         if {"intent": "ask_event_date"} in answers and _asks_what_happens_that_day(normalised_forms(text, writing)):
             answers = [{"intent": "ask_event_agenda"} if a == {"intent": "ask_event_date"} else a for a in answers]
@@ -1033,6 +1044,9 @@ class QuestionRouter(GraphComponent):
                 says = self._names_a_place(pieces[i])
             elif best.get("intent") in CHAT_INTENTS:
                 says = _asks_on_its_own(pieces[i], writing)
+            elif found and _ADDED.search(text[:start] if start >= 0 else ""):
+                # "how long does it last? also the website link": "also" asks for one more thing
+                says = True
             elif i == len(pieces) - 1 and not any(asked for _, _, asked, _ in found):
                 # the message's last question mark is the whole message's ("tech and open
                 # government connection?") unless a part before it asked on its own
@@ -1246,6 +1260,21 @@ def _about_the_event(label: str) -> bool:
     """An intent or entry about the event itself: its topics, and the entries about taking
     part (the follow-ups' "and where?" and the parts' "is it free?" both read it)."""
     return label in EVENT_TOPICS or label.startswith(("event-", "registration-"))
+
+
+# the answers about registering for the event, and what else citizens register (shared
+# spelling and English): a kindergarten place (ბაღი), a car, a property, a marriage or a
+# birth, a doctor's appointment. No jobs or workplaces: "i'm a school teacher, can i
+# register" registers for the event
+REGISTERING = frozenset({"register", "registration-how", "registration-open"})
+OTHER_REGISTRATION_STEMS = ("kindergarten", "nursery", "propert", "apartment", "marriage", "appointment",
+                            "bagshi", "bagis", "mankan", "avtomobil", "koneb", "kortsin", "dabadeb", "ekimtan",
+                            "poliklinik")
+OTHER_REGISTRATION_WORDS = frozenset({"car", "cars", "vehicle", "vehicles", "land"})
+
+
+def _registers_something_else(forms: Sequence[str]) -> bool:
+    return any(form.startswith(OTHER_REGISTRATION_STEMS) or form in OTHER_REGISTRATION_WORDS for form in forms)
 
 
 GEORGIA = "ge"  # content/places/ge.yml

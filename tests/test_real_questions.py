@@ -607,3 +607,26 @@ def test_a_one_word_follow_up_takes_the_entry_its_words_name(servers):
 def test_leaving_a_message_for_a_human_leaves_one(servers):
     answers = servers.ask("can i leave a message for a person, somebody call me back later")
     assert "What shall I pass on?" in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question, in_georgian", [
+    ("how do i register a marriage", False),
+    ("mankanis registracia rogor xdeba", True),  # how does a car's registration work
+])
+def test_registering_something_else_is_not_this_registration(servers, question, in_georgian):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    # the honest "I don't know", with what it can help with (the event's buttons among them)
+    assert not started_a_form(answers) and ("don't know" in answer or "არ ვიცი" in answer), answer
+    assert georgian(answers) if in_georgian else english(answers), answer
+
+
+def test_also_before_a_part_asks_for_it(servers):
+    answer = texts(servers.ask("how long does avatar run? also the link to its website"))
+    assert "avatarlab.it" in answer and "24 months" in answer, answer
+
+
+def test_write_me_after_thanks_asks(servers):
+    # thanks; write me the organisers' e-mail
+    answers = servers.ask("madloba, organizatorebis meili momweret")
+    assert len(answers) >= 2 and "ორგანიზატორ" in texts(answers[1:]), texts(answers)
