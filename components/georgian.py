@@ -154,6 +154,20 @@ def schio_in_georgian(text: str) -> str:
     return _SCHIO_AS_SAID.sub(lambda m: "შიო" if is_georgian_letter(m.group()[0]) else m.group()[0] + "hio", text)
 
 
+# English words that Georgian typed in Latin letters borrows mid-message and that no
+# Georgian word is spelled like ("ghonisdzieba rodis aris? and where", "fasi ra aris, and
+# the hotel?"): in such a message they stay English, for the tokens and for the sentence
+# vector, instead of being read as Georgian letters ("where" is no "წჰერე"). Not "is" (ის,
+# that), "visa" (ვისა, whose) or "me" (მე, I), which Georgian spells the same.
+ENGLISH_IN_TRANSLIT = frozenset({
+    "where", "when", "what", "which", "who", "how", "why", "and", "the", "also", "about", "this", "that",
+    "with", "from", "for", "can", "does", "will", "are", "you", "your", "there", "please", "thanks", "thank",
+    "price", "cost", "free", "online", "hotel", "hotels", "venue", "date", "dates", "address", "website",
+    "link", "programme", "agenda", "ticket", "tickets", "language", "translation", "stream", "certificate",
+    "contact", "email", "phone",
+})
+
+
 def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, int]]:
     """Split ``text`` into (normalised token, start, end), offsets into ``text``.
 
@@ -166,7 +180,7 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
         raw = match.group()
         if any(map(is_georgian_letter, raw)):
             form = georgian_skeleton(schio_in_georgian(raw))
-        elif writing == WRITING_TRANSLIT:
+        elif writing == WRITING_TRANSLIT and raw.lower() not in ENGLISH_IN_TRANSLIT:
             before = text[: match.start()]
             sentence_initial = not before.strip() or bool(_SENTENCE_END.search(before))
             form = translit_skeleton(schio_in_georgian(translit_digits(raw)), sentence_initial)

@@ -26,6 +26,7 @@ from collections import Counter
 from typing import Any, Iterable, Mapping, Optional
 
 from components.georgian import (
+    ENGLISH_IN_TRANSLIT,
     TOKEN_PATTERN,
     _APOSTROPHES,
     fold,
@@ -188,7 +189,8 @@ class GeorgianScriptConverter:
 
     def convert(self, text: str) -> str:
         """``text`` with each translit token in Georgian script; punctuation, digits,
-        Georgian, acronyms ("AVATAR") and ``keep`` words as they were."""
+        Georgian, acronyms ("AVATAR"), ``keep`` words and English words borrowed mid-message
+        (``ENGLISH_IN_TRANSLIT``: "and where") as they were."""
         out, last = [], 0
         for match in TOKEN_PATTERN.finditer(text):
             token = match.group()
@@ -201,7 +203,8 @@ class GeorgianScriptConverter:
     def convert_token(self, token: str) -> str:
         """One token in Georgian script, or unchanged when it is not translit."""
         token = translit_digits(token)
-        if not _is_translit_token(token) or _is_acronym(token) or fold(token) in self.keep:
+        if not _is_translit_token(token) or _is_acronym(token) or fold(token) in self.keep \
+                or token.lower() in ENGLISH_IN_TRANSLIT:
             return token
         parsed = _parse(token)
         letters = [letter for letter, _ in parsed]

@@ -173,3 +173,10 @@ def test_is_run_into_a_question_word_leaves_the_question_word(text, writing, wor
 
 def test_a_word_that_only_ends_like_is_is_no_question():
     assert question_words(forms("gaaris dasrulebuli", "ka-Latn")) == set()
+
+
+def test_english_words_in_translit_keep_their_english_form():
+    said = forms("ghonisdzieba rodis aris? and where", "ka-Latn")
+    assert said[-2:] == ["and", "where"] and said[1] == "rodis"
+    # "is" (ის, that) and "me" (მე, I) are Georgian words too: read as Georgian
+    assert forms("is me var", "ka-Latn") == forms("ის მე ვარ", "ka")

@@ -109,3 +109,9 @@ def test_fast_and_deterministic(with_lexicon):
 ])
 def test_a_four_inside_a_word_is_the_letter_it_looks_like(typed, expected):
     assert GeorgianScriptConverter.from_texts(["ჭკვიანი თემი", "ჩემი სახლი", "მაისი"]).convert(typed) == expected
+
+
+def test_english_words_borrowed_mid_message_stay_english():
+    # when does it start? and where: "and where" is English, the rest Georgian
+    converted = GeorgianScriptConverter.from_texts([]).convert("rodis iwyeba? and where")
+    assert converted.startswith("როდის") and converted.endswith("and where"), converted

@@ -630,3 +630,10 @@ def test_write_me_after_thanks_asks(servers):
     # thanks; write me the organisers' e-mail
     answers = servers.ask("madloba, organizatorebis meili momweret")
     assert len(answers) >= 2 and "ორგანიზატორ" in texts(answers[1:]), texts(answers)
+
+
+def test_english_words_in_a_translit_question_are_heard(servers):
+    # when does the conference start? and where is it (the second part in English)
+    answers = servers.ask("konferencia rodis iwyeba? and where is it")
+    answer = texts(answers)
+    assert "24" in answer and "შიო" in answer and georgian(answers), answer
