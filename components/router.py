@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Dict, List, Optional, Sequence, Set, Text, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Text, Tuple
 
 import numpy as np
 from avatar_shared.codes import carries_a_code
@@ -631,14 +631,12 @@ class QuestionRouter(GraphComponent):
                 and self._event_elsewhere(text, writing, clause):
             # "ბათუმში IT კონფერენცია როდის არის?", "another conference in tbilisi, can you
             # register me": an event in a Georgian town is not this one, whose words it shares
-            kept = [answer for answer in answers if not _about_the_event(_label(answer))]
-            answers = kept + [{"abstain": True}] if kept and not any(a.get("abstain") for a in kept) else kept
+            answers = _not_knowing(answers, _about_the_event)
         if any(_label(answer) in REGISTERING for answer in answers) and not names_the_event(text, writing) \
                 and _registers_something_else(normalised_forms(text, writing)):
             # "how do i register my child for kindergarten", "manqana rogor davaregistriro":
             # something else to register, which the assistant knows nothing of
-            kept = [answer for answer in answers if _label(answer) not in REGISTERING]
-            answers = kept + [{"abstain": True}] if kept and not any(a.get("abstain") for a in kept) else kept
+            answers = _not_knowing(answers, REGISTERING.__contains__)
         if {"intent": "ask_event_date"} in answers and _asks_what_happens_that_day(normalised_forms(text, writing)):
             answers = [{"intent": "ask_event_agenda"} if a == {"intent": "ask_event_date"} else a for a in answers]
         if answers and answers[-1] == {"intent": "thank"} and not in_a_form \
@@ -1271,6 +1269,13 @@ OTHER_REGISTRATION_STEMS = ("kindergarten", "nursery", "propert", "apartment", "
                             "bagshi", "bagis", "mankan", "avtomobil", "koneb", "kortsin", "dabadeb", "ekimtan",
                             "poliklinik")
 OTHER_REGISTRATION_WORDS = frozenset({"car", "cars", "vehicle", "vehicles", "land"})
+
+
+def _not_knowing(answers: List[Dict[str, Any]], wrong: Callable[[str], bool]) -> List[Dict[str, Any]]:
+    """The answers without the ``wrong`` ones, and an honest "I don't know" in their place
+    (none at all, [], when nothing else is left: the whole message is not known)."""
+    kept = [answer for answer in answers if not wrong(_label(answer))]
+    return kept + [{"abstain": True}] if kept and not any(answer.get("abstain") for answer in kept) else kept
 
 
 def _registers_something_else(forms: Sequence[str]) -> bool:
