@@ -20,10 +20,10 @@ feature(s)"), which would end the turn without an answer.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse import coo_matrix, csr_matrix, vstack
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from rasa.engine.graph import ExecutionContext
@@ -51,34 +51,51 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         self.clf.set_params(C=self.config["C"])
         self.tfidf = TfidfTransformer(sublinear_tf=self.config["sublinear_tf"])
 
-    def _sparse(self, message: Message) -> csr_matrix:
+    def _ngrams(self, message: Message, width: int) -> Tuple[np.ndarray, np.ndarray]:
+        """(columns, TF-IDF weights) of the message's n-grams: what TfidfTransformer.transform
+        makes of the row (sublinear counts, times the IDF, unit length), without building a
+        matrix per message."""
         features = message.get_sparse_features(attribute=TEXT)[1]
-        return csr_matrix(features.features) if features is not None else csr_matrix((1, 0))
+        if features is None or features.features.shape[1] != width:
+            return np.zeros(0, np.int64), np.zeros(0)
+        row = coo_matrix(features.features)
+        columns, at = np.unique(row.col, return_inverse=True)  # a column given twice counts once, summed
+        counts = np.bincount(at, weights=row.data, minlength=len(columns)).astype(np.float64)
+        columns, counts = columns[counts != 0], counts[counts != 0]
+        weights = (np.log(counts) + 1.0 if self.tfidf.sublinear_tf else counts) * self.tfidf.idf_[columns]
+        norm = np.sqrt(weights @ weights)
+        return columns.astype(np.int64), weights / norm if norm else weights
 
     def _dense(self, message: Message) -> np.ndarray:
         features = message.get_dense_features(attribute=TEXT)[1]
-        return np.asarray(features.features).reshape(1, -1) if features is not None else np.zeros((1, 0))
+        return np.asarray(features.features, dtype=np.float64).reshape(-1) if features is not None else np.zeros(0)
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
-        blocks = []
-        if "ngrams" in self.config["features"]:
-            width = len(self.tfidf.idf_)
-            rows = [self._sparse(message) for message in messages]
-            rows = [row if row.shape[1] == width else csr_matrix((1, width)) for row in rows]
-            blocks.append(self.tfidf.transform(vstack(rows, format="csr") if rows else csr_matrix((0, width))))
-        if "vectors" in self.config["features"]:
-            dense = [self._dense(message) for message in messages]
-            width = max((d.shape[1] for d in dense), default=0)
-            dense = [d if d.shape[1] == width else np.zeros((1, width)) for d in dense]
-            matrix = np.vstack(dense) if dense else np.zeros((0, width))
-            blocks.append(csr_matrix(matrix * self.config["dense_weight"]))
-        return hstack(blocks, format="csr")
+        """One row per message: its TF-IDF n-grams, then its sentence vector times
+        ``dense_weight`` (a message with none counts as zeros)."""
+        ngrams = "ngrams" in self.config["features"]
+        width = len(self.tfidf.idf_) if ngrams else 0
+        dense = [self._dense(m) for m in messages] if "vectors" in self.config["features"] else [np.zeros(0)] * len(messages)
+        depth = max((d.shape[0] for d in dense), default=0)
+        indices, data, indptr = [], [], [0]
+        for message, vector in zip(messages, dense, strict=True):
+            columns, weights = self._ngrams(message, width) if ngrams else (np.zeros(0, np.int64), np.zeros(0))
+            if vector.shape[0] == depth and depth:
+                columns = np.concatenate([columns, width + np.arange(depth)])
+                weights = np.concatenate([weights, vector * self.config["dense_weight"]])
+            indices.append(columns)
+            data.append(weights)
+            indptr.append(indptr[-1] + len(columns))
+        return csr_matrix((np.concatenate(data) if data else np.zeros(0),
+                           np.concatenate(indices) if indices else np.zeros(0, np.int64), np.array(indptr)),
+                          shape=(len(messages), width + depth))
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]
         if not examples:
             return self._resource
-        self.tfidf.fit(vstack([self._sparse(e) for e in examples], format="csr"))
+        rows = [e.get_sparse_features(attribute=TEXT)[1] for e in examples]
+        self.tfidf.fit(vstack([csr_matrix(r.features) for r in rows if r is not None], format="csr"))
         resource = super().train(training_data)
         column_major(self.clf)
         return resource

@@ -14,6 +14,7 @@ and the classifier learns one vocabulary for Georgian instead of five.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any, Iterable, Optional, Sequence
@@ -89,11 +90,13 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def georgian_skeleton(token: str) -> str:
     """Shared spelling of a token written in Georgian letters (Latin letters kept)."""
     return "".join(_MKHEDRULI_TO_SKELETON.get(c, c) for c in fold(token) if c not in _APOSTROPHES)
 
 
+@functools.lru_cache(maxsize=65536)
 def translit_skeleton(token: str, sentence_initial: bool = False) -> str:
     """Shared spelling of a token of Georgian typed in Latin letters.
 
@@ -175,6 +178,18 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
     translit skeleton when the message is Georgian in Latin letters, else the English
     form.
     """
+    return list(_normalised_tokens(text, writing))
+
+
+def normalised_forms(text: str, writing: Optional[str]) -> list[str]:
+    """The normalised tokens of ``text`` without their offsets."""
+    return [form for form, _, _ in _normalised_tokens(text, writing)]
+
+
+# the router reads a message's words in several steps (its clauses, its places, its
+# requests): they are normalised once per message and writing
+@functools.lru_cache(maxsize=1024)
+def _normalised_tokens(text: str, writing: Optional[str]) -> tuple[tuple[str, int, int], ...]:
     tokens = []
     for match in TOKEN_PATTERN.finditer(text):
         raw = match.group()
@@ -188,13 +203,8 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
             form = english_form(raw)
         if form:
             tokens.append((form, match.start(), match.end()))
-    return tokens
+    return tuple(tokens)
 
-
-
-def normalised_forms(text: str, writing: Optional[str]) -> list[str]:
-    """The normalised tokens of ``text`` without their offsets."""
-    return [form for form, _, _ in normalise_tokens(text, writing)]
 
 # --- explicit requests to switch language -------------------------------------------
 

@@ -179,8 +179,8 @@ class ReloadingFolder(Generic[T]):
 
     def stamp(self) -> Tuple[Any, ...]:
         try:
-            return tuple((str(p.relative_to(self.directory)), p.stat().st_mtime_ns, p.stat().st_size)
-                         for pattern in self._patterns for p in sorted(self.directory.glob(pattern)))
+            return tuple(_stamp_of(p, self.directory) for pattern in self._patterns
+                         for p in sorted(self.directory.glob(pattern)))
         except FileNotFoundError:
             return ()
 
@@ -191,6 +191,11 @@ class ReloadingFolder(Generic[T]):
             self._current = self._load(self.directory) if stamp else self._empty
             self._stamp = stamp
         return self._current
+
+
+def _stamp_of(path: Path, directory: Path) -> Tuple[str, int, int]:
+    status = path.stat()  # once: the stamp is taken at every message
+    return str(path.relative_to(directory)), status.st_mtime_ns, status.st_size
 
 
 class KnowledgeBase(ReloadingFolder[Dict[str, "Entry"]]):

@@ -489,16 +489,17 @@ class QuestionRouter(GraphComponent):
         self._resource = resource
         vectors = example_vectors if example_vectors is not None else np.zeros((0, 384), np.float32)
         labels = np.array(example_intents or [])
-        order = np.argsort(labels, kind="stable")  # grouped by intent, for _best_per_label
-        self.example_vectors, self.example_intents = vectors[order], labels[order]
+        self._examples = LabelledVectors(vectors, labels)
+        self.example_vectors, self.example_intents = self._examples.vectors, self._examples.labels
         self.converter = converter or GeorgianScriptConverter.from_texts([])
         # the knowledge base's questions are content, kept on disk like training texts; the
         # messages' parts are not
         self.encoder = Encoder(disk_cache=training_cache_path())
         self.knowledge = knowledge.KnowledgeBase(knowledge_dir())
         self._kb_stamp: Any = None
-        self._kb_vectors = np.zeros((0, 384), np.float32)
-        self._kb_ids = np.array([])
+        self._kb = LabelledVectors(np.zeros((0, 384), np.float32), np.array([]))
+        self._kb_now: Optional[LabelledVectors] = None  # while a message is decided
+        self._places_now: Optional[Dict[str, places.Place]] = None
         self._entry_classifier: Optional[EntryClassifier] = None
         self._places: knowledge.ReloadingFolder[Dict[str, places.Place]] = knowledge.ReloadingFolder(
             places.places_dir(), places.load, {}, patterns=("*.yml", "*/*.yml"))
@@ -545,7 +546,7 @@ class QuestionRouter(GraphComponent):
 
     # --- the knowledge base ------------------------------------------------------------------
 
-    def _knowledge_vectors(self) -> Tuple[np.ndarray, np.ndarray]:
+    def _knowledge_vectors(self) -> LabelledVectors:
         entries = self.knowledge.entries_or_last(
             on_error=lambda error: logger.error("Knowledge base not reloaded, keeping the last good one: %s", error))
         # KnowledgeBase hands out a new dict only when it re-read the files: nothing to
@@ -553,13 +554,12 @@ class QuestionRouter(GraphComponent):
         if entries is not self._kb_stamp:
             questions = knowledge.questions_of(list(entries.values()))
             ids = np.array([entry_id for entry_id, _, _ in questions])
-            order = np.argsort(ids, kind="stable")
             vectors = self.encoder.embed([text_for_model(q, w, self.converter) for _, w, q in questions], use_disk=True)
-            self._kb_vectors, self._kb_ids = vectors[order], ids[order]
+            self._kb = LabelledVectors(vectors, ids)
             shared = [" ".join(normalised_forms(q, w)) for _, w, q in questions]
             self._entry_classifier = EntryClassifier.fit(vectors, shared, ids)
             self._kb_stamp = entries
-        return self._kb_vectors, self._kb_ids
+        return self._kb
 
     def warm_up(self) -> None:
         """Embeds the knowledge base's questions now rather than at the first message."""
@@ -569,9 +569,8 @@ class QuestionRouter(GraphComponent):
 
     def scores(self, vector: np.ndarray) -> Tuple[Dict[str, float], Dict[str, float]]:
         """(best similarity per intent, best similarity per knowledge entry)."""
-        kb_vectors, kb_ids = self._knowledge_vectors()
-        return (_best_per_label(self.example_vectors, self.example_intents, vector),
-                _best_per_label(kb_vectors, kb_ids, vector))
+        questions = self._kb_now if self._kb_now is not None else self._knowledge_vectors()
+        return self._examples.best_per_label(vector), questions.best_per_label(vector)
 
     def best_entry(self, vector: np.ndarray, text: str, writing: Optional[str],
                    entries: Dict[str, float]) -> Tuple[Optional[str], float, float]:
@@ -599,6 +598,15 @@ class QuestionRouter(GraphComponent):
 
     def decide(self, message: Message, tracker: Optional[DialogueStateTracker] = None) -> List[Dict[str, Any]]:
         """The answers the message asks for, in order; [] for none (abstain)."""
+        # the knowledge base's and the places' files are looked at once per message, not at
+        # every step that reads them
+        self._kb_now, self._places_now = self._knowledge_vectors(), self._known_places()
+        try:
+            return self._decide_message(message, tracker)
+        finally:
+            self._kb_now = self._places_now = None
+
+    def _decide_message(self, message: Message, tracker: Optional[DialogueStateTracker]) -> List[Dict[str, Any]]:
         text, writing = message.get(TEXT) or "", message.get(WRITING)
         in_a_form = tracker is not None and bool(tracker.active_loop_name)
         # the words that say where the citizen is from, found once (in a form, the form asks)
@@ -1099,6 +1107,8 @@ class QuestionRouter(GraphComponent):
 
     def _known_places(self) -> Dict[str, places.Place]:
         """The places the assistant knows (content/places/); none while their files are broken."""
+        if self._places_now is not None:
+            return self._places_now
         try:
             return self._places.current()
         except places.PlaceError:
@@ -1360,21 +1370,37 @@ class EntryClassifier:
         return cls(vectorizer, classifier)
 
     def probabilities(self, vector: np.ndarray, shared_text: str) -> Dict[str, float]:
-        from scipy.sparse import csr_matrix, hstack
+        from scipy.sparse import csr_matrix
 
-        features = hstack([self.vectorizer.transform([shared_text]) * self.LEXICAL_WEIGHT,
-                           csr_matrix(vector.reshape(1, -1))], format="csr")
-        return {str(c): float(p) for c, p in zip(self.classifier.classes_, self.classifier.predict_proba(features)[0], strict=True)}
+        # the row as fit() stacks it (n-grams, then the vector), built directly: scipy's
+        # hstack costs more than the prediction itself
+        ngrams = self.vectorizer.transform([shared_text])
+        width = ngrams.shape[1]
+        vector = np.asarray(vector, dtype=np.float64).reshape(-1)
+        features = csr_matrix((np.r_[ngrams.data * self.LEXICAL_WEIGHT, vector],
+                               np.r_[ngrams.indices, width + np.arange(len(vector))], [0, ngrams.nnz + len(vector)]),
+                              shape=(1, width + len(vector)))
+        return dict(zip(map(str, self.classifier.classes_), self.classifier.predict_proba(features)[0].tolist(), strict=True))
 
 
-def _best_per_label(vectors: np.ndarray, labels: np.ndarray, vector: np.ndarray) -> Dict[str, float]:
-    """The best cosine similarity per label; ``labels`` grouped (sorted)."""
-    if not len(labels):
-        return {}
-    sims = vectors @ vector
-    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-    best = np.maximum.reduceat(sims, starts)
-    return {str(labels[i]): float(b) for i, b in zip(starts, best, strict=True)}
+class LabelledVectors:
+    """Unit vectors grouped by label, for the best cosine similarity per label; the groups'
+    boundaries and names are found once, not per message."""
+
+    def __init__(self, vectors: np.ndarray, labels: np.ndarray) -> None:
+        order = np.argsort(labels, kind="stable")
+        self.vectors, self.labels = np.ascontiguousarray(vectors[order]), labels[order]
+        self._starts = np.flatnonzero(np.r_[True, self.labels[1:] != self.labels[:-1]]) if len(labels) else np.array([], int)
+        self._names = [str(self.labels[i]) for i in self._starts]
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def best_per_label(self, vector: np.ndarray) -> Dict[str, float]:
+        if not len(self.labels):
+            return {}
+        best = np.maximum.reduceat(self.vectors @ vector, self._starts)
+        return dict(zip(self._names, best.tolist(), strict=True))
 
 
 def _previous_answers(tracker: DialogueStateTracker) -> Set[str]:

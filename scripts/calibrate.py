@@ -59,7 +59,7 @@ def entry_cross_validation(router: Any, folds: int = 5) -> List[Dict[str, Any]]:
 
     from components import knowledge
     from components.georgian import normalised_forms
-    from components.router import EntryClassifier, _best_per_label
+    from components.router import EntryClassifier, LabelledVectors
     from components.sentence_vectors import text_for_model
 
     entries = router.knowledge.entries()
@@ -71,11 +71,11 @@ def entry_cross_validation(router: Any, folds: int = 5) -> List[Dict[str, Any]]:
     for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(ids, ids):
         classifier = EntryClassifier.fit(vectors[train], [shared[i] for i in train], ids[train])
         assert classifier is not None, "every fold has entries of two or more kinds"
-        order = np.argsort(ids[train], kind="stable")
+        trained = LabelledVectors(vectors[train], ids[train])
         for i in test:
             probabilities = classifier.probabilities(vectors[i], shared[i])
             best = max(probabilities, key=lambda label: probabilities[label])
-            sims = _best_per_label(vectors[train][order], ids[train][order], vectors[i])
+            sims = trained.best_per_label(vectors[i])
             out.append({"right": best == ids[i], "p": probabilities[best], "s": sims.get(best, 0.0)})
     return out
 
@@ -91,9 +91,8 @@ def main() -> int:
     configure_structlog(logging.WARNING)
     agent = Agent.load(str(args.model))
     router = router_of(agent)
-    kb_vectors, kb_ids = router._knowledge_vectors()
-
-    kb = leave_one_out(kb_vectors, kb_ids)
+    questions = router._knowledge_vectors()
+    kb = leave_one_out(questions.vectors, questions.labels)
     intents = leave_one_out(router.example_vectors, router.example_intents)
     print(f"knowledge questions, leave-one-out: {len(kb)}; own entry best similarity "
           f"p5/p25/p50 = {np.percentile([k['own'] for k in kb], [5, 25, 50]).round(3).tolist()}; "
