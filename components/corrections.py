@@ -18,6 +18,7 @@ Georgian letters and translit meet):
 - "Y not X" at the end of a clause, where "not" follows no verb or pronoun ("is it free or
   not", "i can not come" and "i'm not sure" are no corrections);
 - "I don't want X, I only / just want Y", "X არ მინდა, მხოლოდ / უბრალოდ Y": from "only" on;
+- "X ვიგულისხმე (Y კი არა)" / "X vigulisxme ara Y" (I meant X, not Y): X;
 - a leading "sorry", "i meant", "ბოდიში" in front of what is left.
 
 Something must be left, and in a form nothing is changed (a name is a name). The text as
@@ -47,7 +48,9 @@ AS_TYPED = "text_as_typed"
 
 # what may stand before a corrected clause: "no", "sorry", "i mean(t)" (shared spelling, English)
 APOLOGIES = frozenset({"sorry", "sory", "sorri", "oops", "no", "nope", "bodishi", "ukatsravad", "mapatie", "ara"})
-I_MEANT = frozenset({"mean", "meant", "ment", "vguliskhmob", "vgulikhmobdi", "vgulishkmobdi"})
+# Georgian puts what was meant first: "სასტუმრო ვიგულისხმე" / "sastumro vigulisxme" (I meant the hotel)
+MEANT_AFTER = frozenset({"viguliskhme", "vguliskhmob", "vguliskhmobdi", "vigulisxme", "vgulisxmob", "vgulisxmobdi"})
+I_MEANT = frozenset({"mean", "meant", "ment"}) | MEANT_AFTER
 # "not" after these is an ordinary negation, not a correction: "is it free or not", "i'm not sure"
 ORDINARY_NOT = frozenset({
     "is", "are", "am", "was", "were", "be", "do", "does", "did", "can", "could", "will", "would", "should",
@@ -73,15 +76,28 @@ def corrected(text: str, writing: Optional[str]) -> Optional[str]:
     if len(forms) < 2:
         return None
     clause = _clause_starts(text, tokens)
+    meant = _meant_first(forms, clause)
+    if meant is not None:
+        # what was meant, and then what it turns away from, if said in a clause of its own
+        rest = _rest(text, tokens, *meant, writing)
+        return (corrected(rest, writing) or rest) if rest else None
     cut = _cut(forms, clause)
     if cut is None:
-        # "sorry i meant the hotel": what was meant
+        # "sorry i meant the hotel", "ვგულისხმობ სასტუმროს": what was meant
         meant = _without_apology(text, writing)
-        return meant if meant != text and "i" in forms[:3] else None
-    start, end = cut
+        return meant if meant != text and ("i" in forms[:3] or not MEANT_AFTER.isdisjoint(forms[:3])) else None
+    return _rest(text, tokens, *cut, writing)
+
+
+def _rest(text: str, tokens: Sequence[Tuple[str, int, int]], start: int, end: int,
+          writing: Optional[str]) -> Optional[str]:
+    """``text`` without its words from ``start`` up to ``end``, and without a leading apology."""
     head = text[:tokens[start][1]] if start > 0 else ""
     tail = text[tokens[end][1]:] if end < len(tokens) else ""
-    rest = (head.rstrip() + " " + tail.lstrip(" ,;:-")).strip(" ,;:-") if head.strip() else tail.strip()
+    # the clauses' boundary stays where the words between went: "სასტუმრო, შენობა კი არა"
+    between = text[tokens[end - 1][2]:tokens[end][1]] if end < len(tokens) else ""
+    joint = ", " if _BOUNDARY.search(between) and not _BOUNDARY.search(head.rstrip()[-1:]) else " "
+    rest = (head.rstrip() + joint + tail.lstrip(" ,;:-")).strip(" ,;:-") if head.strip() else tail.strip()
     rest = _without_apology(rest, writing)
     return rest if rest and normalise_tokens(rest, writing) else None
 
@@ -136,6 +152,18 @@ def _cut(forms: Sequence[str], clause: Sequence[bool]) -> Optional[Tuple[int, in
         if only is not None and only + 1 < n:
             start = only - 1 if forms[only - 1] in ("i", "we", "me") else only
             return _keep_something(_clause_of(negated_want[0], clause)[0], start, n)
+    return None
+
+
+def _meant_first(forms: Sequence[str], clause: Sequence[bool]) -> Optional[Tuple[int, int]]:
+    """"X ვიგულისხმე, Y კი არა" / "sastumro vigulisxme ara shenoba": the clause from the
+    verb on goes (with what it turns away from), X stays."""
+    for i, form in enumerate(forms):
+        if form in MEANT_AFTER:
+            start, end = _clause_of(i, clause)
+            before = [f for f in forms[start:i] if f not in APOLOGIES and f not in ("ra", "ras", "what")]
+            if before:
+                return _keep_something(i, end, len(forms))
     return None
 
 

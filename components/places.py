@@ -319,7 +319,9 @@ def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) ->
 # there: "ოზურგეთიდან ვარ", "zugdideli var", "telavshi vtskhovrob" (Georgian, in the shared
 # spelling; "ქუთაისიდან გწერთ", I write to you from Kutaisi), "I'm from Gori", "I live in
 # Telavi", "based in Rustavi"
-_SAYS_HOME = {"var", "vart", "vtskhovrob", "vtskhovrobt", "mkvidri", "vtser", "vtsert", "gtser", "gtsert"}
+_SAYS_HOME = {"var", "vart", "vtskhovrob", "vtskhovrobt", "mkvidri", "vtser", "vtsert", "gtser", "gtsert",
+              # "ოზურგეთში ვმუშაობ" (I work in Ozurgeti), "ქუთაისში ვსწავლობ" (I study in Kutaisi)
+              "vmushaob", "vmushaobt", "vstsavlob", "vstsavlobt", "vastsavli"}
 _ENGLISH_HOME = {("live", "in"), ("living", "in"), ("based", "in"), ("resident", "of"), ("im", "from"),
                  ("am", "from"), ("are", "from"), ("were", "from"), ("i", "from"), ("me", "from"),
                  ("come", "from"), ("coming", "from"), ("here", "from")}

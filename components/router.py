@@ -181,10 +181,23 @@ HUMAN_STEMS = ("adamian", "tanamshromel", "human", "person", "someone", "somebod
 # A day of the event named ("the 25th", "day 2", "მეორე დღეს") with what happens on it asks
 # for the programme, not the dates: "what happens on the 25th", "25-ში რა ხდება"; "what day
 # does it start" (რა დღეს) and "is the 27th the last day?" ask the dates
-_EVENT_DAY = re.compile(r"^(?:2[4-7](?:st|nd|rd|th)?|days?|dg(?:e|es|is|it))$")
+_EVENT_DAY = re.compile(r"^(?:2[4-7](?:st|nd|rd|th|shi|ze)?|days?|dg(?:e|es|is|it))$")
 HAPPENING_WORDS = frozenset({"happens", "happen", "happening", "planned", "on", "khdeba", "ikneba", "gaimarteba",
                              "gegmaa", "programaa", "programa"})
 WHEN_WORDS = frozenset({"when", "rodis", "rodisaa", "rodemde"})
+
+
+_AGE = re.compile(r"^\d{1,3}(?:yo|y)?$")
+_AGE_WORDS = ("tslis", "years", "year", "yrs", "yo")
+MAX_AGE_PART_WORDS = 6
+
+
+def _only_tells_an_age(forms: Sequence[str]) -> bool:
+    """A short piece that says how old someone is ("dedachemi 70 wlisaa", "i am 67 years
+    old") and asks nothing."""
+    return len(forms) <= MAX_AGE_PART_WORDS and any(
+        _AGE.match(form) and (form.endswith(("yo", "y")) or i + 1 < len(forms) and forms[i + 1].startswith(_AGE_WORDS))
+        for i, form in enumerate(forms)) and not question_words(forms) - {"is", "are"}
 
 
 def _asks_what_happens_that_day(forms: Sequence[str]) -> bool:
@@ -612,6 +625,7 @@ class QuestionRouter(GraphComponent):
         # the words that say where the citizen is from, found once (in a form, the form asks)
         clause = None if in_a_form else self._place_clause(text)
         answers = self._decide(message, tracker, in_a_form, clause)
+        forms = normalised_forms(text, writing)
         consequential = set(self.config["consequential_intents"])
         # a request to register beside a question about the event ("I want to go to Italy
         # for work, how do I get a visa?" asks nothing of the event; "I need to go, bye" is
@@ -641,12 +655,31 @@ class QuestionRouter(GraphComponent):
             # register me": an event in a Georgian town is not this one, whose words it shares
             answers = _not_knowing(answers, _about_the_event)
         if any(_label(answer) in REGISTERING for answer in answers) and not names_the_event(text, writing) \
-                and _registers_something_else(normalised_forms(text, writing)):
+                and _registers_something_else(forms):
             # "how do i register my child for kindergarten", "manqana rogor davaregistriro":
             # something else to register, which the assistant knows nothing of
             answers = _not_knowing(answers, REGISTERING.__contains__)
-        if {"intent": "ask_event_date"} in answers and _asks_what_happens_that_day(normalised_forms(text, writing)):
-            answers = [{"intent": "ask_event_agenda"} if a == {"intent": "ask_event_date"} else a for a in answers]
+        if _another_matter(forms):
+            # "პასპორტის განახლება რა ღირს", "qonebis gadasaxadi ramdenia", "is there a
+            # concert in schio in may": another service's price or another event, of which
+            # the assistant knows nothing, in the words of its topics; what the message
+            # says besides (hello, thanks, where the citizen is from, a request) stays
+            answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD and label not in consequential)
+        if any(a in ({"intent": "ask_event_date"}, {"intent": "ask_event"}) for a in answers) \
+                and _asks_what_happens_that_day(forms):
+            # "what happens on the 25th", "25ში რა ხდება?": the programme of that day
+            answers = [{"intent": "ask_event_agenda"} if a in ({"intent": "ask_event_date"}, {"intent": "ask_event"})
+                       else a for a in answers]
+            answers = [a for i, a in enumerate(answers) if a not in answers[:i]]
+        if answers and not in_a_form and self._language is None \
+                and SWITCH_LANGUAGE not in map(_label, answers):
+            asked = self._language_clause(text, writing)
+            if asked is not None and _addresses_the_assistant(asked[0], writing):
+                # "can you answer in georgian pls, what is smart comunity": the question
+                # answered in the language asked for, the request answered first
+                self._language = named_language(asked[0], negations=False)
+                at = _first_after(answers, ("greet", "thank")) if asked[1] else len(answers)
+                answers = answers[:at] + [{"intent": SWITCH_LANGUAGE}] + answers[at:]
         if answers and answers[-1] == {"intent": "thank"} and not in_a_form \
                 and self._says_goodbye_after_thanks(text, writing):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
@@ -972,6 +1005,10 @@ class QuestionRouter(GraphComponent):
             if piece_words and piece_words[0] in NEGATED_PART and len(piece_words) <= 3:
                 negated = True
                 continue
+            if _only_tells_an_age(piece_words) and i < len(pieces) - 1:
+                # "დედაჩემი 70 წლისაა და ეტლით დადის, შეძლებს შესვლას?" (my mother is 70 and
+                # uses a wheelchair, can she get in?): whose question it is, not a question
+                continue
             if (not interpretation or _addresses_the_assistant(pieces[i], writing)) \
                     and self._asks_for_a_language(pieces[i], vectors[i], writing):
                 # "can you answer in Georgian? what is a smart community": the reply's
@@ -1015,6 +1052,17 @@ class QuestionRouter(GraphComponent):
                     # aris ghia monacemebi da saqartveloshi aris aseti portali": Georgia's)
                     in_context = self._in_context({"abstain": True}, intents, entries, about, pieces[i], writing)
                     best = best if in_context.get("abstain") else in_context
+                elif _label(best) == OUT_OF_SCOPE and about is not None:
+                    # out of scope by its closest example, beside a part about a subject: the
+                    # subject's entry the entry classifier is sure of, if nearly as close
+                    # ("ჩამწერე რა და თან მითხარი ახლოს სასტუმრო სად ვნახო", sign me up and tell
+                    # me where to find a hotel nearby: the hotels near the event)
+                    probabilities = self._entry_probabilities(vectors[i], pieces[i], writing)
+                    chosen = max(probabilities, key=lambda e: probabilities[e], default="")
+                    if probabilities.get(chosen, 0.0) >= self.config["entry_min_probability"] \
+                            and subject(chosen) == about \
+                            and entries.get(chosen, 0.0) >= sim - self.config["context_margin"]:
+                        best = {"entry": chosen}
                 else:
                     best = self._in_context(best, intents, entries, about, pieces[i], writing)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
@@ -1094,6 +1142,18 @@ class QuestionRouter(GraphComponent):
             if best not in answers:
                 answers.append(best)
         return answers if len(answers) >= 2 or negated and answers else []
+
+    def _language_clause(self, text: str, writing: Optional[str]) -> Optional[Tuple[str, bool]]:
+        """A clause of a message of several that asks for the reply's language (see
+        ``_asks_for_a_language``), and whether it is the message's first; None for none."""
+        clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+        if len(clauses) < 2:
+            return None
+        for i, clause in enumerate(clauses):
+            if named_language(clause, negations=False) is not None \
+                    and self._asks_for_a_language(clause, self._embed([clause], writing)[0], writing):
+                return clause, i == 0
+        return None
 
     def _asks_for_a_language(self, piece: str, vector: np.ndarray, writing: Optional[str]) -> bool:
         """A piece that names the language to answer in and is closer to asking for one than
@@ -1290,6 +1350,22 @@ def _not_knowing(answers: List[Dict[str, Any]], wrong: Callable[[str], bool]) ->
 
 def _registers_something_else(forms: Sequence[str]) -> bool:
     return any(form.startswith(OTHER_REGISTRATION_STEMS) or form in OTHER_REGISTRATION_WORDS for form in forms)
+
+
+# What else a citizen pays, asks a municipality for or goes to, which the assistant knows
+# nothing of (shared spelling and English, as the words start): taxes, fines, permits,
+# utility bills; a concert, a festival, an exhibition. A passport only beside its renewal
+# ("do I need a passport to enter Italy?" asks about the trip).
+OTHER_MATTER_STEMS = ("gadasakhad", "tax", "jarim", "nebartv", "permit", "komunal", "utility", "utilities",
+                      "kontsert", "koncert", "concert", "pestival", "festival", "gamopen", "exhibition")
+PASSPORT_STEMS = ("pasport", "passport")
+RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "renew", "gaagrdzel", "expired", "expire", "mtavrdeb", "vadagasul")
+
+
+def _another_matter(forms: Sequence[str]) -> bool:
+    """Whether the words name another service or event than the assistant's (see above)."""
+    return any(form.startswith(OTHER_MATTER_STEMS) for form in forms) or (
+        any(form.startswith(PASSPORT_STEMS) for form in forms) and any(form.startswith(RENEWAL_STEMS) for form in forms))
 
 
 GEORGIA = "ge"  # content/places/ge.yml

@@ -25,6 +25,10 @@ from components.corrections import corrected
     ("გამარჯობა, სასტუმრო კი არა, მისამართი მაინტერესებს", "ka", "გამარჯობა, მისამართი მაინტერესებს"),
     # I don't want to register, only how much it costs
     ("registracia ar minda, mxolod ra girs", "ka-Latn", "mxolod ra girs"),
+    # sorry, I meant the hotel, not the building (Georgian says what was meant first)
+    ("ბოდიში, სასტუმრო ვიგულისხმე, შენობა კი არა", "ka", "სასტუმრო"),
+    ("bodishi programa vigulisxme ara misamarti", "ka-Latn", "programa"),
+    ("ვგულისხმობ სასტუმროს", "ka", "სასტუმროს"),
 ])
 def test_a_correction_leaves_what_it_corrects_to(text, writing, expected):
     assert corrected(text, writing) == expected
@@ -41,6 +45,7 @@ def test_a_correction_leaves_what_it_corrects_to(text, writing, expected):
     ("ara, madloba", "ka-Latn"),  # no, thanks
     ("არა მგონი", "ka"),  # I don't think so
     ("ara", "ka-Latn"),
+    ("ra vigulisxme?", "ka-Latn"),  # what do I mean?
 ])
 def test_a_negation_that_corrects_nothing_leaves_the_message_alone(text, writing):
     assert corrected(text, writing) is None

@@ -16,7 +16,7 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import _asks_on_its_own, _lead, names_the_event, split_parts, subject
+from components.router import _another_matter, _asks_on_its_own, _lead, _only_tells_an_age, names_the_event, split_parts, subject
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -272,3 +272,28 @@ def test_a_topic_s_subject_is_what_a_follow_up_about_it_reads(label, about):
 ])
 def test_a_message_that_names_the_event_is_about_it_whatever_came_before(text, writing, names):
     assert names_the_event(text, writing) == names
+
+
+@pytest.mark.parametrize("text, writing, other", [
+    ("ქონების გადასახადი სად გადავიხადო", "ka", True),  # where do I pay the property tax
+    ("jarima rogor gadavixado", "ka-Latn", True),  # how do I pay a fine
+    ("is there a concert in schio that week", "en", True),
+    ("my passport expired, how do i renew it", "en", True),
+    ("do i need a passport to enter italy", "en", False),  # the trip's documents: the event's
+    ("is it free to attend", "en", False),
+    ("pasporti damWirdeba?", "ka-Latn", False),  # will I need a passport?
+])
+def test_another_matter_is_another_service_or_event(text, writing, other):
+    assert _another_matter(normalised_forms(text, writing)) == other
+
+
+@pytest.mark.parametrize("text, writing, age", [
+    ("დედაჩემი 70 წლისაა", "ka", True),  # my mother is 70
+    ("babuachemi 82 wlis aris", "ka-Latn", True),
+    ("my dad is 67 years old", "en", True),
+    ("is it 4 days", "en", False),
+    ("how old must i be, 17 years", "en", False),
+    ("25 წლამდე შეიძლება?", "ka", False),  # is it allowed under 25?
+])
+def test_a_piece_that_only_tells_an_age(text, writing, age):
+    assert _only_tells_an_age(normalised_forms(text, writing)) == age

@@ -637,3 +637,46 @@ def test_english_words_in_a_translit_question_are_heard(servers):
     answers = servers.ask("konferencia rodis iwyeba? and where is it")
     answer = texts(answers)
     assert "24" in answer and "შიო" in answer and georgian(answers), answer
+
+
+def test_a_request_for_the_reply_language_beside_a_question_answers_it_in_that_language(servers):
+    answers = servers.ask("could you reply in georgian please, what is open data")
+    assert "ღია მონაცემ" in texts(answers) and georgian(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question, in_georgian", [
+    # my father is 75, he uses a wheelchair, will he be able to get in?
+    ("mamachemi 75 wlisaa, etlit gadaadgildeba, shenobashi shesvlas shedzlebs?", True),
+    ("my grandmother is 80 years old, can she get in with a wheelchair", False),
+])
+def test_an_age_said_before_the_question_is_whose_question_it_is(servers, question, in_georgian):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    assert ("ხელმისაწვდომობ" in answer or "ccessib" in answer) and "ციფრული" not in answer, answer
+    assert georgian(answers) if in_georgian else english(answers), answer
+
+
+@pytest.mark.parametrize("question, in_georgian", [
+    ("skioshi maisshi festivali xom ar tardeba saRamos", True),  # is there a festival in Schio in May
+    ("how much is the property tax in gori and where do i pay it", False),
+    ("პასპორტის განახლება რამდენი ჯდება?", True),  # how much does a passport renewal cost
+])
+def test_another_service_or_event_gets_an_honest_i_dont_know(servers, question, in_georgian):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    assert ("don't know" in answer or "არ ვიცი" in answer) and "24" not in answer, answer
+    assert georgian(answers) if in_georgian else english(answers), answer
+
+
+def test_what_was_meant_said_first_in_georgian_is_the_question(servers):
+    conversation = Conversation(servers)
+    conversation.say("sad tardeba")
+    # sorry, I meant the programme, not the address
+    answers = conversation.say("bodishi programa vigulisxme ara misamarti")
+    assert "დღის წესრიგი" in texts(answers) and "ფაბერ" not in texts(answers), texts(answers)
+
+
+def test_a_hotel_asked_beside_a_sign_up_is_the_event_s(servers):
+    # sign me up and also tell me where to find a hotel close by
+    answers = servers.ask("დამარეგისტრირე და ისიც მითხარი ახლოს სასტუმრო სად ვიპოვო")
+    assert started_a_form(answers) and "განთავსებ" in texts(answers), texts(answers)
