@@ -76,10 +76,10 @@ def corrected(text: str, writing: Optional[str]) -> Optional[str]:
     if len(forms) < 2:
         return None
     clause = _clause_starts(text, tokens)
-    meant = _meant_first(forms, clause)
-    if meant is not None:
+    said_first = _meant_first(forms, clause)
+    if said_first is not None:
         # what was meant, and then what it turns away from, if said in a clause of its own
-        rest = _rest(text, tokens, *meant, writing)
+        rest = _rest(text, tokens, *said_first, writing)
         return (corrected(rest, writing) or rest) if rest else None
     cut = _cut(forms, clause)
     if cut is None:
