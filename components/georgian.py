@@ -167,8 +167,20 @@ ENGLISH_IN_TRANSLIT = frozenset({
     "with", "from", "for", "can", "does", "will", "are", "you", "your", "there", "please", "thanks", "thank",
     "price", "cost", "free", "online", "hotel", "hotels", "venue", "date", "dates", "address", "website",
     "link", "programme", "agenda", "ticket", "tickets", "language", "translation", "stream", "certificate",
-    "contact", "email", "phone",
+    "contact", "email", "phone", "bye", "goodbye",
 })
+
+
+# How phones shorten English words, spelled out for the classifier and the router's word
+# rules: "wen is it", "r u a bot", "pls", "thx". Only words no English word is spelled like
+# (not "2" or "4", which are numbers as often as "to" and "for").
+CHAT_SPELLINGS = {
+    "u": "you", "r": "are", "ur": "your", "pls": "please", "plz": "please", "plss": "please", "thx": "thanks",
+    "thnx": "thanks", "thanx": "thanks", "tnx": "thanks", "wen": "when", "wat": "what", "wht": "what",
+    "whr": "where", "hw": "how", "abt": "about", "msg": "message", "tmrw": "tomorrow", "tmr": "tomorrow",
+    "coz": "because", "cuz": "because", "bcoz": "because", "ppl": "people", "b4": "before", "pple": "people",
+    "cn": "can", "wud": "would", "shud": "should", "wanna": "want", "gonna": "going",
+}
 
 
 def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, int]]:
@@ -176,7 +188,7 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
 
     Tokens with Georgian letters get the Georgian skeleton; Latin tokens get the
     translit skeleton when the message is Georgian in Latin letters, else the English
-    form.
+    form (in an English message, a phone's shortening spelled out: CHAT_SPELLINGS).
     """
     return list(_normalised_tokens(text, writing))
 
@@ -201,6 +213,8 @@ def _normalised_tokens(text: str, writing: Optional[str]) -> tuple[tuple[str, in
             form = translit_skeleton(schio_in_georgian(translit_digits(raw)), sentence_initial)
         else:
             form = english_form(raw)
+            if writing == WRITING_ENGLISH:
+                form = CHAT_SPELLINGS.get(form, form)
         if form:
             tokens.append((form, match.start(), match.end()))
     return tuple(tokens)

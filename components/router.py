@@ -103,6 +103,9 @@ SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"),
                         ("ras", "shvrebi"), ("ras", "shvrebit"), ("rogor", "grdznob"), ("rogor", "grdznobt"),
                         ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
                         ("how", "is", "it", "going"), ("hows", "it", "going")})
+# words that only take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით
+GOODBYE_WORDS = frozenset({"nakhvamdis", "kargad", "ikavit", "ikavi", "jerjerobit", "bye", "goodbye", "byebye", "bb",
+                           "cya", "ciao", "see", "you", "later", "take", "care", "have", "a", "nice", "good", "day"})
 THANKS = frozenset({"madloba", "gmadlobt", "thanks", "thank", "thx", "ty", "merci", "grazie"})
 # words that belong to a thanks only beside one: "thank you", "დიდი მადლობა" (didi madloba),
 # "thanks a lot"; "you answered something I never asked" does not thank
@@ -654,11 +657,12 @@ class QuestionRouter(GraphComponent):
             # "ბათუმში IT კონფერენცია როდის არის?", "another conference in tbilisi, can you
             # register me": an event in a Georgian town is not this one, whose words it shares
             answers = _not_knowing(answers, _about_the_event)
-        if any(_label(answer) in REGISTERING for answer in answers) and not names_the_event(text, writing) \
-                and _registers_something_else(forms):
+        if any(_label(answer) in REGISTERING | CITIZEN_SERVICES for answer in answers) \
+                and not names_the_event(text, writing) and _registers_something_else(forms):
             # "how do i register my child for kindergarten", "manqana rogor davaregistriro":
-            # something else to register, which the assistant knows nothing of
-            answers = _not_knowing(answers, REGISTERING.__contains__)
+            # something else to register, which the assistant knows nothing of (nor of
+            # doing it online: "ბავშვი ბაღში როგორ ჩავწერო, ონლაინ შეიძლება?")
+            answers = _not_knowing(answers, (REGISTERING | CITIZEN_SERVICES).__contains__)
         if _another_matter(forms):
             # "პასპორტის განახლება რა ღირს", "qonebis gadasaxadi ramdenia", "is there a
             # concert in schio in may": another service's price or another event, of which
@@ -726,6 +730,8 @@ class QuestionRouter(GraphComponent):
                   if form in THANKS or form in THANKS_COMPANIONS and _beside_thanks(forms, i)]
         if not thanks or thanks[-1] == len(forms) - 1:
             return False
+        if all(form in GOODBYE_WORDS for form in forms[thanks[-1] + 1:]):
+            return True  # "madloba, bye", "thanks, see you"
         intents, _ = self.scores(self._embed([self._rest_after(text, writing, thanks[-1] + 1)], writing)[0])
         if not intents:
             return False
@@ -1335,6 +1341,7 @@ def _about_the_event(label: str) -> bool:
 # birth, a doctor's appointment. No jobs or workplaces: "i'm a school teacher, can i
 # register" registers for the event
 REGISTERING = frozenset({"register", "registration-how", "registration-open"})
+CITIZEN_SERVICES = frozenset({"ask_digital_services", "ask_e_participation"})  # e-services in general
 OTHER_REGISTRATION_STEMS = ("kindergarten", "nursery", "propert", "apartment", "marriage", "appointment",
                             "bagshi", "bagis", "mankan", "avtomobil", "koneb", "kortsin", "dabadeb", "ekimtan",
                             "poliklinik")

@@ -57,6 +57,13 @@ def test_english_is_only_lower_cased():
         "whats", "the", "avatar", "project", "dont", "know"]
 
 
+def test_a_phones_shortenings_are_spelled_out_in_english_only():
+    assert forms("wen is it, r u a bot? pls thx", "en") == [
+        "when", "is", "it", "are", "you", "a", "bot", "please", "thanks"]
+    assert forms("is it 4 days or 2", "en") == ["is", "it", "4", "days", "or", "2"]  # numbers stay numbers
+    assert forms("r u", "ka-Latn") == ["r", "u"]  # Georgian letters, not English shortenings
+
+
 def test_token_offsets_point_into_the_original_text():
     text = "ra aris p'roekt'i?"
     assert [(text[s:e], f) for f, s, e in normalise_tokens(text, "ka-Latn")] == [
