@@ -190,6 +190,14 @@ HAPPENING_WORDS = frozenset({"happens", "happen", "happening", "planned", "on", 
 WHEN_WORDS = frozenset({"when", "rodis", "rodisaa", "rodemde"})
 
 
+# words that say how to answer, not what (shared spelling, English): "explain simple pls",
+# "what does it mean", "მოკლედ მითხარი" (tell me in short), "კი ან არა" (yes or no)
+MANNER_WORDS = frozenset({
+    "explain", "simple", "simply", "simpler", "easy", "short", "shortly", "brief", "briefly", "please", "tell", "me",
+    "us", "yes", "or", "no", "in", "words", "detail", "details", "more", "what", "means", "mean", "it", "that", "this",
+    "does", "do", "quickly", "pls", "plz", "ki", "an", "ara", "mitkhari", "mitkharit", "mitkhrat", "amikhseni", "amikhsenit",
+    "amikhsnat", "martivad", "mokled", "detalurad", "gtkhovt", "ubralod", "nishnavs", "es", "eg", "ras", "kho", "ho",
+})
 _AGE = re.compile(r"^\d{1,3}(?:yo|y)?$")
 _AGE_WORDS = ("tslis", "years", "year", "yrs", "yo")
 MAX_AGE_PART_WORDS = 6
@@ -657,18 +665,19 @@ class QuestionRouter(GraphComponent):
             # "ბათუმში IT კონფერენცია როდის არის?", "another conference in tbilisi, can you
             # register me": an event in a Georgian town is not this one, whose words it shares
             answers = _not_knowing(answers, _about_the_event)
-        if any(_label(answer) in REGISTERING | CITIZEN_SERVICES for answer in answers) \
-                and not names_the_event(text, writing) and _registers_something_else(forms):
+        if any(_label(answer) in REGISTERING for answer in answers) and not names_the_event(text, writing) \
+                and _registers_something_else(forms):
             # "how do i register my child for kindergarten", "manqana rogor davaregistriro":
-            # something else to register, which the assistant knows nothing of (nor of
-            # doing it online: "ბავშვი ბაღში როგორ ჩავწერო, ონლაინ შეიძლება?")
-            answers = _not_knowing(answers, (REGISTERING | CITIZEN_SERVICES).__contains__)
+            # something else to register, which the assistant knows nothing of (doing it
+            # online is the e-services' topic: "can I get a copy of a birth certificate online")
+            answers = _not_knowing(answers, REGISTERING.__contains__)
         if _another_matter(forms):
             # "პასპორტის განახლება რა ღირს", "qonebis gadasaxadi ramdenia", "is there a
             # concert in schio in may": another service's price or another event, of which
             # the assistant knows nothing, in the words of its topics; what the message
-            # says besides (hello, thanks, where the citizen is from, a request) stays
-            answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD and label not in consequential)
+            # says besides (hello, thanks, where the citizen is from, a request) stays. Paying
+            # it online too: the e-services in general do not say how to pay a tax
+            answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD | consequential)
         if any(a in ({"intent": "ask_event_date"}, {"intent": "ask_event"}) for a in answers) \
                 and _asks_what_happens_that_day(forms):
             # "what happens on the 25th", "25ში რა ხდება?": the programme of that day
@@ -1011,6 +1020,10 @@ class QuestionRouter(GraphComponent):
             if piece_words and piece_words[0] in NEGATED_PART and len(piece_words) <= 3:
                 negated = True
                 continue
+            if i > 0 and piece_words and MANNER_WORDS.issuperset(piece_words):
+                # "open data რა არის? explain simple pls", "ღიაა? კი ან არა მითხარი" (yes or
+                # no, tell me): how to answer the question before, no question of its own
+                continue
             if _only_tells_an_age(piece_words) and i < len(pieces) - 1:
                 # "დედაჩემი 70 წლისაა და ეტლით დადის, შეძლებს შესვლას?" (my mother is 70 and
                 # uses a wheelchair, can she get in?): whose question it is, not a question
@@ -1341,7 +1354,6 @@ def _about_the_event(label: str) -> bool:
 # birth, a doctor's appointment. No jobs or workplaces: "i'm a school teacher, can i
 # register" registers for the event
 REGISTERING = frozenset({"register", "registration-how", "registration-open"})
-CITIZEN_SERVICES = frozenset({"ask_digital_services", "ask_e_participation"})  # e-services in general
 OTHER_REGISTRATION_STEMS = ("kindergarten", "nursery", "propert", "apartment", "marriage", "appointment",
                             "bagshi", "bagis", "mankan", "avtomobil", "koneb", "kortsin", "dabadeb", "ekimtan",
                             "poliklinik")
