@@ -774,6 +774,9 @@ class QuestionRouter(GraphComponent):
                 parts = self._parts(text, writing, message)
                 if SWITCH_LANGUAGE in map(_label, parts):
                     return parts
+                answered = self._beside_the_language_asked(text, writing, message)
+                if answered:
+                    return answered
             if not name_outside_a_form and not unsure_question and not no_switch:
                 if name == "goodbye" and not in_a_form and not THANKS.isdisjoint(normalised_forms(text, writing)):
                     return [{"intent": "thank"}, {"intent": "goodbye"}]  # "kargi madloba, nakhvamdis"
@@ -1161,6 +1164,22 @@ class QuestionRouter(GraphComponent):
             if best not in answers:
                 answers.append(best)
         return answers if len(answers) >= 2 or negated and answers else []
+
+    def _beside_the_language_asked(self, text: str, writing: Optional[str], message: Message) -> List[Dict[str, Any]]:
+        """A message the classifier heard as asking for a language, with a question in a
+        clause beside the request ("could you reply in georgian please, what is open data"):
+        the switch and the question's answers, in the message's order; [] if there is none."""
+        asked = self._language_clause(text, writing)
+        if asked is None or not _addresses_the_assistant(asked[0], writing):
+            return []
+        at = text.find(asked[0])
+        rest = (text[:at] + " " + text[at + len(asked[0]):]).strip(" ,;:.!?")
+        answered = self._rest(rest, writing, message, {SWITCH_LANGUAGE}, None) if normalised_forms(rest, writing) else []
+        if not answered or all(answer.get("abstain") for answer in answered):
+            return []
+        self._language = named_language(asked[0], negations=False)
+        switch = [{"intent": SWITCH_LANGUAGE}]
+        return switch + answered if asked[1] else answered + switch
 
     def _language_clause(self, text: str, writing: Optional[str]) -> Optional[Tuple[str, bool]]:
         """A clause of a message of several that asks for the reply's language (see
