@@ -19,7 +19,11 @@ Georgian letters and translit meet):
   not", "i can not come" and "i'm not sure" are no corrections);
 - "I don't want X, I only / just want Y", "X არ მინდა, მხოლოდ / უბრალოდ Y": from "only" on;
 - "X ვიგულისხმე (Y კი არა)" / "X vigulisxme ara Y" (I meant X, not Y): X;
-- a leading "sorry", "i meant", "ბოდიში" in front of what is left.
+- a leading "sorry", "i meant", "ბოდიში" in front of what is left;
+- a first clause of courtesy alone ("excuse me, sorry to bother you", "ბოდიშით რომ
+  გაწუხებთ") in front of the question;
+- "no, sorry" opening a later clause ("where is it... no sorry, the hotel I mean"): the
+  clauses before it.
 
 Something must be left, and in a form nothing is changed (a name is a name). The text as
 typed stays in the parse result as ``text_as_typed``; ``QuestionRouter``, the last
@@ -61,6 +65,17 @@ ORDINARY_NOT = frozenset({
 # what "not" ending a clause never corrects: "not sure", "not yet", "not at all"
 NOT_A_THING = frozenset({"sure", "yet", "at", "really", "able", "to", "going", "gonna", "much", "bad", "good",
                          "working", "clear", "possible", "free", "registered", "open"})
+# a clause of nothing but courtesy in front of the question: "excuse me, sorry to bother you",
+# "ბოდიშით რომ გაწუხებთ" / "bodishi ro gawuxebt" (sorry to trouble you)
+COURTESY = frozenset({"excuse", "me", "sorry", "sory", "to", "bother", "bothering", "disturb", "disturbing", "for",
+                      "you", "again", "bodishi", "bodishit", "rom", "ro", "gatsukhebt", "shegatsukhet",
+                      "gatsukheb", "ukatsravad", "vtsukhvar"})
+# ... with a word that says so (not "sorry" alone, which may open a correction)
+TROUBLING = frozenset({"bother", "bothering", "disturb", "disturbing", "excuse", "gatsukhebt", "shegatsukhet",
+                       "gatsukheb", "ukatsravad"})
+# "no, sorry" opening a clause takes back everything before it: "ღონისძიება სად არის... არა
+# ბოდიში, სასტუმრო მაინტერესებს" (where is the event... no, sorry, I mean the hotel)
+TAKING_BACK = frozenset({"no", "nope", "ara"})
 ONLY = frozenset({"only", "just", "mxolod", "mkholod", "ubralod"})
 WANTING = frozenset({"want", "wanna", "need", "asking", "minda", "mchirdeba", "vapireb", "gvinda"})
 WANT_NEGATIONS = frozenset({"dont", "not", "ar", "doesnt"})
@@ -76,6 +91,14 @@ def corrected(text: str, writing: Optional[str]) -> Optional[str]:
     if len(forms) < 2:
         return None
     clause = _clause_starts(text, tokens)
+    taken_back = _taken_back(forms, clause)
+    if taken_back is not None:
+        rest = _without_apology(text[tokens[taken_back + 1][1]:], writing)
+        return corrected(rest, writing) or rest
+    courtesy = _courtesy_in_front(forms, clause)
+    if courtesy is not None:
+        rest = text[tokens[courtesy][1]:]
+        return corrected(rest, writing) or rest
     said_first = _meant_first(forms, clause)
     if said_first is not None:
         # what was meant, and then what it turns away from, if said in a clause of its own
@@ -153,6 +176,24 @@ def _cut(forms: Sequence[str], clause: Sequence[bool]) -> Optional[Tuple[int, in
             start = only - 1 if forms[only - 1] in ("i", "we", "me") else only
             return _keep_something(_clause_of(negated_want[0], clause)[0], start, n)
     return None
+
+
+def _taken_back(forms: Sequence[str], clause: Sequence[bool]) -> Optional[int]:
+    """Where a clause opened by "no, sorry" starts, after a clause it takes back (see
+    TAKING_BACK); None if there is none, or nothing would be left."""
+    for i in range(1, len(forms) - 2):
+        if clause[i] and forms[i] in TAKING_BACK and forms[i + 1] in APOLOGIES - TAKING_BACK:
+            return i
+    return None
+
+
+def _courtesy_in_front(forms: Sequence[str], clause: Sequence[bool]) -> Optional[int]:
+    """Where the question starts after a first clause of courtesy alone (see COURTESY)."""
+    end = next((k for k in range(1, len(forms)) if clause[k]), None)
+    if end is None or not COURTESY.issuperset(forms[:end]) or TROUBLING.isdisjoint(forms[:end]) \
+            or (COURTESY | APOLOGIES).issuperset(forms[end:]):
+        return None
+    return end
 
 
 def _meant_first(forms: Sequence[str], clause: Sequence[bool]) -> Optional[Tuple[int, int]]:

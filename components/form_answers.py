@@ -50,6 +50,8 @@ QUESTION_WORDS = frozenset({
     "ratom", "romeli", "romel", "ramdeni", "ramden", "khom",
     # with "is" or a postposition: რაზეა სადაა როდისაა რამდენია რომელია ვინაა როგორაა რისთვის
     "raze", "razea", "sadaa", "rodisaa", "ramdenia", "romelia", "vinaa", "rogoraa", "ristvis",
+    # რაღაა (what is that, then)
+    "ragaa",
     # თუ: "ონლაინაა თუ ადგილზე?" (or/whether: an alternative question)
     "tu",
     # მითხარი ამიხსენი ჩამომითვალე მაჩვენე
@@ -73,7 +75,9 @@ def is_form_data(text: str) -> bool:
 # "ra" after a verb in the imperative softens a request, it does not ask "what":
 # "gaauqme ra" (cancel it, will you), "დამარეგისტრირე რა". The imperative ends in -e or -et
 # ("-ze" is "on, at": "ghonisdziebaze ra enaze", at the event, in what language); before one
-# of these verbs "ra" asks ("amis shemdeg ra unda gavaketo").
+# of these verbs "ra" asks ("amis shemdeg ra unda gavaketo"). After "I am" it is a filler
+# too: "პენსიაზე ვარ რა" (I'm retired, you know).
+_FILLER_AFTER = frozenset({"var", "vart"})
 _QUESTION_VERBS = frozenset({"aris", "ari", "unda", "girs", "ikneba", "khdeba", "mokhdeba", "vkna", "gavaketo"})
 
 
@@ -83,10 +87,13 @@ _GLUED_COPULA = frozenset({"sad", "rodis", "ra", "vin", "rogor", "ramden", "ramd
 _GLUED_SPELLINGS = {"r": "ra"}
 
 
-def question_words(forms: Sequence[str]) -> Set[str]:
-    """The question words among ``forms`` (the shared spelling), without "ra" the particle."""
+def question_words(forms: Sequence[str], start: int = 0) -> Set[str]:
+    """The question words among ``forms`` (the shared spelling), without "ra" the particle;
+    from ``start`` on (the words before it only tell a particle from a question word)."""
     found = set()
     for i, form in enumerate(forms):
+        if i < start:
+            continue
         if form not in QUESTION_WORDS:
             # "is" run into the word, as phones and hurry do: "sadaris zustad" (where is it
             # exactly), "rodisaris", "raris es"
@@ -94,7 +101,8 @@ def question_words(forms: Sequence[str]) -> Set[str]:
             if stem in _GLUED_COPULA or stem in _GLUED_SPELLINGS:
                 found.add(_GLUED_SPELLINGS.get(stem, stem))
             continue
-        if form == "ra" and i > 0 and forms[i - 1].endswith(("e", "et")) and not forms[i - 1].endswith("ze") \
+        if form == "ra" and i > 0 and (forms[i - 1].endswith(("e", "et")) and not forms[i - 1].endswith("ze")
+                                       or forms[i - 1] in _FILLER_AFTER) \
                 and (i + 1 == len(forms) or forms[i + 1] not in _QUESTION_VERBS):
             continue
         found.add(form)

@@ -167,7 +167,7 @@ ENGLISH_IN_TRANSLIT = frozenset({
     "with", "from", "for", "can", "does", "will", "are", "you", "your", "there", "please", "thanks", "thank",
     "price", "cost", "free", "online", "hotel", "hotels", "venue", "date", "dates", "address", "website",
     "link", "programme", "agenda", "ticket", "tickets", "language", "translation", "stream", "certificate",
-    "contact", "email", "phone", "bye", "goodbye",
+    "contact", "email", "phone", "bye", "goodbye", "thx", "pls", "plz", "deadline",
 })
 
 
@@ -179,8 +179,11 @@ CHAT_SPELLINGS = {
     "thnx": "thanks", "thanx": "thanks", "tnx": "thanks", "wen": "when", "wat": "what", "wht": "what",
     "whr": "where", "hw": "how", "abt": "about", "msg": "message", "tmrw": "tomorrow", "tmr": "tomorrow",
     "coz": "because", "cuz": "because", "bcoz": "because", "ppl": "people", "b4": "before", "pple": "people",
-    "cn": "can", "wud": "would", "shud": "should", "wanna": "want", "gonna": "going",
+    "cn": "can", "wud": "would", "shud": "should", "wanna": "want", "gonna": "going", "reg": "registration",
 }
+# the same in Georgian, in the shared spelling (Georgian letters and translit alike): "რეგ ჯერ
+# ღიაა?", "reg jer Riaa?" (is registration still open?), "msg-s datoveba" (leaving a message)
+GEORGIAN_CHAT_SPELLINGS = {"reg": "registratsia", "msg": "shetkobineba"}
 
 
 def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, int]]:
@@ -188,7 +191,8 @@ def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, 
 
     Tokens with Georgian letters get the Georgian skeleton; Latin tokens get the
     translit skeleton when the message is Georgian in Latin letters, else the English
-    form (in an English message, a phone's shortening spelled out: CHAT_SPELLINGS).
+    form; a phone's shortening is spelled out (CHAT_SPELLINGS in English,
+    GEORGIAN_CHAT_SPELLINGS in Georgian of either alphabet).
     """
     return list(_normalised_tokens(text, writing))
 
@@ -207,14 +211,18 @@ def _normalised_tokens(text: str, writing: Optional[str]) -> tuple[tuple[str, in
         raw = match.group()
         if any(map(is_georgian_letter, raw)):
             form = georgian_skeleton(schio_in_georgian(raw))
+            form = GEORGIAN_CHAT_SPELLINGS.get(form, form)
         elif writing == WRITING_TRANSLIT and raw.lower() not in ENGLISH_IN_TRANSLIT:
             before = text[: match.start()]
             sentence_initial = not before.strip() or bool(_SENTENCE_END.search(before))
             form = translit_skeleton(schio_in_georgian(translit_digits(raw)), sentence_initial)
+            form = GEORGIAN_CHAT_SPELLINGS.get(form, form)
         else:
             form = english_form(raw)
-            if writing == WRITING_ENGLISH:
+            if writing in (WRITING_ENGLISH, WRITING_TRANSLIT):  # in translit: "thx. sertifikats mogvcemen?"
                 form = CHAT_SPELLINGS.get(form, form)
+            elif writing == WRITING_GEORGIAN and form in GEORGIAN_CHAT_SPELLINGS:  # "რეგ ჯერ ღიაა? msg-ს"
+                form = GEORGIAN_CHAT_SPELLINGS[form]
         if form:
             tokens.append((form, match.start(), match.end()))
     return tuple(tokens)

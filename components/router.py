@@ -106,7 +106,7 @@ SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"),
 # words that only take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით
 GOODBYE_WORDS = frozenset({"nakhvamdis", "kargad", "ikavit", "ikavi", "jerjerobit", "bye", "goodbye", "byebye", "bb",
                            "cya", "ciao", "see", "you", "later", "take", "care", "have", "a", "nice", "good", "day"})
-THANKS = frozenset({"madloba", "gmadlobt", "thanks", "thank", "thx", "ty", "merci", "grazie"})
+THANKS = frozenset({"madloba", "gmadlobt", "gaikhare", "gaikharet", "thanks", "thank", "thx", "ty", "merci", "grazie"})
 # words that belong to a thanks only beside one: "thank you", "დიდი მადლობა" (didi madloba),
 # "thanks a lot"; "you answered something I never asked" does not thank
 THANKS_COMPANIONS = frozenset({"you", "u", "didi", "a", "lot", "so", "much", "very"})
@@ -221,6 +221,8 @@ def _asks_what_happens_that_day(forms: Sequence[str]) -> bool:
 
 
 # a message for "them" after a subject with people behind it: their contact
+# the answer with more detail, for the same question asked right after its answer
+MORE_DETAIL = {"ask_event_venue": "faber-box-address"}
 POINTED_QUESTION = {("leave_message", "event"): "event-contact", ("leave_message", "faber_box"): "faber-box-address"}
 # answers that stay themselves after any answer: small talk about the conversation, a
 # place, a goodbye ("thanks" after the dates is no question about the event)
@@ -252,6 +254,7 @@ def complete_parts(pieces: List[str]) -> List[str]:
 _SENTENCE_END = re.compile(r"(?<=[^\W\d])\.+\s+")
 _COMMA = re.compile(r"\s*,\s*")
 # clauses of a message, for a request beside a question: cut at any punctuation and at "and"
+MAX_LANGUAGE_WORDS = 4  # "ინგლისურად მომწერე პასუხი, თუ შეიძლება": the longest request for a language
 _CLAUSE = re.compile(r"(?<=[?!])\s*|[,;:!\n]+|(?<=[^\W\d])\.+\s+|\s+(?:and|also|da|და|aseve|ასევე)\s+", re.IGNORECASE)
 
 
@@ -495,6 +498,10 @@ class QuestionRouter(GraphComponent):
             # subject as the answer before it when that topic is this close to the best one
             # ("what is AVATAR?" "when does it start?": the project's years, not the event's)
             "context_margin": 0.03,
+            # a part as close to an out-of-scope example as to its best topic (by the
+            # completion margin) is out of scope when the classifier gives the whole message's
+            # out-of-scope this weight: "when does it start and what's the weather there then"
+            "part_out_of_scope_weight": 0.3,
             "context_max_words": 5,
             # a piece of a message completed with the words it shares wins over the piece as
             # typed by this much ("when and where is it": "when" -> "when is it")
@@ -671,13 +678,27 @@ class QuestionRouter(GraphComponent):
             # something else to register, which the assistant knows nothing of (doing it
             # online is the e-services' topic: "can I get a copy of a birth certificate online")
             answers = _not_knowing(answers, REGISTERING.__contains__)
-        if _another_matter(forms):
+        if not in_a_form and _another_matter(forms):
             # "პასპორტის განახლება რა ღირს", "qonebis gadasaxadi ramdenia", "is there a
             # concert in schio in may": another service's price or another event, of which
             # the assistant knows nothing, in the words of its topics; what the message
             # says besides (hello, thanks, where the citizen is from, a request) stays. Paying
             # it online too: the e-services in general do not say how to pay a tax
             answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD | consequential)
+        if len(answers) == 1 and _label(answers[0]) in MORE_DETAIL and tracker is not None and not in_a_form \
+                and MORE_DETAIL[_label(answers[0])] in (self._kb_stamp or {}) \
+                and _label(answers[0]) in _previous_answers(tracker):
+            # the same question right after its answer asks for more: "zusti misamarti
+            # sadaris?" (where exactly is it?) after the venue is Faber Box's address
+            answers = [{"entry": MORE_DETAIL[_label(answers[0])]}]
+        if "register" in map(_label, answers) and {"check_registration", "cancel_registration"} & set(map(_label, answers)):
+            # "შეგიძლია ნახო ვარ თუ არა სიაში? გუშინ დავრეგისტრირდი" (can you see if I'm on the
+            # list? I registered yesterday): one who looks up or cancels a registration has one
+            answers = [answer for answer in answers if _label(answer) != "register"]
+        if {"register", "registration-how"} <= set(map(_label, answers)):
+            # "შეგიძლიათ ჩამწეროთ? მე და ჩემი კოლეგა წამოვალთ" (can you sign us up? my colleague
+            # and I will come): the form that starts is how one registers
+            answers = [answer for answer in answers if _label(answer) != "registration-how"]
         if any(a in ({"intent": "ask_event_date"}, {"intent": "ask_event"}) for a in answers) \
                 and _asks_what_happens_that_day(forms):
             # "what happens on the 25th", "25ში რა ხდება?": the programme of that day
@@ -1055,7 +1076,16 @@ class QuestionRouter(GraphComponent):
                     best, sim = best_typed
             intents = {label: sim for label, (answer, sim) in both.items() if "intent" in answer}
             entries = {label: sim for label, (answer, sim) in both.items() if "entry" in answer}
-            if "entry" in best and self._entry_classifier is not None:
+            # out of scope by the whole message's weight and the part's closeness (see
+            # part_out_of_scope_weight); "there", "then" point to the place and time of the
+            # event, not to its topics ("და იქ ამინდი როგორია?", and the weather there?)
+            # a part that asks "when" or "where" asks the event's dates or venue ("when is it")
+            beside_the_domain = ranking.get(OUT_OF_SCOPE, 0.0) >= self.config["part_out_of_scope_weight"] \
+                and typed.get(OUT_OF_SCOPE, ({}, 0.0))[1] >= sim - self.config["completion_margin"] \
+                and not any(words & question_words(piece_words) for words in QUESTION_WORD_TOPICS.values())
+            if beside_the_domain:
+                best, sim = typed[OUT_OF_SCOPE]
+            if "entry" in best and self._entry_classifier is not None and not beside_the_domain:
                 # which entry: the entry classifier's call, as for a whole message (its
                 # n-grams see "თარგმანი", interpretation, where the closest question is
                 # about sign language), when that entry is as close as a part must be
@@ -1065,7 +1095,7 @@ class QuestionRouter(GraphComponent):
             piece_forms = normalised_forms(pieces[i], writing)
             points_back = _points_back(piece_forms, writing)
             to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_forms)
-            if found:
+            if found and not beside_the_domain:
                 # "who is in AVATAR and how long does it run": the second part is the project's
                 about = subject(_label(found[-1][0]))
                 if (points_back or to_the_kind) and subject(_label(best)) is None:
@@ -1095,7 +1125,7 @@ class QuestionRouter(GraphComponent):
                     # "why do you need my personal data and what do you do with it after
                     # registration" asks one question, about the data kept
                     best, sim = earlier, earlier_sim
-            elif context is not None:
+            elif context is not None and not beside_the_domain:
                 # the first part of a follow-up: the subject of the answer before
                 best = self._in_context(best, intents, entries, context, pieces[i], writing, follow_up=True)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
@@ -1186,11 +1216,36 @@ class QuestionRouter(GraphComponent):
         ``_asks_for_a_language``), and whether it is the message's first; None for none."""
         clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
         if len(clauses) < 2:
-            return None
+            return self._language_words(text, writing)
         for i, clause in enumerate(clauses):
             if named_language(clause, negations=False) is not None \
                     and self._asks_for_a_language(clause, self._embed([clause], writing)[0], writing):
                 return clause, i == 0
+        return None
+
+    def _language_words(self, text: str, writing: Optional[str]) -> Optional[Tuple[str, bool]]:
+        """In a message of one clause, the words at its start or its end that ask for the
+        reply's language, when the rest asks a question ("inglisurad momwere pasuxi es skios
+        ivent zogadad ra aris", write me the answer in English what is this event in Schio):
+        the longest such run of at most MAX_LANGUAGE_WORDS, and whether it is the start."""
+        matches = list(TOKEN_PATTERN.finditer(text))
+        if len(matches) < 4 or named_language(text, negations=False) is None:
+            return None
+        forms = normalised_forms(text, writing)
+        for k in range(min(MAX_LANGUAGE_WORDS, len(matches) - 2), 0, -1):
+            for first in (True, False):
+                cut = matches[k - 1].end() if first else matches[len(matches) - k].start()
+                words, rest = (text[:cut], text[cut:]) if first else (text[cut:], text[:cut])
+                # the rest's question words read with the word before them: "inglisurad
+                # mipasuxe ra, chemma kolegam qartuli ar icis" (answer in English, will you: my
+                # colleague has no Georgian) asks nothing besides
+                said = question_words(forms, k) if first and len(forms) == len(matches) \
+                    else question_words(normalised_forms(rest, writing))
+                rest_asks = any(mark in rest for mark in QUESTION_MARKS) or bool(said) \
+                    or not REQUEST_WORDS.isdisjoint(normalised_forms(rest, writing))
+                if named_language(words, negations=False) is not None and rest_asks \
+                        and self._asks_for_a_language(words, self._embed([words], writing)[0], writing):
+                    return words.strip(), first
         return None
 
     def _asks_for_a_language(self, piece: str, vector: np.ndarray, writing: Optional[str]) -> bool:
@@ -1392,18 +1447,26 @@ def _registers_something_else(forms: Sequence[str]) -> bool:
 
 # What else a citizen pays, asks a municipality for or goes to, which the assistant knows
 # nothing of (shared spelling and English, as the words start): taxes, fines, permits,
-# utility bills; a concert, a festival, an exhibition. A passport only beside its renewal
-# ("do I need a passport to enter Italy?" asks about the trip).
+# utility bills and outages (water, power, gas); a concert, a festival, an exhibition; a
+# restaurant. A passport only beside its renewal, and not beside the visa ("do I need a
+# passport to enter Italy?", "my passport expires in june, do I need a visa?" ask about the trip).
 OTHER_MATTER_STEMS = ("gadasakhad", "tax", "jarim", "nebartv", "permit", "komunal", "utility", "utilities",
-                      "kontsert", "koncert", "concert", "pestival", "festival", "gamopen", "exhibition")
+                      "kontsert", "koncert", "concert", "pestival", "festival", "gamopen", "exhibition",
+                      "electricit", "pizz", "restaurant", "restoran")
+# whole words: "წყალტუბო" (Tskaltubo) is a town, not water
+OTHER_MATTER_WORDS = frozenset({"tskali", "tsklis", "tskals", "tskalma", "tsklit", "water", "deni", "denis", "gazi",
+                                "gazis", "gas"})
 PASSPORT_STEMS = ("pasport", "passport")
-RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "renew", "gaagrdzel", "expired", "expire", "mtavrdeb", "vadagasul")
+RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "gaakhl", "gavaakhl", "renew", "gaagrdzel", "expired", "expire",
+                 "mtavrdeb", "vadagasul")
+VISA_STEMS = ("viz", "visa")
 
 
 def _another_matter(forms: Sequence[str]) -> bool:
     """Whether the words name another service or event than the assistant's (see above)."""
-    return any(form.startswith(OTHER_MATTER_STEMS) for form in forms) or (
-        any(form.startswith(PASSPORT_STEMS) for form in forms) and any(form.startswith(RENEWAL_STEMS) for form in forms))
+    return any(form.startswith(OTHER_MATTER_STEMS) or form in OTHER_MATTER_WORDS for form in forms) or (
+        any(form.startswith(PASSPORT_STEMS) for form in forms) and any(form.startswith(RENEWAL_STEMS) for form in forms)
+        and not any(form.startswith(VISA_STEMS) for form in forms))
 
 
 GEORGIA = "ge"  # content/places/ge.yml

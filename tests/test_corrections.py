@@ -29,6 +29,14 @@ from components.corrections import corrected
     ("ბოდიში, სასტუმრო ვიგულისხმე, შენობა კი არა", "ka", "სასტუმრო"),
     ("bodishi programa vigulisxme ara misamarti", "ka-Latn", "programa"),
     ("ვგულისხმობ სასტუმროს", "ka", "სასტუმროს"),
+    # courtesy alone in front of the question goes
+    ("excuse me, sorry to bother you, where is it", "en", "where is it"),
+    ("ბოდიშით რომ გაწუხებთ, ორგანიზატორი ვინ არის", "ka", "ორგანიზატორი ვინ არის"),
+    ("excuse me sorry to bother, i dont want to register, just tell me is it free", "en", "just tell me is it free"),
+    # "no, sorry" takes back what was asked before it: where is the event... no, sorry, the hotel
+    ("ღონისძიება სად არის... არა ბოდიში, სასტუმრო მაინტერესებს", "ka", "სასტუმრო მაინტერესებს"),
+    ("sad tardeba? ara bodishi sastumro mainteresebs", "ka-Latn", "sastumro mainteresebs"),
+    ("is it free? no, sorry, i meant the hotel", "en", "the hotel"),
 ])
 def test_a_correction_leaves_what_it_corrects_to(text, writing, expected):
     assert corrected(text, writing) == expected
@@ -46,6 +54,9 @@ def test_a_correction_leaves_what_it_corrects_to(text, writing, expected):
     ("არა მგონი", "ka"),  # I don't think so
     ("ara", "ka-Latn"),
     ("ra vigulisxme?", "ka-Latn"),  # what do I mean?
+    ("sorry to bother you", "en"),  # nothing left after the courtesy
+    ("excuse me, sorry", "en"),
+    ("is it free? no", "en"),  # "no" alone takes nothing back
 ])
 def test_a_negation_that_corrects_nothing_leaves_the_message_alone(text, writing):
     assert corrected(text, writing) is None

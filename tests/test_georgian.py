@@ -64,6 +64,17 @@ def test_a_phones_shortenings_are_spelled_out_in_english_only():
     assert forms("r u", "ka-Latn") == ["r", "u"]  # Georgian letters, not English shortenings
 
 
+@pytest.mark.parametrize("text, writing", [
+    ("reg jer Riaa?", "ka-Latn"),  # is registration still open?
+    ("რეგ ჯერ ღიაა?", "ka"),
+    ("reg ჯერ ღიაა?", "ka"),  # the Latin shortening in a Georgian-script message
+])
+def test_a_phones_shortenings_are_spelled_out_in_georgian_too(text, writing):
+    assert forms(text, writing) == forms("რეგისტრაცია ჯერ ღიაა?", "ka")
+    assert forms("msg-s davtoveb", "ka-Latn")[0] == forms("შეტყობინება", "ka")[0]  # I'll leave a message
+    assert forms("is reg still open", "en")[1] == "registration"
+
+
 def test_token_offsets_point_into_the_original_text():
     text = "ra aris p'roekt'i?"
     assert [(text[s:e], f) for f, s, e in normalise_tokens(text, "ka-Latn")] == [
@@ -180,6 +191,13 @@ def test_is_run_into_a_question_word_leaves_the_question_word(text, writing, wor
 
 def test_a_word_that_only_ends_like_is_is_no_question():
     assert question_words(forms("gaaris dasrulebuli", "ka-Latn")) == set()
+
+
+def test_ra_after_i_am_is_a_filler_and_ragha_asks():
+    # I'm retired, you know (no question); what is a smart community, then?
+    assert question_words(forms("აბა ისე ვარ რა პენსიაზე ვარ უკვე", "ka")) == set()
+    assert question_words(forms("ჭკვიანი თემი რაღაა", "ka")) == {"ragaa"}
+    assert "ra" in question_words(forms("ra aris es", "ka-Latn"))
 
 
 def test_english_words_in_translit_keep_their_english_form():

@@ -282,6 +282,11 @@ def test_a_message_that_names_the_event_is_about_it_whatever_came_before(text, w
     ("do i need a passport to enter italy", "en", False),  # the trip's documents: the event's
     ("is it free to attend", "en", False),
     ("pasporti damWirdeba?", "ka-Latn", False),  # will I need a passport?
+    ("pasportis gaaxleba ramdeni jdeba", "ka-Latn", True),  # what does renewing a passport cost
+    ("my passport expires in june, do i need a visa", "en", False),  # the trip's visa
+    ("gorshi wyali rodis moiva", "ka-Latn", True),  # when will the water be back in Gori
+    ("is there a good pizzeria near faber box", "en", True),
+    ("წყალტუბოდან ვარ, როდის არის ღონისძიება?", "ka", False),  # from Tskaltubo: a town, not water
 ])
 def test_another_matter_is_another_service_or_event(text, writing, other):
     assert _another_matter(normalised_forms(text, writing)) == other
