@@ -20,7 +20,7 @@ feature(s)"), which would end the turn without an answer.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Dict, List, Sequence, Text, Tuple
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix, vstack
@@ -77,18 +77,9 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
         width = len(self.tfidf.idf_) if ngrams else 0
         dense = [self._dense(m) for m in messages] if "vectors" in self.config["features"] else [np.zeros(0)] * len(messages)
         depth = max((d.shape[0] for d in dense), default=0)
-        indices, data, indptr = [], [], [0]
-        for message, vector in zip(messages, dense, strict=True):
-            columns, weights = self._ngrams(message, width) if ngrams else (np.zeros(0, np.int64), np.zeros(0))
-            if vector.shape[0] == depth and depth:
-                columns = np.concatenate([columns, width + np.arange(depth)])
-                weights = np.concatenate([weights, vector * self.config["dense_weight"]])
-            indices.append(columns)
-            data.append(weights)
-            indptr.append(indptr[-1] + len(columns))
-        return csr_matrix((np.concatenate(data) if data else np.zeros(0),
-                           np.concatenate(indices) if indices else np.zeros(0, np.int64), np.array(indptr)),
-                          shape=(len(messages), width + depth))
+        none = (np.zeros(0, np.int64), np.zeros(0))
+        return stacked_rows([(*(self._ngrams(message, width) if ngrams else none), vector * self.config["dense_weight"])
+                             for message, vector in zip(messages, dense, strict=True)], width, depth)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get("intent") and e.get("text")]
@@ -116,6 +107,24 @@ class TfidfLogisticRegressionClassifier(LogisticRegressionClassifier):
             pass  # untrained: super().load made an empty component
         column_major(component.clf)
         return component
+
+
+def stacked_rows(rows: Sequence[Tuple[np.ndarray, np.ndarray, np.ndarray]], width: int, depth: int) -> csr_matrix:
+    """One sparse row per (n-gram columns, n-gram weights, dense vector): the n-grams in the
+    first ``width`` columns, then the vector in the next ``depth`` (a vector of another
+    length counts as zeros). Built directly: scipy's ``hstack`` of a sparse and a dense
+    block costs more than the prediction it feeds."""
+    indices, data, indptr = [], [], [0]
+    for columns, weights, vector in rows:
+        if vector.shape[0] == depth and depth:
+            columns = np.concatenate([columns, width + np.arange(depth)])
+            weights = np.concatenate([weights, vector])
+        indices.append(columns)
+        data.append(weights)
+        indptr.append(indptr[-1] + len(columns))
+    return csr_matrix((np.concatenate(data) if data else np.zeros(0),
+                       np.concatenate(indices) if indices else np.zeros(0, np.int64), np.array(indptr)),
+                      shape=(len(rows), width + depth))
 
 
 def column_major(classifier: Any) -> None:

@@ -93,12 +93,12 @@ def corrected(text: str, writing: Optional[str]) -> Optional[str]:
     clause = _clause_starts(text, tokens)
     taken_back = _taken_back(forms, clause)
     if taken_back is not None:
-        rest = _without_apology(text[tokens[taken_back + 1][1]:], writing)
-        return corrected(rest, writing) or rest
+        taken = _without_apology(text[tokens[taken_back + 1][1]:], writing)
+        return corrected(taken, writing) or taken
     courtesy = _courtesy_in_front(forms, clause)
     if courtesy is not None:
-        rest = text[tokens[courtesy][1]:]
-        return corrected(rest, writing) or rest
+        question = text[tokens[courtesy][1]:]
+        return corrected(question, writing) or question
     said_first = _meant_first(forms, clause)
     if said_first is not None:
         # what was meant, and then what it turns away from, if said in a clause of its own

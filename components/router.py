@@ -63,7 +63,7 @@ from components.georgian import (
     normalised_forms,
     ordinal_number,
 )
-from components.classifier import column_major
+from components.classifier import column_major, stacked_rows
 from components.corrections import AS_TYPED
 from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
@@ -103,9 +103,12 @@ SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"),
                         ("ras", "shvrebi"), ("ras", "shvrebit"), ("rogor", "grdznob"), ("rogor", "grdznobt"),
                         ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
                         ("how", "is", "it", "going"), ("hows", "it", "going")})
-# words that only take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით
-GOODBYE_WORDS = frozenset({"nakhvamdis", "kargad", "ikavit", "ikavi", "jerjerobit", "bye", "goodbye", "byebye", "bb",
-                           "cya", "ciao", "see", "you", "later", "take", "care", "have", "a", "nice", "good", "day"})
+# words that take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით; and
+# the words that go with them ("have a nice day", "see you later"), which take leave only
+# beside one of them ("thanks, good" does not)
+LEAVE_WORDS = frozenset({"nakhvamdis", "ikavit", "ikavi", "jerjerobit", "bye", "goodbye", "byebye", "bb", "cya",
+                         "ciao", "see", "later", "care", "day"})
+GOODBYE_WORDS = LEAVE_WORDS | {"kargad", "you", "take", "have", "a", "nice", "good"}
 THANKS = frozenset({"madloba", "gmadlobt", "gaikhare", "gaikharet", "thanks", "thank", "thx", "ty", "merci", "grazie"})
 # words that belong to a thanks only beside one: "thank you", "დიდი მადლობა" (didi madloba),
 # "thanks a lot"; "you answered something I never asked" does not thank
@@ -520,8 +523,7 @@ class QuestionRouter(GraphComponent):
         self._resource = resource
         vectors = example_vectors if example_vectors is not None else np.zeros((0, 384), np.float32)
         labels = np.array(example_intents or [])
-        self._examples = LabelledVectors(vectors, labels)
-        self.example_vectors, self.example_intents = self._examples.vectors, self._examples.labels
+        self.examples = LabelledVectors(vectors, labels)  # the intents' examples (scripts/calibrate.py reads them)
         self.converter = converter or GeorgianScriptConverter.from_texts([])
         # the knowledge base's questions are content, kept on disk like training texts; the
         # messages' parts are not
@@ -601,7 +603,7 @@ class QuestionRouter(GraphComponent):
     def scores(self, vector: np.ndarray) -> Tuple[Dict[str, float], Dict[str, float]]:
         """(best similarity per intent, best similarity per knowledge entry)."""
         questions = self._kb_now if self._kb_now is not None else self._knowledge_vectors()
-        return self._examples.best_per_label(vector), questions.best_per_label(vector)
+        return self.examples.best_per_label(vector), questions.best_per_label(vector)
 
     def best_entry(self, vector: np.ndarray, text: str, writing: Optional[str],
                    entries: Dict[str, float]) -> Tuple[Optional[str], float, float]:
@@ -711,9 +713,7 @@ class QuestionRouter(GraphComponent):
             if asked is not None and _addresses_the_assistant(asked[0], writing):
                 # "can you answer in georgian pls, what is smart comunity": the question
                 # answered in the language asked for, the request answered first
-                self._language = named_language(asked[0], negations=False)
-                at = _first_after(answers, ("greet", "thank")) if asked[1] else len(answers)
-                answers = answers[:at] + [{"intent": SWITCH_LANGUAGE}] + answers[at:]
+                answers = self._with_the_switch(answers, asked)
         if answers and answers[-1] == {"intent": "thank"} and not in_a_form \
                 and self._says_goodbye_after_thanks(text, writing):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
@@ -760,7 +760,8 @@ class QuestionRouter(GraphComponent):
                   if form in THANKS or form in THANKS_COMPANIONS and _beside_thanks(forms, i)]
         if not thanks or thanks[-1] == len(forms) - 1:
             return False
-        if all(form in GOODBYE_WORDS for form in forms[thanks[-1] + 1:]):
+        after = forms[thanks[-1] + 1:]
+        if all(form in GOODBYE_WORDS for form in after) and not LEAVE_WORDS.isdisjoint(after):
             return True  # "madloba, bye", "thanks, see you"
         intents, _ = self.scores(self._embed([self._rest_after(text, writing, thanks[-1] + 1)], writing)[0])
         if not intents:
@@ -913,7 +914,7 @@ class QuestionRouter(GraphComponent):
             entry, probability, _ = self.best_entry(vector, text, writing, entries)
             sure_entry = entry if probability >= self.config["entry_min_probability"] else None
             answer = self._in_context(answer, intents, entries, context, text, writing, follow_up=True,
-                                      sure_entry=sure_entry)
+                                      sure_entry=sure_entry, sure_probability=probability)
             answers = [] if answer.get("abstain") else [answer]
         return answers
 
@@ -1207,9 +1208,15 @@ class QuestionRouter(GraphComponent):
         answered = self._rest(rest, writing, message, {SWITCH_LANGUAGE}, None) if normalised_forms(rest, writing) else []
         if not answered or all(answer.get("abstain") for answer in answered):
             return []
+        return self._with_the_switch(answered, asked)
+
+    def _with_the_switch(self, answers: List[Dict[str, Any]], asked: Tuple[str, bool]) -> List[Dict[str, Any]]:
+        """The answers with the switch to the language ``asked`` (its words, and whether they
+        open the message) where the message said it: after a greeting or thanks at the start,
+        or at the end; the rest is answered in that language."""
         self._language = named_language(asked[0], negations=False)
-        switch = [{"intent": SWITCH_LANGUAGE}]
-        return switch + answered if asked[1] else answered + switch
+        at = _first_after(answers, ("greet", "thank")) if asked[1] else len(answers)
+        return answers[:at] + [{"intent": SWITCH_LANGUAGE}] + answers[at:]
 
     def _language_clause(self, text: str, writing: Optional[str]) -> Optional[Tuple[str, bool]]:
         """A clause of a message of several that asks for the reply's language (see
@@ -1331,20 +1338,29 @@ class QuestionRouter(GraphComponent):
 
     def _in_context(self, answer: Dict[str, Any], intents: Dict[str, float], entries: Dict[str, float],
                     context: Optional[str], text: str, writing: Optional[str],
-                    follow_up: bool = False, sure_entry: Optional[str] = None) -> Dict[str, Any]:
+                    follow_up: bool = False, sure_entry: Optional[str] = None,
+                    sure_probability: float = 0.0) -> Dict[str, Any]:
         """The answer, or the topic of the context's subject when that is nearly as close:
         "when does it start?" after AVATAR is the project's years, after the event its dates.
         ``follow_up``: the context is the answer before, and a topic of no subject yields to it
         too ("ონლაინ?", online?, after the event's dates: the event online, not e-participation;
         "how i write to them" after the organisers: their contact, not a message left here).
         ``sure_entry``: the entry the entry classifier picks (at least as sure as it must be
-        to answer); among the subject's topics near enough, it wins ("and online?" after the
+        to answer), with its probability ``sure_probability``; among the subject's topics
+        near enough, it wins, and alone when the classifier is sure of it ("and online?" after the
         dates is nearer "and where?" by the sentence vector, but its words are those of the
         event online)."""
         if context is None or context != "event" and names_the_event(text, writing):
             return answer  # "what is AVATAR?" "when is the event?"
         label = _label(answer)
         about = subject(label)
+        if answer.get("abstain") and set(answer) == {"abstain"} and sure_entry is not None \
+                and subject(sure_entry) == context and sure_probability >= self.config["entry_sure_probability"] \
+                and entries.get(sure_entry, 0.0) >= self.config["abstain_similarity"]:
+            # a few words the entry classifier is sure of, about the same subject: "and the
+            # language?" after the fee is the talks' language (three words' sentence vector
+            # is near many topics; their words are near one)
+            return {"entry": sure_entry}
         if answer.get("abstain") and set(answer) == {"abstain"}:
             # nothing sure enough on its own: the subject's topic, if it is as close as a part
             # of a message must be and nearly the closest of all ("საიტი აქვთ?", do they have
@@ -1457,7 +1473,7 @@ OTHER_MATTER_STEMS = ("gadasakhad", "tax", "jarim", "nebartv", "permit", "komuna
 OTHER_MATTER_WORDS = frozenset({"tskali", "tsklis", "tskals", "tskalma", "tsklit", "water", "deni", "denis", "gazi",
                                 "gazis", "gas"})
 PASSPORT_STEMS = ("pasport", "passport")
-RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "gaakhl", "gavaakhl", "renew", "gaagrdzel", "expired", "expire",
+RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "gaakhl", "gavaakhl", "renew", "gaagrdzel", "expired", "expire", "gamivid", "gauvid",
                  "mtavrdeb", "vadagasul")
 VISA_STEMS = ("viz", "visa")
 
@@ -1547,16 +1563,10 @@ class EntryClassifier:
         return cls(vectorizer, classifier)
 
     def probabilities(self, vector: np.ndarray, shared_text: str) -> Dict[str, float]:
-        from scipy.sparse import csr_matrix
-
-        # the row as fit() stacks it (n-grams, then the vector), built directly: scipy's
-        # hstack costs more than the prediction itself
+        # the row as fit() stacks it: the n-grams, then the vector
         ngrams = self.vectorizer.transform([shared_text])
-        width = ngrams.shape[1]
         vector = np.asarray(vector, dtype=np.float64).reshape(-1)
-        features = csr_matrix((np.r_[ngrams.data * self.LEXICAL_WEIGHT, vector],
-                               np.r_[ngrams.indices, width + np.arange(len(vector))], [0, ngrams.nnz + len(vector)]),
-                              shape=(1, width + len(vector)))
+        features = stacked_rows([(ngrams.indices, ngrams.data * self.LEXICAL_WEIGHT, vector)], ngrams.shape[1], len(vector))
         return dict(zip(map(str, self.classifier.classes_), self.classifier.predict_proba(features)[0].tolist(), strict=True))
 
 
@@ -1569,9 +1579,6 @@ class LabelledVectors:
         self.vectors, self.labels = np.ascontiguousarray(vectors[order]), labels[order]
         self._starts = np.flatnonzero(np.r_[True, self.labels[1:] != self.labels[:-1]]) if len(labels) else np.array([], int)
         self._names = [str(self.labels[i]) for i in self._starts]
-
-    def __len__(self) -> int:
-        return len(self.labels)
 
     def best_per_label(self, vector: np.ndarray) -> Dict[str, float]:
         if not len(self.labels):

@@ -93,7 +93,7 @@ def main() -> int:
     router = router_of(agent)
     questions = router._knowledge_vectors()
     kb = leave_one_out(questions.vectors, questions.labels)
-    intents = leave_one_out(router.example_vectors, router.example_intents)
+    intents = leave_one_out(router.examples.vectors, router.examples.labels)
     print(f"knowledge questions, leave-one-out: {len(kb)}; own entry best similarity "
           f"p5/p25/p50 = {np.percentile([k['own'] for k in kb], [5, 25, 50]).round(3).tolist()}; "
           f"right entry first: {np.mean([k['own'] > k['other'] for k in kb]):.3f}")

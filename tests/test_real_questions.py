@@ -681,3 +681,47 @@ def test_a_hotel_asked_beside_a_sign_up_is_the_event_s(servers):
     # sign me up and also tell me where to find a hotel close by
     answers = servers.ask("დამარეგისტრირე და ისიც მითხარი ახლოს სასტუმრო სად ვიპოვო")
     assert started_a_form(answers) and "განთავსებ" in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question, in_georgian", [
+    # when does the conference start, and what will the weather be like there?
+    ("konferencia rodis iwyeba da ra amindi iqneba iq?", True),
+    ("when does it start and how is the weather there in may", False),
+])
+def test_a_question_beside_the_domain_gets_its_answer_and_an_honest_i_dont_know(servers, question, in_georgian):
+    answers = servers.ask(question)
+    answer = texts(answers)
+    assert "24" in answer and ("don't know" in answer or "არ ვიცი" in answer), answer
+    assert georgian(answers) if in_georgian else english(answers), answer
+
+
+def test_i_registered_yesterday_beside_a_look_up_starts_no_second_registration(servers):
+    # could you see whether I'm on the list? I registered yesterday
+    answers = servers.ask("ნახე რა სიაში ვარ თუ არა? გუშინ დავრეგისტრირდი")
+    assert "დადასტურების კოდი" in texts(answers) and not started_a_form(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question", [
+    "inglisurad mipasuxe ra aris ghia monacemebi",  # answer in English what open data is
+    "ინგლისურად მიპასუხე ღია მონაცემები რა არის",
+])
+def test_the_reply_language_asked_without_a_comma_beside_a_question(servers, question):
+    answers = servers.ask(question)
+    assert "open data" in texts(answers).lower() and english(answers), texts(answers)
+
+
+def test_the_venue_asked_again_right_after_it_is_the_address(servers):
+    conversation = Conversation(servers)
+    conversation.say("sad tardeba")  # where is it held
+    answers = conversation.say("zustad sad?")  # where exactly?
+    assert "ვია ტიტო ლივიო" in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question, expected, not_expected", [
+    ("excuse me, sorry to bother you, is it free to attend?", "fee", "Sorry"),
+    # where is the event... no, sorry, I'm asking about the hotel where I'll spend the night
+    ("ღონისძიება სად ტარდება... არა ბოდიში, სასტუმრო მაინტერესებს სადაც გავჩერდები", "განთავსებ", "ვია ტიტო"),
+])
+def test_courtesy_in_front_and_a_question_taken_back_are_no_questions(servers, question, expected, not_expected):
+    answer = texts(servers.ask(question))
+    assert expected in answer and not_expected not in answer, answer
