@@ -23,7 +23,8 @@ Georgian letters and translit meet):
 - a first clause of courtesy alone ("excuse me, sorry to bother you", "ბოდიშით რომ
   გაწუხებთ") in front of the question;
 - "no, sorry" opening a later clause ("where is it... no sorry, the hotel I mean"): the
-  clauses before it.
+  clauses before it;
+- a last clause that only says how to answer ("yes or no, tell me", "explain simple pls").
 
 Something must be left, and in a form nothing is changed (a name is a name). The text as
 typed stays in the parse result as ``text_as_typed``; ``QuestionRouter``, the last
@@ -46,9 +47,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.georgian import normalise_tokens
-from components.language_detector import WRITING
-
-AS_TYPED = "text_as_typed"
+from components.language_detector import AS_TYPED, WRITING
 
 # what may stand before a corrected clause: "no", "sorry", "i mean(t)" (shared spelling, English)
 APOLOGIES = frozenset({"sorry", "sory", "sorri", "oops", "no", "nope", "bodishi", "ukatsravad", "mapatie", "ara"})
@@ -76,6 +75,14 @@ TROUBLING = frozenset({"bother", "bothering", "disturb", "disturbing", "excuse",
 # "no, sorry" opening a clause takes back everything before it: "ღონისძიება სად არის... არა
 # ბოდიში, სასტუმრო მაინტერესებს" (where is the event... no, sorry, I mean the hotel)
 TAKING_BACK = frozenset({"no", "nope", "ara"})
+# words that say how to answer, not what (shared spelling, English): "explain simple pls",
+# "what does it mean", "მოკლედ მითხარი" (tell me in short), "კი ან არა" (yes or no)
+MANNER_WORDS = frozenset({
+    "explain", "simple", "simply", "simpler", "easy", "short", "shortly", "brief", "briefly", "please", "tell", "me",
+    "us", "yes", "or", "no", "in", "words", "detail", "details", "more", "what", "means", "mean", "it", "that", "this",
+    "does", "do", "quickly", "pls", "plz", "ki", "an", "ara", "mitkhari", "mitkharit", "mitkhrat", "amikhseni", "amikhsenit",
+    "amikhsnat", "martivad", "mokled", "detalurad", "gtkhovt", "ubralod", "nishnavs", "es", "eg", "ras", "kho", "ho",
+})
 ONLY = frozenset({"only", "just", "mxolod", "mkholod", "ubralod"})
 WANTING = frozenset({"want", "wanna", "need", "asking", "minda", "mchirdeba", "vapireb", "gvinda"})
 WANT_NEGATIONS = frozenset({"dont", "not", "ar", "doesnt"})
@@ -91,6 +98,12 @@ def corrected(text: str, writing: Optional[str]) -> Optional[str]:
     if len(forms) < 2:
         return None
     clause = _clause_starts(text, tokens)
+    manner = _manner_after(forms, clause)
+    if manner is not None:
+        # "რეგისტრაცია ჯერ ღიაა? კი ან არა მითხარი" (is registration still open? yes or no,
+        # tell me): the question, without how to answer it
+        question = text[:tokens[manner][1]].rstrip(" ,;:-")
+        return corrected(question, writing) or question
     taken_back = _taken_back(forms, clause)
     if taken_back is not None:
         taken = _without_apology(text[tokens[taken_back + 1][1]:], writing)
@@ -178,6 +191,15 @@ def _cut(forms: Sequence[str], clause: Sequence[bool]) -> Optional[Tuple[int, in
     return None
 
 
+def _manner_after(forms: Sequence[str], clause: Sequence[bool]) -> Optional[int]:
+    """Where a last clause that only says how to answer starts (see MANNER_WORDS), after a
+    clause with a word of its own; None if there is none."""
+    starts = [k for k in range(1, len(forms)) if clause[k]]
+    if not starts or not MANNER_WORDS.issuperset(forms[starts[-1]:]) or MANNER_WORDS.issuperset(forms[:starts[-1]]):
+        return None
+    return starts[-1]
+
+
 def _taken_back(forms: Sequence[str], clause: Sequence[bool]) -> Optional[int]:
     """Where a clause opened by "no, sorry" starts, after a clause it takes back (see
     TAKING_BACK); None if there is none, or nothing would be left."""
@@ -245,7 +267,8 @@ class CorrectionReader(GraphComponent):
                 continue
             rest = corrected(text, message.get(WRITING))
             if rest is not None:
-                message.set(AS_TYPED, text, add_to_output=True)
+                # what was typed, before the language detector wrote Latin words in Georgian letters
+                message.set(AS_TYPED, message.get(AS_TYPED) or text, add_to_output=True)
                 message.set(TEXT, rest)
         return messages
 

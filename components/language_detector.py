@@ -11,12 +11,21 @@ It sets two message attributes, both in the parse result:
 ``writing`` (ka, ka-Latn, en; what the tokenizer needs) and ``language`` (ka, en, or
 None when the message is too short or mixed to tell; the conversation then keeps its
 language).
+
+A word in Latin letters inside a Georgian-script message, that the same model is sure is
+Georgian ("registracia ჯერ ღიაა?", is registration still open?; "ვიზა mchirdeba?"), is
+written in Georgian letters before the rest of the pipeline reads the message, so that it
+is read as the Georgian word it is, not as an English one nobody knows. English words
+("online", "deadline", "hotel") and names with a capital ("Faber Box") stay as typed; so
+does everything typed in a form. The conversation keeps the message as typed
+(``text_as_typed``, as for a correction).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -27,12 +36,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import METADATA, METADATA_INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.georgian import (
+    ENGLISH_IN_TRANSLIT,
     LANGUAGE_OF_WRITING,
     WRITING_ENGLISH,
     WRITING_GEORGIAN,
@@ -41,6 +52,7 @@ from components.georgian import (
     georgian_share,
     requested_language,
 )
+from components.georgian_script import GeorgianScriptConverter
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +61,13 @@ LANGUAGE = "language"
 LANGUAGE_REQUESTED = "language_requested"
 MODEL_FILE = "latin_writing_model.json"
 MIN_EXAMPLES_PER_WRITING = 5
+AS_TYPED = "text_as_typed"  # the message as typed, when the pipeline reads it otherwise
+# how sure the writing model must be that a Latin word in a Georgian message is Georgian
+TRANSLIT_WORD_PROBABILITY = 0.99
+_LATIN_WORD = re.compile(r"(?<![\w'])[a-z][a-zA-Z']{2,}(?![\w'])")
+# Latin words that Georgian letters would misread: "visa" is ვისა (whose) in Georgian letters
+KEEP_LATIN = frozenset({"visa"})
+_LETTERS = GeorgianScriptConverter.from_texts([])  # letter by letter: the shared spelling reads it right
 
 
 class MissingWritingLabels(RasaException):
@@ -196,12 +215,37 @@ class LanguageDetector(GraphComponent):
         language = requested or (LANGUAGE_OF_WRITING[writing] if confident else None)
         return writing, language, requested is not None
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def in_georgian_letters(self, text: str) -> Optional[str]:
+        """A Georgian-script message with its Georgian words typed in Latin letters written in
+        Georgian letters (see the module's docstring); None if it has none."""
+        if self._classifier is None or self._vectorizer is None:
+            return None
+        words = [m for m in _LATIN_WORD.finditer(text)
+                 if m.group().lower() not in ENGLISH_IN_TRANSLIT and m.group().lower() not in KEEP_LATIN]
+        if not words:
+            return None
+        georgian = list(self._classifier.classes_).index(WRITING_TRANSLIT)
+        probabilities = self._classifier.predict_proba(self._vectorizer.transform([m.group() for m in words]))[:, georgian]
+        out, last = [], 0
+        for match, probability in zip(words, probabilities, strict=True):
+            if probability >= TRANSLIT_WORD_PROBABILITY:
+                out += [text[last:match.start()], _LETTERS.convert_token(match.group())]
+                last = match.end()
+        return "".join(out) + text[last:] if out else None
+
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        in_a_form = tracker is not None and bool(tracker.active_loop_name)
         for message in messages:
-            writing, language, requested = self.detect(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            writing, language, requested = self.detect(text)
             message.set(WRITING, writing, add_to_output=True)
             message.set(LANGUAGE, language, add_to_output=True)
             message.set(LANGUAGE_REQUESTED, requested, add_to_output=True)
+            if writing == WRITING_GEORGIAN and not in_a_form and not text.startswith("/"):
+                converted = self.in_georgian_letters(text)
+                if converted is not None:
+                    message.set(AS_TYPED, text, add_to_output=True)
+                    message.set(TEXT, converted)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -213,5 +257,8 @@ class LanguageDetector(GraphComponent):
                 example.set(WRITING, label)
                 example.set(LANGUAGE, LANGUAGE_OF_WRITING[label])
             else:
-                self.process([example])
+                writing, language, requested = self.detect(example.get(TEXT))
+                example.set(WRITING, writing)
+                example.set(LANGUAGE, language)
+                example.set(LANGUAGE_REQUESTED, requested)
         return training_data

@@ -64,7 +64,8 @@ from components.georgian import (
     ordinal_number,
 )
 from components.classifier import column_major, stacked_rows
-from components.corrections import AS_TYPED
+from components.corrections import MANNER_WORDS
+from components.language_detector import AS_TYPED
 from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
@@ -193,14 +194,6 @@ HAPPENING_WORDS = frozenset({"happens", "happen", "happening", "planned", "on", 
 WHEN_WORDS = frozenset({"when", "rodis", "rodisaa", "rodemde"})
 
 
-# words that say how to answer, not what (shared spelling, English): "explain simple pls",
-# "what does it mean", "მოკლედ მითხარი" (tell me in short), "კი ან არა" (yes or no)
-MANNER_WORDS = frozenset({
-    "explain", "simple", "simply", "simpler", "easy", "short", "shortly", "brief", "briefly", "please", "tell", "me",
-    "us", "yes", "or", "no", "in", "words", "detail", "details", "more", "what", "means", "mean", "it", "that", "this",
-    "does", "do", "quickly", "pls", "plz", "ki", "an", "ara", "mitkhari", "mitkharit", "mitkhrat", "amikhseni", "amikhsenit",
-    "amikhsnat", "martivad", "mokled", "detalurad", "gtkhovt", "ubralod", "nishnavs", "es", "eg", "ras", "kho", "ho",
-})
 _AGE = re.compile(r"^\d{1,3}(?:yo|y)?$")
 _AGE_WORDS = ("tslis", "years", "year", "yrs", "yo")
 MAX_AGE_PART_WORDS = 6

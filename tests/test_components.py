@@ -8,6 +8,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.georgian import georgian_share, normalised_forms
 from components.language_detector import LanguageDetector, MissingWritingLabels
 from components.tokenizer import GeorgianAwareTokenizer
 
@@ -62,6 +63,24 @@ def test_explicit_requests_are_marked(storage, training_data):
 def test_detector_trained_from_the_data_tells_the_writing(storage, training_data, text, writing, language):
     detector = make_detector(storage, training_data)
     assert detect(detector, text) == (writing, language)
+
+
+@pytest.mark.parametrize("text, read_as", [
+    ("registracia ჯერ ღიაა?", "რეგისტრაცია ჯერ ღიაა?"),  # is registration still open?
+    ("ვიზა mchirdeba italiashi?", "ვიზა მჭირდება იტალიაში?"),
+    ("Faber Box სადაა?", None),  # a name with a capital stays
+    ("online ვუყურო შეიძლება? deadline როდისაა", None),  # English words stay
+    ("visa მჭირდება?", None),  # ვისა would be "whose"
+])
+def test_a_georgian_word_in_latin_letters_in_a_georgian_message_is_read_in_georgian(storage, training_data,
+                                                                                      text, read_as):
+    detector = make_detector(storage, training_data)
+    message = Message.build(text=text)
+    detector.process([message])
+    # in Georgian letters, one by one: the shared spelling reads them as the word
+    assert normalised_forms(message.get("text"), "ka") == normalised_forms(read_as or text, "ka")
+    assert georgian_share(message.get("text")) == 1.0 if read_as else message.get("text") == text
+    assert message.get("text_as_typed") == (text if read_as else None)
 
 
 def test_detector_refuses_training_data_without_writing_tags(storage):

@@ -37,6 +37,9 @@ from components.corrections import corrected
     ("ღონისძიება სად არის... არა ბოდიში, სასტუმრო მაინტერესებს", "ka", "სასტუმრო მაინტერესებს"),
     ("sad tardeba? ara bodishi sastumro mainteresebs", "ka-Latn", "sastumro mainteresebs"),
     ("is it free? no, sorry, i meant the hotel", "en", "the hotel"),
+    # how to answer, after the question, goes: is registration still open? yes or no, tell me
+    ("რეგისტრაცია ჯერ ღიაა? კი ან არა მითხარი", "ka", "რეგისტრაცია ჯერ ღიაა?"),
+    ("what is open data, explain simple pls", "en", "what is open data"),
 ])
 def test_a_correction_leaves_what_it_corrects_to(text, writing, expected):
     assert corrected(text, writing) == expected
@@ -56,7 +59,7 @@ def test_a_correction_leaves_what_it_corrects_to(text, writing, expected):
     ("ra vigulisxme?", "ka-Latn"),  # what do I mean?
     ("sorry to bother you", "en"),  # nothing left after the courtesy
     ("excuse me, sorry", "en"),
-    ("is it free? no", "en"),  # "no" alone takes nothing back
+    ("yes or no", "en"),  # nothing but how to answer
 ])
 def test_a_negation_that_corrects_nothing_leaves_the_message_alone(text, writing):
     assert corrected(text, writing) is None

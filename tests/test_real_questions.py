@@ -725,3 +725,19 @@ def test_the_venue_asked_again_right_after_it_is_the_address(servers):
 def test_courtesy_in_front_and_a_question_taken_back_are_no_questions(servers, question, expected, not_expected):
     answer = texts(servers.ask(question))
     assert expected in answer and not_expected not in answer, answer
+
+
+@pytest.mark.parametrize("first, follow_up, expected", [
+    ("is it free?", "and the language?", "anguages of the talks"),
+    ("რა ღირს?", "ენა?", "რა ენაზე იქნება მოხსენებები"),  # what does it cost? the language?
+])
+def test_a_few_words_after_a_fact_ask_the_same_subject_s_other_fact(servers, first, follow_up, expected):
+    conversation = Conversation(servers)
+    conversation.say(first)
+    answers = conversation.say(follow_up)
+    assert expected in texts(answers), texts(answers)
+
+
+def test_thanks_and_a_word_that_only_goes_with_a_goodbye_takes_no_leave(servers):
+    answer = texts(servers.ask("thanks, good"))
+    assert "Goodbye" not in answer, answer
