@@ -1079,6 +1079,12 @@ class QuestionRouter(GraphComponent):
                 and not any(words & question_words(piece_words) for words in QUESTION_WORD_TOPICS.values())
             if beside_the_domain:
                 best, sim = typed[OUT_OF_SCOPE]
+            elif _about_the_weather(piece_words):
+                # the weather is never the assistant's, however close to the dates it sounds
+                # ("როდის იწყება და როგორი ამინდი იქნება იქ?", when does it start and what will
+                # the weather be like there?)
+                beside_the_domain = True
+                best, sim = {"intent": OUT_OF_SCOPE}, 1.0
             if "entry" in best and self._entry_classifier is not None and not beside_the_domain:
                 # which entry: the entry classifier's call, as for a whole message (its
                 # n-grams see "თარგმანი", interpretation, where the closest question is
@@ -1167,7 +1173,8 @@ class QuestionRouter(GraphComponent):
                         >= self.config["part_min_confidence"]
                 if not asks:
                     unsupported.add(id(best))
-            found.append((best, sim, asks, points_back or to_the_kind))
+            # "there" beside the domain points to the event's place, not to its topic
+            found.append((best, sim, asks, (points_back or to_the_kind) and not beside_the_domain))
             pieces_asking[id(best)] = looks_like_a_question(as_typed, writing) and not _polite_request(as_typed, writing)
         answers: List[Dict[str, Any]] = []
         for best, sim, asks, points_back in found:
@@ -1476,6 +1483,16 @@ def _another_matter(forms: Sequence[str]) -> bool:
     return any(form.startswith(OTHER_MATTER_STEMS) or form in OTHER_MATTER_WORDS for form in forms) or (
         any(form.startswith(PASSPORT_STEMS) for form in forms) and any(form.startswith(RENEWAL_STEMS) for form in forms)
         and not any(form.startswith(VISA_STEMS) for form in forms))
+
+
+# the weather (shared spelling, English; as the words start, and whole words): a part about
+# it is out of scope. Not "tbil" (warm), which starts თბილისი too
+WEATHER_STEMS = ("weather", "amind", "temperatur", "rain", "tsvim", "snow", "tovl", "sitsiv", "sitskh")
+WEATHER_WORDS = frozenset({"warm", "cold", "hot", "sunny", "tbila", "tsiva", "tskhela"})
+
+
+def _about_the_weather(forms: Sequence[str]) -> bool:
+    return any(form.startswith(WEATHER_STEMS) or form in WEATHER_WORDS for form in forms)
 
 
 GEORGIA = "ge"  # content/places/ge.yml
