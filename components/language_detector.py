@@ -67,7 +67,7 @@ TRANSLIT_WORD_PROBABILITY = 0.99
 _LATIN_WORD = re.compile(r"(?<![\w'])[a-z][a-zA-Z']{2,}(?![\w'])")
 # Latin words that Georgian letters would misread: "visa" is ვისა (whose) in Georgian letters
 KEEP_LATIN = frozenset({"visa"})
-_LETTERS = GeorgianScriptConverter.from_texts([])  # letter by letter: the shared spelling reads it right
+_LETTERS = GeorgianScriptConverter.from_texts([])  # letter by letter, without a lexicon
 
 
 class MissingWritingLabels(RasaException):
@@ -115,6 +115,8 @@ class LanguageDetector(GraphComponent):
         self._resource = resource
         self._vectorizer = vectorizer
         self._classifier = classifier
+        self._lexicon: List[str] = []
+        self._letters = _LETTERS
 
     @classmethod
     def create(
@@ -147,6 +149,11 @@ class LanguageDetector(GraphComponent):
         classifier = MultinomialNB(alpha=self._config["alpha"])
         classifier.fit(vectorizer.fit_transform(texts), labels)
         self._vectorizer, self._classifier = vectorizer, classifier
+        # the Georgian words of the training data: a Latin word is written as the Georgian
+        # word it spells ("italiashi": იტალიაში, not ითალიაში letter by letter)
+        self._lexicon = [example.get(TEXT) for example in training_data.intent_examples
+                         if example.get(TEXT) and (georgian_share(example.get(TEXT)) or 0.0) > 0.5]
+        self._letters = GeorgianScriptConverter.from_texts(self._lexicon)
         self._persist()
         return self._resource
 
@@ -165,6 +172,7 @@ class LanguageDetector(GraphComponent):
             "classes": list(self._classifier.classes_),
             "class_log_prior": self._classifier.class_log_prior_.tolist(),
             "feature_log_prob": self._classifier.feature_log_prob_.tolist(),
+            "lexicon": self._lexicon,
         }
         with self._model_storage.write_to(self._resource) as directory:
             (directory / MODEL_FILE).write_text(json.dumps(state), encoding="utf-8")
@@ -192,6 +200,8 @@ class LanguageDetector(GraphComponent):
         classifier.feature_log_prob_ = np.array(state["feature_log_prob"])
         classifier.n_features_in_ = len(state["vocabulary"])
         detector._classifier = classifier
+        detector._lexicon = state.get("lexicon", [])
+        detector._letters = GeorgianScriptConverter.from_texts(detector._lexicon)
         return detector
 
     # --- detection --------------------------------------------------------------------
@@ -229,7 +239,7 @@ class LanguageDetector(GraphComponent):
         out, last = [], 0
         for match, probability in zip(words, probabilities, strict=True):
             if probability >= TRANSLIT_WORD_PROBABILITY:
-                out += [text[last:match.start()], _LETTERS.convert_token(match.group())]
+                out += [text[last:match.start()], self._letters.convert_token(match.group())]
                 last = match.end()
         return "".join(out) + text[last:] if out else None
 

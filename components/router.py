@@ -715,8 +715,8 @@ class QuestionRouter(GraphComponent):
     def _request_among_clauses(self, text: str, writing: Optional[str]) -> Tuple[Optional[str], bool]:
         """A form the message asks to start in a clause of its own, beside a question the
         classifier heard louder: a clause that asks for something in so many words ("I
-        want", "please"), is closest to that request of all the intents and as close as a
-        question part must be, and neither asks, sets a condition ("if I register") nor
+        want", "please"), is closest to that request of all the intents and entries and as
+        close as a question part must be, and neither asks, sets a condition ("if I register") nor
         says "not". (None, False) for none; else the request and whether its clause is the
         message's first (after a greeting or thanks)."""
         clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
@@ -737,9 +737,12 @@ class QuestionRouter(GraphComponent):
             return None, False
         vectors = self._embed([clauses[i] for i in candidates], writing)
         for i, vector in zip(candidates, vectors, strict=True):
-            intents, _ = self.scores(vector)
+            intents, entries = self.scores(vector)
             request = named[i]
-            closest = request if request is not None else max(intents, key=lambda name: intents[name], default="")
+            # closest of the intents and the entries: "ვიზა მჭირდება იტალიაში წასასვლელად" (I
+            # need a visa to go to Italy) says "need" and is nearer the visa than a sign-up
+            closest = request if request is not None else max([*intents.items(), *entries.items()],
+                                                              key=lambda item: item[1], default=("", 0.0))[0]
             if closest in self.config["consequential_intents"] \
                     and intents.get(closest, 0.0) >= self.config["part_question_similarity"]:
                 return closest, i <= lead
