@@ -739,10 +739,12 @@ class QuestionRouter(GraphComponent):
         for i, vector in zip(candidates, vectors, strict=True):
             intents, entries = self.scores(vector)
             request = named[i]
-            # closest of the intents and the entries: "ვიზა მჭირდება იტალიაში წასასვლელად" (I
-            # need a visa to go to Italy) says "need" and is nearer the visa than a sign-up
-            closest = request if request is not None else max([*intents.items(), *entries.items()],
-                                                              key=lambda item: item[1], default=("", 0.0))[0]
+            # a clause that only says "I need" or "I want" is a request when it is closest to
+            # one of the intents and the entries too: "ვიზა მჭირდება იტალიაში წასასვლელად" (I
+            # need a visa to go to Italy) is nearer the visa than a sign-up. A polite request
+            # ("can you register me pls") asks in so many words
+            labels = intents if _polite_request(clauses[i], writing) else {**entries, **intents}
+            closest = request if request is not None else max(labels, key=lambda name: labels[name], default="")
             if closest in self.config["consequential_intents"] \
                     and intents.get(closest, 0.0) >= self.config["part_question_similarity"]:
                 return closest, i <= lead
