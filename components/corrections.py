@@ -75,6 +75,8 @@ TROUBLING = frozenset({"bother", "bothering", "disturb", "disturbing", "excuse",
 # "no, sorry" opening a clause takes back everything before it: "ღონისძიება სად არის... არა
 # ბოდიში, სასტუმრო მაინტერესებს" (where is the event... no, sorry, I mean the hotel)
 TAKING_BACK = frozenset({"no", "nope", "ara"})
+# ... and "no, wait" ("არა მოიცა", "no wait")
+WAITING = frozenset({"wait", "moitsa", "moitsade", "mokhitsa", "daitsa", "daitsadet"})
 # words that say how to answer, not what (shared spelling, English): "explain simple pls",
 # "what does it mean", "მოკლედ მითხარი" (tell me in short), "კი ან არა" (yes or no)
 MANNER_WORDS = frozenset({
@@ -84,6 +86,10 @@ MANNER_WORDS = frozenset({
     "amikhsnat", "martivad", "mokled", "detalurad", "gtkhovt", "ubralod", "nishnavs", "es", "eg", "ras", "kho", "ho",
 })
 ONLY = frozenset({"only", "just", "mxolod", "mkholod", "ubralod"})
+# words that ask to be told ("tell me", "მითხარი", "მაცნობეთ"): a question worded as a request
+TELLING_WORDS = frozenset({"tell", "inform", "explain", "matsnobot", "matsnobet", "matsnobe", "mitkhrat",
+                           "shematkobinet", "shematkobine", "mitkharit", "mitkhari", "amikhsenit", "amikhseni",
+                           "ganmimartet", "ganmimarte"})
 WANTING = frozenset({"want", "wanna", "need", "asking", "minda", "mchirdeba", "vapireb", "gvinda"})
 WANT_NEGATIONS = frozenset({"dont", "not", "ar", "doesnt"})
 _BOUNDARY = re.compile(r"[,.;:!?…\n]")
@@ -92,7 +98,25 @@ MAX_CORRECTED_WORDS = 4
 
 def corrected(text: str, writing: Optional[str]) -> Optional[str]:
     """What the message asks once what it turns away from is gone; None if it corrects
-    nothing (or nothing would be left)."""
+    nothing (or nothing would be left). A "just tell me" in front of what is left goes too
+    ("არ მინდა რეგისტრაცია უბრალოდ მითხარი უფასოა თუ ფულიანი", I don't want to register, just
+    tell me whether it's free or paid: "უფასოა თუ ფულიანი")."""
+    question = _corrected(text, writing)
+    plain = _without_just_tell(question if question is not None else text, writing)
+    return plain if plain != text else question
+
+
+def _without_just_tell(text: str, writing: Optional[str]) -> str:
+    """``text`` without a leading "just tell me" (`ONLY`, then `TELLING_WORDS`), when a
+    question of at least two words follows."""
+    tokens = normalise_tokens(text, writing)
+    if len(tokens) < 4 or tokens[0][0] not in ONLY or tokens[1][0] not in TELLING_WORDS:
+        return text
+    k = 3 if tokens[2][0] in ("me", "us") else 2
+    return text[tokens[k][1]:] if len(tokens) - k >= 2 else text
+
+
+def _corrected(text: str, writing: Optional[str]) -> Optional[str]:
     tokens = normalise_tokens(text, writing)
     forms = [form for form, _, _ in tokens]
     if len(forms) < 2:
@@ -204,7 +228,10 @@ def _taken_back(forms: Sequence[str], clause: Sequence[bool]) -> Optional[int]:
     """Where a clause opened by "no, sorry" starts, after a clause it takes back (see
     TAKING_BACK); None if there is none, or nothing would be left."""
     for i in range(1, len(forms) - 2):
-        if clause[i] and forms[i] in TAKING_BACK and forms[i + 1] in APOLOGIES - TAKING_BACK:
+        # "no, sorry", "no wait", or "no," alone between two clauses ("როდის არის? არა, სად
+        # არის?", when is it? no, where is it?)
+        if clause[i] and forms[i] in TAKING_BACK and (forms[i + 1] in (APOLOGIES | WAITING) - TAKING_BACK
+                                                      or clause[i + 1]):
             return i
     return None
 
@@ -240,10 +267,11 @@ def _keep_something(start: int, end: int, n: int) -> Optional[Tuple[int, int]]:
 
 
 def _without_apology(text: str, writing: Optional[str]) -> str:
-    """``text`` without a leading "sorry", "i meant", "ბოდიში" (what is left is the question)."""
+    """``text`` without a leading "sorry", "wait", "i meant", "ბოდიში" (what is left is the
+    question)."""
     tokens = normalise_tokens(text, writing)
     k = 0
-    while k < len(tokens) - 1 and (tokens[k][0] in APOLOGIES - {"no", "ara"} or tokens[k][0] in I_MEANT
+    while k < len(tokens) - 1 and (tokens[k][0] in (APOLOGIES | WAITING) - {"no", "ara"} or tokens[k][0] in I_MEANT
                                    or tokens[k][0] == "i" and tokens[k + 1][0] in I_MEANT):
         k += 1
     return text[tokens[k][1]:] if k else text

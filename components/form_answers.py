@@ -50,12 +50,14 @@ QUESTION_WORDS = frozenset({
     "ratom", "romeli", "romel", "ramdeni", "ramden", "khom",
     # with "is" or a postposition: რაზეა სადაა როდისაა რამდენია რომელია ვინაა როგორაა რისთვის
     "raze", "razea", "sadaa", "rodisaa", "ramdenia", "romelia", "vinaa", "rogoraa", "ristvis",
-    # რაღაა (what is that, then)
-    "ragaa",
+    # რაღაა (what is that, then); როდემდე, როდემდეა (until when, until when is it)
+    "ragaa", "rodemde", "rodemdea",
     # თუ: "ონლაინაა თუ ადგილზე?" (or/whether: an alternative question)
     "tu",
     # მითხარი ამიხსენი ჩამომითვალე მაჩვენე
     "mitkhari", "amikhseni", "chamomitvale", "machvene",
+    # მითხარით ამიხსენით მაცნობეთ მაცნობოთ (the polite "tell me", "let me know")
+    "mitkharit", "amikhsenit", "matsnobet", "matsnobot",
     "what", "whats", "where", "wheres", "when", "who", "whos", "whom", "whose", "how", "hows",
     "why", "which", "is", "are", "can", "could", "would", "will", "do", "does", "did",
     "should", "tell", "explain", "show", "list",

@@ -183,7 +183,7 @@ CHAT_SPELLINGS = {
 }
 # the same in Georgian, in the shared spelling (Georgian letters and translit alike): "რეგ ჯერ
 # ღიაა?", "reg jer Riaa?" (is registration still open?), "msg-s datoveba" (leaving a message)
-GEORGIAN_CHAT_SPELLINGS = {"reg": "registratsia", "msg": "shetkobineba"}
+GEORGIAN_CHAT_SPELLINGS = {"reg": "registratsia", "msg": "shetkobineba", "madl": "madloba"}
 
 
 def normalise_tokens(text: str, writing: Optional[str]) -> list[tuple[str, int, int]]:

@@ -386,7 +386,8 @@ def _home_words_before(words: List[Tuple[str, str]], start: int) -> int:
     return 0
 
 
-# "I'm a teacher in Ozurgeti", "i work at the library in gori", "we are students in Telavi":
+# "I'm a teacher in Ozurgeti", "i work at the library in gori", "we are students in Telavi",
+# "im a student from batumi":
 # the citizen says what they are or do there (English; up to four words between)
 _SELF_DESCRIBING = {("im",), ("i", "am"), ("i", "work"), ("we", "are"), ("i", "teach"), ("i", "study")}
 _NOT_WHERE_ONE_IS = {"interested", "going", "travelling", "traveling", "coming", "flying", "staying", "arriving"}
@@ -395,7 +396,7 @@ _NOT_WHERE_ONE_IS = {"interested", "going", "travelling", "traveling", "coming",
 def _self_described_before(words: List[Tuple[str, str]], start: int) -> int:
     """How many words before a place's name describe the citizen there ("im teacher in"),
     0 if they do not."""
-    if start < 2 or words[start - 1][1] not in ("in", "at"):
+    if start < 2 or words[start - 1][1] not in ("in", "at", "from"):
         return 0
     for k in range(start - 1, max(-1, start - 7), -1):
         plain = [form for _, form in words[k:start - 1]]

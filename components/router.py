@@ -64,7 +64,7 @@ from components.georgian import (
     ordinal_number,
 )
 from components.classifier import column_major, stacked_rows
-from components.corrections import MANNER_WORDS
+from components.corrections import MANNER_WORDS, TELLING_WORDS
 from components.language_detector import AS_TYPED
 from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
@@ -88,6 +88,9 @@ EXAMPLES_FILE = "intent_examples.npz"
 LEXICON_FILE = "georgian_lexicon.json"
 
 # Words in the shared spelling (components.georgian): Georgian script and translit meet.
+# sounds typed while thinking ("ეე", "ehm", "um")
+HESITATIONS = frozenset({"e", "ee", "eee", "eeh", "ehm", "em", "emm", "um", "umm", "uh", "uhm", "mm", "mmm", "a", "aa",
+                         "aaa"})
 GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "gaumarjos", "salami", "salam",
                        "mogesalmebit", "mogesalmebi", "gesalmebit", "hello", "hi", "hey", "hallo", "ciao",
                        # "hey" typed as Georgian in Latin letters ("hek": y is ყ there), and ჰეი
@@ -216,6 +219,18 @@ def _asks_what_happens_that_day(forms: Sequence[str]) -> bool:
         and any(i == 0 or forms[i - 1] not in ("ra", "ras", "what", "which", "romel") for i in days)
 
 
+# the same question again, for other people or another day: "what about for students?",
+# "სტუდენტებისთვისაც?" (for students too?), "ბოლო დღესაც?" (the last day too?), "26th?"
+SAME_FOR_GROUPS = ("student", "teacher", "mastsavlebel", "mastsavlebl", "pension", "bavshv", "child", "kids", "ojakh", "famil",
+                   "koleg", "colleag", "skol", "school", "akhalgazrd", "young", "youth", "utskhoel", "foreign",
+                   "shshm", "disabl", "ngo", "arasamtavrobo", "journalist", "zhurnalist", "municipal", "meri")
+SAME_FOR_DAYS = frozenset({"last", "first", "second", "third", "bolo", "pirveli", "meore", "mesame", "may", "mai",
+                           "maisi", "maiss", "maiis"})
+SAME_FOR_MARKERS = frozenset({"too", "also", "about", "for", "aseve"})
+SAME_FOR_FILLERS = CONJUNCTIONS | SAME_FOR_MARKERS | {
+    "what", "how", "the", "as", "well", "then", "ok", "is", "it", "that", "on", "of", "same", "ra", "rogor",
+    "kho", "igive", "aris", "tsin", "mere"}
+SAME_FOR_MAX_WORDS = 5
 # a message for "them" after a subject with people behind it: their contact
 # the answer with more detail, for the same question asked right after its answer
 MORE_DETAIL = {"ask_event_venue": "faber-box-address"}
@@ -398,8 +413,12 @@ def _asks_permission(forms: Sequence[str]) -> bool:
 
 
 def _polite_request(text: str, writing: Optional[str]) -> bool:
-    """ "can you cancel my registration?" asks to do it, although it has a question mark."""
+    """ "can you cancel my registration?" asks to do it, although it has a question mark;
+    "გთხოვთ მაცნობოთ, რეგისტრაცია როდემდეა?" (please let me know until when registration
+    is) asks politely to be told: a question."""
     forms = normalised_forms(text, writing)
+    if not TELLING_WORDS.isdisjoint(forms) or ("let", "me", "know") in zip(forms, forms[1:], forms[2:], strict=False):
+        return False
     return any(tuple(forms[i:i + len(p)]) == p for p in POLITE_REQUESTS for i in range(len(forms)))
 
 
@@ -413,10 +432,16 @@ _SQUEEZED_THANKS = frozenset(map(_squeezed, THANKS))
 
 
 def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
-    """("greet" | "thank" | None, number of leading words it takes)."""
-    count = 0
+    """("greet" | "thank" | None, number of leading words it takes); a hesitation before
+    it is its own ("ee gamarjoba ise ...", um hello so ...)."""
+    start = 0
+    while start < len(forms) and forms[start] in HESITATIONS:
+        start += 1
+    count = start
     kind = None
     for i, form in enumerate(forms):
+        if i < start:
+            continue
         if form in GREETINGS or _squeezed(form) in _SQUEEZED_GREETINGS \
                 or form == "good" and i + 1 < len(forms) and forms[i + 1] in TIMES_OF_DAY:
             kind = kind or "greet"
@@ -429,7 +454,7 @@ def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
         else:
             break
         count += 1
-    return kind, count
+    return (kind, count) if kind else (None, 0)
 
 
 def _beside_thanks(forms: Sequence[str], i: int) -> bool:
@@ -458,6 +483,9 @@ class QuestionRouter(GraphComponent):
             "knowledge_min_similarity": 0.86,
             # ... and from this probability of the entry classifier (which entry it is)
             "entry_min_probability": 0.3,
+            # ... or from this one, when the entry is also the nearest by the sentence vector
+            # and the classifier picks the knowledge base
+            "entry_agreed_probability": 0.2,
             # ... and wins over an unsure classifier from this probability
             "entry_sure_probability": 0.7,
             # the knowledge base wins over the classifier's topic from this weight of
@@ -686,6 +714,16 @@ class QuestionRouter(GraphComponent):
             # the same question right after its answer asks for more: "zusti misamarti
             # sadaris?" (where exactly is it?) after the venue is Faber Box's address
             answers = [{"entry": MORE_DETAIL[_label(answers[0])]}]
+        same_for = _the_same_for(forms) if tracker is not None and not in_a_form else None
+        if same_for is not None:
+            previous = _previous_answers(tracker) - NEVER_YIELD - consequential
+            if len(previous) == 1:
+                # "studentebistvisac?" (for students too?) after the fee: the fee, for them;
+                # another day after the event in general is that day's programme
+                label = previous.pop()
+                if same_for == "day" and label == "ask_event":
+                    label = "ask_event_agenda"
+                answers = [{"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}]
         if "register" in map(_label, answers) and {"check_registration", "cancel_registration"} & set(map(_label, answers)):
             # "შეგიძლია ნახო ვარ თუ არა სიაში? გუშინ დავრეგისტრირდი" (can you see if I'm on the
             # list? I registered yesterday): one who looks up or cancels a registration has one
@@ -939,11 +977,21 @@ class QuestionRouter(GraphComponent):
             # is the entry classifier's call, and nothing close enough is nothing known.
             # Torn between the knowledge base and "out of scope" (a visa for a holiday in
             # Spain beside the event's visa), only a close entry answers
+            # ... unless the message names the event or its town and the entry classifier is
+            # sure of its entry ("whats better fly to venice or verona or milan to reach schio")
             out_of_scope = weights.get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
-            if torn and kb_sim < cfg["knowledge_override_similarity"]:
+            ours = entry_probability >= cfg["entry_sure_probability"] and names_the_event_or_its_place(text, writing)
+            if torn and kb_sim < cfg["knowledge_override_similarity"] and not ours:
                 return []
-            return [{"entry": best_entry}] if known_entry else []
+            # the entry classifier's pick, when it is also the entry nearest by the sentence
+            # vector, answers from a lower probability when the classifier gives the knowledge
+            # base real weight: "my son is in wheelchair can he come into faber box" (0.29 for
+            # the accessibility, Faber Box's entries taking the rest)
+            agreed = bool(best_entry) and best_entry == max(entries, key=entries.__getitem__) \
+                and kb_sim >= cfg["knowledge_min_similarity"] and entry_probability >= cfg["entry_agreed_probability"] \
+                and knowledge_weight >= cfg["knowledge_min_weight"]
+            return [{"entry": best_entry}] if known_entry or agreed else []
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
             # a confirmation code in the message acts on a registration, whatever its words
@@ -967,7 +1015,13 @@ class QuestionRouter(GraphComponent):
             else:
                 # an entry whose answer has this very action as a button is never wrong for
                 # a question: "can I cancel if I can't come?" gets the answer and the button
-                entry_wins = self._offers(best_entry, name) or kb_sim >= intent_sim + cfg["knowledge_margin"]
+                # ... and an entry the entry classifier is sure of, as close as the request's
+                # examples, answers a question the classifier is unsure of ("registracia ჯერ
+                # ღიაა თუ დედლაინი გავიდა უკვე", is registration still open or is the deadline
+                # past, at 0.52 for the look-up)
+                entry_wins = self._offers(best_entry, name) or kb_sim >= intent_sim + cfg["knowledge_margin"] \
+                    or unsure and entry_probability >= cfg["entry_sure_probability"] \
+                    and kb_sim >= intent_sim - cfg["knowledge_margin"] / 2
             if question and known_entry and entry_wins:
                 return [{"entry": best_entry}]
             if question and confidence < cfg["form_min_confidence"]:
@@ -1496,18 +1550,51 @@ WEATHER_STEMS = ("weather", "amind", "temperatur", "rain", "tsvim", "snow", "tov
 WEATHER_WORDS = frozenset({"warm", "cold", "hot", "sunny", "tbila", "tsiva", "tskhela"})
 
 
+
+def _the_same_for(forms: Sequence[str]) -> Optional[str]:
+    """A follow-up that asks the question before again, for other people or another day:
+    "day" when it names only days ("26th?", "ბოლო დღესაც?"), "group" when it names people
+    ("what about for students?", "studentebistvisac?"); None otherwise. People need a word
+    that says "for" or "too" ("students?" alone may be a question of its own)."""
+    if not forms or len(forms) > SAME_FOR_MAX_WORDS:
+        return None
+    days = groups = marked = 0
+    for form in forms:
+        if form in SAME_FOR_FILLERS:
+            marked += form in SAME_FOR_MARKERS
+            continue
+        # the Georgian "-ც" (too) and "-თვის" (for) at a word's end ("დღესაც": დღეს-ა-ც)
+        stems = [form] + [form[: -len(end)] for end in ("ats", "ts") if form.endswith(end)]
+        if any(stem in SAME_FOR_DAYS or _EVENT_DAY.match(stem) for stem in stems):
+            days += 1
+        elif any(stem.startswith(SAME_FOR_GROUPS) for stem in stems):
+            groups += 1
+        else:
+            return None
+        marked += form.endswith("tvis") or len(form) > 3 and form.endswith("ts") and form[-3] in "aeiou"
+    if groups:
+        return "group" if marked else None
+    return "day" if days else None
+
+
 def _about_the_weather(forms: Sequence[str]) -> bool:
     return any(form.startswith(WEATHER_STEMS) or form in WEATHER_WORDS for form in forms)
 
 
 GEORGIA = "ge"  # content/places/ge.yml
 EVENT_PLACE_DISTANCE = 4  # words between an event's name and the town it is in
+PLACE_WORDS = ("schio", "shio", "skio", "faber", "paber")  # normalised forms of Schio and Faber Box
 EVENT_WORDS = ("event", "conferenc", "forum", "gonisdzieb", "konperents", "porum", "ivent")  # normalised forms
 
 
 def names_the_event(text: str, writing: Optional[str]) -> bool:
     """Whether the message names the event ("when is the event?", "კონფერენცია როდისაა?")."""
     return any(form.startswith(EVENT_WORDS) for form in normalised_forms(text, writing))
+
+
+def names_the_event_or_its_place(text: str, writing: Optional[str]) -> bool:
+    """Whether the message names the event, its town or its building ("to reach schio")."""
+    return any(form.startswith(EVENT_WORDS + PLACE_WORDS) for form in normalised_forms(text, writing))
 
 
 def subject(label: str) -> Optional[str]:

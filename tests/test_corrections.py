@@ -32,11 +32,19 @@ from components.corrections import corrected
     # courtesy alone in front of the question goes
     ("excuse me, sorry to bother you, where is it", "en", "where is it"),
     ("ბოდიშით რომ გაწუხებთ, ორგანიზატორი ვინ არის", "ka", "ორგანიზატორი ვინ არის"),
-    ("excuse me sorry to bother, i dont want to register, just tell me is it free", "en", "just tell me is it free"),
+    ("excuse me sorry to bother, i dont want to register, just tell me is it free", "en", "is it free"),
     # "no, sorry" takes back what was asked before it: where is the event... no, sorry, the hotel
     ("ღონისძიება სად არის... არა ბოდიში, სასტუმრო მაინტერესებს", "ka", "სასტუმრო მაინტერესებს"),
     ("sad tardeba? ara bodishi sastumro mainteresebs", "ka-Latn", "sastumro mainteresebs"),
     ("is it free? no, sorry, i meant the hotel", "en", "the hotel"),
+    # "just tell me" in front of a question goes: I don't want to register, just tell me, free or paid?
+    ("არ მინდა რეგისტრაცია უბრალოდ მითხარი უფასოა თუ ფულიანი", "ka", "უფასოა თუ ფულიანი"),
+    ("just tell me where it is", "en", "where it is"),
+    ("ubralod mitxari rodis iwyeba", "ka-Latn", "rodis iwyeba"),
+    # ... and "no, wait", or "no," alone between two questions
+    ("when is it, no wait, where is it, and is it free?", "en", "where is it, and is it free?"),
+    ("rodis aris? ara moica, sad aris?", "ka-Latn", "sad aris?"),  # when is it? no wait, where?
+    ("როდის არის? არა, სად არის? და სასტუმრო?", "ka", "სად არის? და სასტუმრო?"),  # ... and the hotel?
     # how to answer, after the question, goes: is registration still open? yes or no, tell me
     ("რეგისტრაცია ჯერ ღიაა? კი ან არა მითხარი", "ka", "რეგისტრაცია ჯერ ღიაა?"),
     ("what is open data, explain simple pls", "en", "what is open data"),

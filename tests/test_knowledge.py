@@ -16,7 +16,8 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import _another_matter, _asks_on_its_own, _lead, _only_tells_an_age, names_the_event, split_parts, subject
+from components.router import (_another_matter, _asks_on_its_own, _lead, _only_tells_an_age, _the_same_for,
+                               names_the_event, names_the_event_or_its_place, split_parts, subject)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -191,6 +192,11 @@ def test_a_message_is_cut_into_parts(text, parts):
     # "you" and "დიდი" (big) thank only beside a thanks word
     ("you answered something I never asked", "en", (None, 0)),
     ("დიდი ქალაქია?", "ka", (None, 0)),
+    # a hesitation before the greeting is the greeting's; alone it is nothing
+    ("ee gamarjoba ise ra mainteresebs", "ka-Latn", ("greet", 2)),  # um hello so what I'd like to know
+    ("um hello, when is it", "en", ("greet", 2)),
+    ("ee ra ghirs", "ka-Latn", (None, 0)),  # um what does it cost
+    ("მადლ დიდი, რა პროგრამაა?", "ka", ("thank", 2)),  # thanks (cut short) a lot
 ])
 def test_a_greeting_or_thanks_in_front_is_found_by_its_words(text, writing, lead):
     assert _lead(normalised_forms(text, writing)) == lead
@@ -302,3 +308,31 @@ def test_another_matter_is_another_service_or_event(text, writing, other):
 ])
 def test_a_piece_that_only_tells_an_age(text, writing, age):
     assert _only_tells_an_age(normalised_forms(text, writing)) == age
+
+
+@pytest.mark.parametrize("text, writing, same_for", [
+    ("26th?", "en", "day"),
+    ("the last day too?", "en", "day"),
+    ("bolo dResac?", "ka-Latn", "day"),  # the last day too?
+    ("ბოლო დღესაც?", "ka", "day"),
+    ("what about for students?", "en", "group"),
+    ("studentebistvisac?", "ka-Latn", "group"),  # for students too?
+    ("მასწავლებლებისთვის?", "ka", "group"),  # for teachers?
+    ("students?", "en", None),  # may be a question of its own
+    ("and online?", "en", None),  # another fact
+    ("da onlainac?", "ka-Latn", None),  # and online too?
+    ("kidev ra?", "ka-Latn", None),  # what else?
+    ("students can come or only officials?", "en", None),
+])
+def test_the_same_question_for_other_people_or_another_day(text, writing, same_for):
+    assert _the_same_for(normalised_forms(text, writing)) == same_for
+
+
+@pytest.mark.parametrize("text, writing, names", [
+    ("whats better fly to venice or verona to reach schio", "en", True),
+    ("skiomde rogor chavide", "ka-Latn", True),  # how do I get to Schio
+    ("ფაბერ ბოქსთან ახლოს", "ka", True),  # near Faber Box
+    ("going to spain on holiday do i need a visa", "en", False),
+])
+def test_the_event_its_town_or_its_building_named(text, writing, names):
+    assert names_the_event_or_its_place(text, writing) == names

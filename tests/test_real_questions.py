@@ -51,6 +51,13 @@ class Conversation:
         return self.servers.ask(text, self.sender)
 
 
+def answer_after(servers, first, follow_up):
+    """The reply to ``follow_up``, said right after ``first`` in one conversation."""
+    conversation = Conversation(servers)
+    conversation.say(first)
+    return texts(conversation.say(follow_up))
+
+
 @pytest.mark.parametrize("question, in_georgian", [
     ("Is it free to attend?", False),
     ("can I still sign up or is it too late?", False),
@@ -732,12 +739,55 @@ def test_courtesy_in_front_and_a_question_taken_back_are_no_questions(servers, q
     ("რა ღირს?", "ენა?", "რა ენაზე იქნება მოხსენებები"),  # what does it cost? the language?
 ])
 def test_a_few_words_after_a_fact_ask_the_same_subject_s_other_fact(servers, first, follow_up, expected):
-    conversation = Conversation(servers)
-    conversation.say(first)
-    answers = conversation.say(follow_up)
-    assert expected in texts(answers), texts(answers)
+    answer = answer_after(servers, first, follow_up)
+    assert expected in answer, answer
 
 
 def test_thanks_and_a_word_that_only_goes_with_a_goodbye_takes_no_leave(servers):
     answer = texts(servers.ask("thanks, good"))
     assert "Goodbye" not in answer, answer
+
+
+@pytest.mark.parametrize("first, follow_up, expected", [
+    ("monawileoba ufasoa?", "studentebistvisac?", "საფასურ"),  # is it free? for students too?
+    ("what's the programme?", "26th?", "agenda"),
+    ("24 მაისს რა პროგრამაა?", "ბოლო დღესაც?", "დღის წესრიგი"),  # the programme on the 24th? the last day too?
+])
+def test_the_same_question_for_other_people_or_another_day_is_answered_again(servers, first, follow_up, expected):
+    answer = answer_after(servers, first, follow_up)
+    assert expected in answer, answer
+
+
+def test_a_question_about_registering_the_entry_classifier_is_sure_of_is_answered(servers):
+    # registration still open, or is the deadline past already? (a Latin word in Georgian)
+    answers = servers.ask("registracia ჯერ კიდევ ღიაა თუ დედლაინი უკვე გავიდა?")
+    assert "რეგისტრაციის შესახებ" in texts(answers) and not started_a_form(answers), texts(answers)
+
+
+def test_travel_to_the_event_s_town_is_the_event_s_travel(servers):
+    answers = servers.ask("is it better to fly into venice or verona to get to schio")
+    assert "Via Tito Livio" in texts(answers), texts(answers)
+
+
+def test_a_situation_in_one_breath_before_the_question_gets_the_answer(servers):
+    answers = servers.ask("my husband is in a wheelchair, will he manage to get inside faber box")
+    assert "ccessib" in texts(answers), texts(answers)
+
+
+def test_what_the_citizen_is_and_where_from_before_the_question_notes_the_place(servers):
+    answers = servers.ask("im a teacher from zugdidi can i come")
+    assert said_in_order(texts(answers), "Noted", "meant for"), texts(answers)
+
+
+@pytest.mark.parametrize("question", [
+    "ბატონო, გთხოვთ მაცნობოთ, რეგისტრაცია როდემდეა?",  # sir, please let me know until when registration is
+    "qalbatono, gtxovt mitxrat rodemde sheidzleba registracia",  # madam, please tell me until when one can register
+])
+def test_a_polite_request_to_be_told_is_a_question_and_starts_no_form(servers, question):
+    answers = servers.ask(question)
+    assert not started_a_form(answers), texts(answers)
+
+
+def test_no_wait_takes_back_the_question_before_it(servers):
+    answer = texts(servers.ask("when is it, no wait, where is it?"))
+    assert "Faber Box" in answer and "Event dates" not in answer, answer
