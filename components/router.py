@@ -988,10 +988,18 @@ class QuestionRouter(GraphComponent):
             # vector, answers from a lower probability when the classifier gives the knowledge
             # base real weight: "my son is in wheelchair can he come into faber box" (0.29 for
             # the accessibility, Faber Box's entries taking the rest)
+            if known_entry:
+                return [{"entry": best_entry}]
+            # no entry known, and the message asks "where" or "when" of the event: that topic,
+            # if the classifier gives it weight ("AVATAR-ის ღონისძიება სად არის? Schio 🎉",
+            # where is AVATAR's event?, nearest to "where is AVATAR's website")
+            asked = _event_topic_asked(normalised_forms(text, writing))
+            if asked is not None and weights.get(asked, 0.0) >= cfg["part_min_confidence"]:
+                return [{"intent": asked}]
             agreed = bool(best_entry) and best_entry == max(entries, key=entries.__getitem__) \
                 and kb_sim >= cfg["knowledge_min_similarity"] and entry_probability >= cfg["entry_agreed_probability"] \
                 and knowledge_weight >= cfg["knowledge_min_weight"]
-            return [{"entry": best_entry}] if known_entry or agreed else []
+            return [{"entry": best_entry}] if agreed else []
         if name in cfg["consequential_intents"]:
             # a form starts only when asked for; a question about it is answered
             # a confirmation code in the message acts on a registration, whatever its words
@@ -1590,6 +1598,15 @@ EVENT_WORDS = ("event", "conferenc", "forum", "gonisdzieb", "konperents", "porum
 def names_the_event(text: str, writing: Optional[str]) -> bool:
     """Whether the message names the event ("when is the event?", "კონფერენცია როდისაა?")."""
     return any(form.startswith(EVENT_WORDS) for form in normalised_forms(text, writing))
+
+
+def _event_topic_asked(forms: Sequence[str]) -> Optional[str]:
+    """The event's topic a message that names the event asks by its one question word
+    (QUESTION_WORD_TOPICS: "where" the venue, "when" the dates); None for none or both."""
+    if not any(form.startswith(EVENT_WORDS) for form in forms):
+        return None
+    asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(forms)]
+    return asked[0] if len(asked) == 1 else None
 
 
 def names_the_event_or_its_place(text: str, writing: Optional[str]) -> bool:

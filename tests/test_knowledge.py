@@ -16,7 +16,8 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import (_another_matter, _asks_on_its_own, _lead, _only_tells_an_age, _the_same_for,
+from components.router import (_another_matter, _asks_on_its_own, _event_topic_asked, _lead, _only_tells_an_age,
+                               _the_same_for,
                                names_the_event, names_the_event_or_its_place, split_parts, subject)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -336,3 +337,13 @@ def test_the_same_question_for_other_people_or_another_day(text, writing, same_f
 ])
 def test_the_event_its_town_or_its_building_named(text, writing, names):
     assert names_the_event_or_its_place(text, writing) == names
+
+
+@pytest.mark.parametrize("text, writing, topic", [
+    ("AVATAR-ის ღონისძიება სად არის? Schio", "ka", "ask_event_venue"),  # where is AVATAR's event?
+    ("konferencia rodis iwyeba", "ka-Latn", "ask_event_date"),  # when does the conference start
+    ("where is the avatar website", "en", None),  # not the event
+    ("when and where is the event", "en", None),  # both: the parts say
+])
+def test_the_question_word_says_which_of_the_event_s_topics_is_asked(text, writing, topic):
+    assert _event_topic_asked(normalised_forms(text, writing)) == topic
