@@ -17,8 +17,7 @@ from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
 from components.router import (_another_matter, _asks_on_its_own, _event_topic_asked, _lead, _only_tells_an_age,
-                               _the_same_for,
-                               names_the_event, names_the_event_or_its_place, split_parts, subject)
+                               _the_same_for, names_the_event, names_the_event_or_its_place, split_parts, subject)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()

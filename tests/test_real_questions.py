@@ -769,7 +769,7 @@ def test_travel_to_the_event_s_town_is_the_event_s_travel(servers):
     assert "Via Tito Livio" in texts(answers), texts(answers)
 
 
-def test_a_situation_in_one_breath_before_the_question_gets_the_answer(servers):
+def test_a_situation_told_before_the_question_gets_the_answer(servers):
     answers = servers.ask("my husband is in a wheelchair, will he manage to get inside faber box")
     assert "ccessib" in texts(answers), texts(answers)
 
