@@ -35,6 +35,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from components.corrections import TELLING_WORDS
 from components.georgian import normalised_forms
 from components.language_detector import WRITING
 
@@ -54,14 +55,12 @@ QUESTION_WORDS = frozenset({
     "ragaa", "rodemde", "rodemdea",
     # თუ: "ონლაინაა თუ ადგილზე?" (or/whether: an alternative question)
     "tu",
-    # მითხარი ამიხსენი ჩამომითვალე მაჩვენე
-    "mitkhari", "amikhseni", "chamomitvale", "machvene",
-    # მითხარით ამიხსენით მაცნობეთ მაცნობოთ (the polite "tell me", "let me know")
-    "mitkharit", "amikhsenit", "matsnobet", "matsnobot",
+    # ჩამომითვალე მაჩვენე (list, show me); "tell me" in its forms is TELLING_WORDS
+    "chamomitvale", "machvene",
     "what", "whats", "where", "wheres", "when", "who", "whos", "whom", "whose", "how", "hows",
     "why", "which", "is", "are", "can", "could", "would", "will", "do", "does", "did",
-    "should", "tell", "explain", "show", "list",
-})
+    "should", "show", "list",
+}) | TELLING_WORDS  # "მითხარით", "გთხოვთ მაცნობოთ": asked to be told is asked
 
 
 QUESTION_MARKS = "?؟？"  # Latin, Arabic, full-width

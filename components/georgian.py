@@ -236,6 +236,7 @@ LANGUAGE_NAME_STEMS = {
     ENGLISH: ("inglisur", "english"),
 }
 NEGATIONS = {"not", "dont", "cant", "cannot", "no", "ar", "ver", "nu", "doesnt"}
+GEORGIAN_NEGATIONS = {"ar", "ver", "nu", "ara"}
 # how well one knows a language: "inglisuri cudad vici" (I know English badly) says what the
 # citizen can read, it does not ask to switch
 _SKILL_WORDS = {"bad", "badly", "poor", "poorly", "well", "good", "fluent", "fluently", "little", "weak",
@@ -283,9 +284,14 @@ def named_language(text: str, negations: bool = True) -> Optional[str]:
             answer_in = form.endswith("ad") or (i > 0 and english[i - 1] in ("in", "to", "into"))
             if answer_in or not words & _SKILL_WORDS:
                 named.add(language)
-            # "ინგლისურად არ ვიცი" (I don't know it in English), "i dont speak english"
-            near = {*forms[max(0, i - 2):i + 3], *english[max(0, i - 2):i + 3]}
-            if near & NEGATIONS:
+            # an English "not" takes back the language after it ("i dont speak english", "in
+            # english not georgian"); a Georgian one the language before it ("ინგლისურად არ
+            # ვიცი", I don't know it in English; "kartulad ara", not in Georgian), or the
+            # language it comes before, when it is not "in" one ("ar vitsi inglisuri")
+            before, after = {*english[max(0, i - 2):i]}, {*forms[i + 1:i + 3]}
+            if not form.endswith("ad"):
+                before |= {*forms[max(0, i - 2):i]}
+            if before & NEGATIONS or after & GEORGIAN_NEGATIONS:
                 denied.add(language)
     if len(named) > 1:
         # two named: the one to answer in is the one not denied ("answer in Georgian, I

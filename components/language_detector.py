@@ -213,8 +213,13 @@ class LanguageDetector(GraphComponent):
         share = georgian_share(text)
         if share is None:
             return None, requested, requested is not None
+        words = _LATIN_WORD.findall(text.lower())
         if share > 0 and share >= self._config["georgian_share"]:
             writing, confident = WRITING_GEORGIAN, True
+        elif share == 0 and len(words) == 1 and words[0].lower() in ENGLISH_IN_TRANSLIT | KEEP_LATIN:
+            # one English word Georgian chat borrows, alone ("visa??", "hotel?"): English,
+            # though Georgian spells "visa" the same (ვისა, whose)
+            writing, confident = WRITING_ENGLISH, True
         elif self._classifier is None or self._vectorizer is None:
             writing, confident = WRITING_ENGLISH, True
         else:

@@ -332,6 +332,12 @@ _PLACE_KINDS = ("munitsipalitet", "kalak", "sopl", "sopel", "raion", "regionid",
                 "municipality", "city", "town", "village", "region", "district")
 
 
+# where one works or studies, as the words start (shared spelling): a school, a university, a
+# town hall or council, a library, a college, a centre, an organisation; not an airport
+_WORKPLACES = ("skol", "universitet", "meri", "gamgeob", "munitsipalitet", "sakrebulo", "bibliotek", "koledj",
+               "tsentr", "organizats", "sabavshv")
+
+
 def stated_place(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, float]]:
     """The known place the citizen says in so many words they live in or come from, as one
     part of a longer message ("ოზურგეთიდან ვარ, მასწავლებელი, მეც შემიძლია წამოსვლა?",
@@ -353,11 +359,14 @@ def place_clause(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, in
         # "ozurgetidan var", "i'm from ozurgeti", a message that opens "from Kutaisi", or
         # "i'm a teacher in ozurgeti"
         before = _home_words_before(words, start) or _self_described_before(words, start)
-        if not _SAYS_HOME.isdisjoint(near) or before:
+        # "ზუგდიდის სკოლიდან ვწერთ", "telavis meriidan": from a school, an office of the town
+        from_its = words[start + n - 1][0].endswith("is") and start + n < len(words) \
+            and words[start + n][0].endswith("dan") and words[start + n][0].startswith(_WORKPLACES)
+        if not _SAYS_HOME.isdisjoint(near) or before or from_its:
             end = start + n
             # ... with what kind of place it is: "zugdidis municipalitetidan var"
             while end < len(words) and end < start + n + 3 and (
-                    words[end][0] in _SAYS_HOME or words[end][0].startswith(_PLACE_KINDS)
+                    words[end][0] in _SAYS_HOME or from_its and end == start + n or words[end][0].startswith(_PLACE_KINDS)
                     or words[end][1].startswith(_PLACE_KINDS)):
                 end += 1
             return place, start - before, end

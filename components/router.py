@@ -101,12 +101,19 @@ GREETINGS = frozenset({"gamarjoba", "gamarjobat", "gagimarjos", "gagimarjot", "g
 TIMES_OF_DAY = frozenset({"morning", "afternoon", "evening", "day", "night"})
 # greet only after a greeting: "hello everyone", "გამარჯობათ ყველას" (kvelas); "everyone can come?" asks
 GREETING_COMPANIONS = frozenset({"everyone", "all", "kvelas", "there"})
+# how a citizen addresses the one they write to, before a greeting or thanks: "ქალბატონო,
+# გამარჯობათ" (madam, hello), "batono, madloba", "dear assistant, hi"; on their own they greet nobody
+ADDRESSES = frozenset({"batono", "kalbatono", "megobaro", "dzmao", "dear", "sir", "madam", "bot", "assistant"})
 # "hi, how are you?" is a greeting, not a question for the knowledge base
 SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"), ("rogor", "brdzandebit"),
                         ("ra", "ambavia"), ("ra", "ambebia"), ("rogor", "gaatenet"), ("rogor", "gaatene"),
                         ("ras", "shvrebi"), ("ras", "shvrebit"), ("rogor", "grdznob"), ("rogor", "grdznobt"),
                         ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
-                        ("how", "is", "it", "going"), ("hows", "it", "going")})
+                        ("how", "is", "it", "going"), ("hows", "it", "going"),
+                        # ... and after a thanks, what the answer did: "madloba, that helped a lot"
+                        ("that", "helped"), ("that", "helped", "a", "lot"), ("that", "helps"), ("it", "helped"),
+                        ("that", "was", "helpful"), ("very", "helpful"), ("really", "helpful"),
+                        ("damekhmare",), ("damekhmaret",), ("dzalian", "damekhmare"), ("dzalian", "damekhmaret")})
 # words that take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით; and
 # the words that go with them ("have a nice day", "see you later"), which take leave only
 # beside one of them ("thanks, good" does not)
@@ -116,7 +123,9 @@ GOODBYE_WORDS = LEAVE_WORDS | {"kargad", "you", "take", "have", "a", "nice", "go
 THANKS = frozenset({"madloba", "gmadlobt", "gaikhare", "gaikharet", "thanks", "thank", "thx", "ty", "merci", "grazie"})
 # words that belong to a thanks only beside one: "thank you", "დიდი მადლობა" (didi madloba),
 # "thanks a lot"; "you answered something I never asked" does not thank
-THANKS_COMPANIONS = frozenset({"you", "u", "didi", "a", "lot", "so", "much", "very"})
+THANKS_COMPANIONS = frozenset({"you", "u", "didi", "a", "lot", "so", "much", "very",
+                               # "ok thanks", "კარგი, მადლობა" (kargi madloba), "thanks in advance" (წინასწარ)
+                               "ok", "okay", "oki", "kargi", "kai", "tsinastsar", "in", "advance"})
 # Words that point back ("what does that mean", "where can I read them"): a part with one
 # depends on the other part, and is not a question of its own
 POINTING_BACK = frozenset({"that", "it", "its", "them", "their", "this", "those", "they", "there", "es", "amas",
@@ -210,6 +219,18 @@ def _only_tells_an_age(forms: Sequence[str]) -> bool:
         for i, form in enumerate(forms)) and not question_words(forms) - {"is", "are"}
 
 
+# verbs by which the writer tells of themselves (shared spelling): მაქვს, გვაქვს (I/we have),
+# ვარ, ვართ (I am, we are), ვმუშაობ, ვცხოვრობ (I work, I live); and in English, where "im"
+# and "am" are not Georgian's "that" and "this"
+SITUATION_WORDS = frozenset({"makvs", "gvakvs", "var", "vart", "vmushaob", "vmushaobt", "vtskhovrob", "vtskhovrobt"})
+ENGLISH_SITUATION_WORDS = frozenset({"im", "am", "have", "ive", "live", "work"})
+
+
+def _tells_a_situation(forms: Sequence[str], writing: Optional[str]) -> bool:
+    words = SITUATION_WORDS | ENGLISH_SITUATION_WORDS if writing == "en" else SITUATION_WORDS
+    return not words.isdisjoint(forms)
+
+
 def _asks_what_happens_that_day(forms: Sequence[str]) -> bool:
     days = [i for i, form in enumerate(forms) if _EVENT_DAY.match(form)]
     if not days or not WHEN_WORDS.isdisjoint(forms) or HAPPENING_WORDS.isdisjoint(forms):
@@ -279,7 +300,12 @@ def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
 def _split(text: str, writing: Optional[str]) -> List[Tuple[str, bool]]:
     """(piece, cut at a comma) for each piece of ``split_parts``."""
     pieces: List[Tuple[str, bool]] = []
-    for sentence in _SENTENCE_END.split(text):
+    sentences = _SENTENCE_END.split(text)
+    for i in range(len(sentences) - 1):
+        if len(TOKEN_PATTERN.findall(sentences[i])) == 1 and not any(mark in sentences[i] for mark in QUESTION_MARKS):
+            # a word cut short before the dot is no sentence: "რეგ. ჯერ ღიაა?" (reg. still open?)
+            sentences[i + 1], sentences[i] = f"{sentences[i]}. {sentences[i + 1]}", ""
+    for sentence in sentences:
         for part in _SEPARATOR.split(sentence):
             if not part or not part.strip():
                 continue
@@ -435,13 +461,11 @@ def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
     """("greet" | "thank" | None, number of leading words it takes); a hesitation before
     it is its own ("ee gamarjoba ise ...", um hello so ...)."""
     start = 0
-    while start < len(forms) and forms[start] in HESITATIONS:
+    while start < len(forms) and forms[start] in HESITATIONS | ADDRESSES:
         start += 1
     count = start
     kind = None
-    for i, form in enumerate(forms):
-        if i < start:
-            continue
+    for i, form in enumerate(forms[start:], start):
         if form in GREETINGS or _squeezed(form) in _SQUEEZED_GREETINGS \
                 or form == "good" and i + 1 < len(forms) and forms[i + 1] in TIMES_OF_DAY:
             kind = kind or "greet"
@@ -455,6 +479,19 @@ def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
             break
         count += 1
     return (kind, count) if kind else (None, 0)
+
+
+def _one_word(forms: Sequence[str]) -> bool:
+    """Whether a message is one word, but for sounds typed while thinking and "and"."""
+    return len([form for form in forms if form not in HESITATIONS and form not in CONJUNCTIONS]) == 1
+
+
+def _ends_with_thanks(forms: Sequence[str]) -> bool:
+    """Whether a message thanks at its end, after something else ("..., thanks in advance")."""
+    end = len(forms)
+    while end > 0 and (forms[end - 1] in THANKS or forms[end - 1] in THANKS_COMPANIONS and _beside_thanks(forms, end - 1)):
+        end -= 1
+    return 0 < end < len(forms) and not THANKS.isdisjoint(forms[end:])
 
 
 def _beside_thanks(forms: Sequence[str], i: int) -> bool:
@@ -471,7 +508,7 @@ def _beside_thanks(forms: Sequence[str], i: int) -> bool:
 
 def _small_talk(forms: Sequence[str]) -> int:
     """How many leading words are "how are you" and the like (0 for none)."""
-    return next((len(p) for p in SMALL_TALK if tuple(forms[:len(p)]) == p), 0)
+    return max((len(p) for p in SMALL_TALK if tuple(forms[:len(p)]) == p), default=0)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -553,6 +590,7 @@ class QuestionRouter(GraphComponent):
         self._kb_stamp: Any = None
         self._kb = LabelledVectors(np.zeros((0, 384), np.float32), np.array([]))
         self._kb_now: Optional[LabelledVectors] = None  # while a message is decided
+        self._matter_beside = False
         self._places_now: Optional[Dict[str, places.Place]] = None
         self._entry_classifier: Optional[EntryClassifier] = None
         self._places: knowledge.ReloadingFolder[Dict[str, places.Place]] = knowledge.ReloadingFolder(
@@ -655,6 +693,7 @@ class QuestionRouter(GraphComponent):
         # the knowledge base's and the places' files are looked at once per message, not at
         # every step that reads them
         self._kb_now, self._places_now = self._knowledge_vectors(), self._known_places()
+        self._matter_beside = False  # whether another matter was answered as a part beside questions
         try:
             return self._decide_message(message, tracker)
         finally:
@@ -690,18 +729,20 @@ class QuestionRouter(GraphComponent):
                 # teacher, can I come too?): the place noted, in the message's order
                 at = _first_after(answers, ("greet", "thank")) if stated < 0.5 else len(answers)
                 answers = answers[:at] + [{"intent": "tell_place"}] + answers[at:]
-        if any(_about_the_event(_label(answer)) for answer in answers) and names_the_event(text, writing) \
-                and self._event_elsewhere(text, writing, clause):
+        # (asking back whether to register, too: "there is a smart city conference in tbilisi,
+        # can i register for that one here")
+        if any(_about_the_event(_label(answer)) or answer.get("ask_back") for answer in answers) \
+                and names_the_event(text, writing) and self._event_elsewhere(text, writing, clause):
             # "ბათუმში IT კონფერენცია როდის არის?", "another conference in tbilisi, can you
             # register me": an event in a Georgian town is not this one, whose words it shares
-            answers = _not_knowing(answers, _about_the_event)
+            answers = _not_knowing([answer for answer in answers if not answer.get("ask_back")], _about_the_event)
         if any(_label(answer) in REGISTERING for answer in answers) and not names_the_event(text, writing) \
                 and _registers_something_else(forms):
             # "how do i register my child for kindergarten", "manqana rogor davaregistriro":
             # something else to register, which the assistant knows nothing of (doing it
             # online is the e-services' topic: "can I get a copy of a birth certificate online")
             answers = _not_knowing(answers, REGISTERING.__contains__)
-        if not in_a_form and _another_matter(forms):
+        if not in_a_form and _another_matter(forms) and not self._matter_beside:
             # "პასპორტის განახლება რა ღირს", "qonebis gadasaxadi ramdenia", "is there a
             # concert in schio in may": another service's price or another event, of which
             # the assistant knows nothing, in the words of its topics; what the message
@@ -714,16 +755,6 @@ class QuestionRouter(GraphComponent):
             # the same question right after its answer asks for more: "zusti misamarti
             # sadaris?" (where exactly is it?) after the venue is Faber Box's address
             answers = [{"entry": MORE_DETAIL[_label(answers[0])]}]
-        same_for = _the_same_for(forms) if tracker is not None and not in_a_form else None
-        if same_for is not None:
-            previous = _previous_answers(tracker) - NEVER_YIELD - consequential
-            if len(previous) == 1:
-                # "studentebistvisac?" (for students too?) after the fee: the fee, for them;
-                # another day after the event in general is that day's programme
-                label = previous.pop()
-                if same_for == "day" and label == "ask_event":
-                    label = "ask_event_agenda"
-                answers = [{"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}]
         if "register" in map(_label, answers) and {"check_registration", "cancel_registration"} & set(map(_label, answers)):
             # "შეგიძლია ნახო ვარ თუ არა სიაში? გუშინ დავრეგისტრირდი" (can you see if I'm on the
             # list? I registered yesterday): one who looks up or cancels a registration has one
@@ -745,10 +776,24 @@ class QuestionRouter(GraphComponent):
                 # "can you answer in georgian pls, what is smart comunity": the question
                 # answered in the language asked for, the request answered first
                 answers = self._with_the_switch(answers, asked)
+        if answers and not in_a_form and "thank" not in map(_label, answers) \
+                and not set(map(_label, answers)) & set(self.config["keep_intents"]) and _ends_with_thanks(forms):
+            # "alda ra aris da avatari ras nishnavs, madloba winastsar" (... thanks in advance)
+            answers = answers + [{"intent": "thank"}]
         if answers and answers[-1] == {"intent": "thank"} and not in_a_form \
                 and self._says_goodbye_after_thanks(text, writing):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
         return answers
+
+    @staticmethod
+    def _asks_politely(text: str, writing: Optional[str]) -> bool:
+        """A polite request (see ``_polite_request``), in the clauses that ask: "register me
+        please, and can i cancel later?" asks a question after its polite request."""
+        clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
+        asking = [c for c in clauses if _asks_on_its_own(c, writing)]
+        if len(clauses) < 2 or not asking:
+            return _polite_request(text, writing)
+        return all(_polite_request(c, writing) for c in asking)
 
     def _request_among_clauses(self, text: str, writing: Optional[str]) -> Tuple[Optional[str], bool]:
         """A form the message asks to start in a clause of its own, beside a question the
@@ -895,6 +940,11 @@ class QuestionRouter(GraphComponent):
                 return [{"intent": name}]
             rest_answers = self._rest(rest, writing, message, {"greet", "thank"}, context, renormalise=False)
             if not rest_answers and name in ("greet", "thank"):
+                # the classifier heard the greeting or the thanks, and little else: the rest of
+                # its weight, shared among the others ("didi madloba da kide ertic hotel tu aris
+                # sadme axlos", thanks a lot, and one more thing, is there a hotel nearby)
+                rest_answers = self._rest(rest, writing, message, {"greet", "thank"}, context)
+            if not rest_answers and name in ("greet", "thank"):
                 return [{"intent": name}]  # a greeting, and nothing after it the assistant can answer
             return [{"intent": lead}] + (rest_answers or [{"abstain": True}])
         return self._single(name, confidence, vector, message, allow_parts=True, text=text, writing=writing,
@@ -981,13 +1031,11 @@ class QuestionRouter(GraphComponent):
             # sure of its entry ("whats better fly to venice or verona or milan to reach schio")
             out_of_scope = weights.get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
-            ours = entry_probability >= cfg["entry_sure_probability"] and names_the_event_or_its_place(text, writing)
+            # ... or is one word, which in this chat names a topic of its own ("ფასი?", price?)
+            ours = entry_probability >= cfg["entry_sure_probability"] \
+                and (names_the_event_or_its_place(text, writing) or _one_word(normalised_forms(text, writing)))
             if torn and kb_sim < cfg["knowledge_override_similarity"] and not ours:
                 return []
-            # the entry classifier's pick, when it is also the entry nearest by the sentence
-            # vector, answers from a lower probability when the classifier gives the knowledge
-            # base real weight: "my son is in wheelchair can he come into faber box" (0.29 for
-            # the accessibility, Faber Box's entries taking the rest)
             if known_entry:
                 return [{"entry": best_entry}]
             # no entry known, and the message asks "where" or "when" of the event: that topic,
@@ -996,6 +1044,10 @@ class QuestionRouter(GraphComponent):
             asked = _event_topic_asked(normalised_forms(text, writing))
             if asked is not None and weights.get(asked, 0.0) >= cfg["part_min_confidence"]:
                 return [{"intent": asked}]
+            # the entry classifier's pick, when it is also the entry nearest by the sentence
+            # vector, answers from a lower probability when the classifier gives the knowledge
+            # base real weight: "my son is in wheelchair can he come into faber box" (0.29 for
+            # the accessibility, Faber Box's entries taking the rest)
             agreed = bool(best_entry) and best_entry == max(entries, key=entries.__getitem__) \
                 and kb_sim >= cfg["knowledge_min_similarity"] and entry_probability >= cfg["entry_agreed_probability"] \
                 and knowledge_weight >= cfg["knowledge_min_weight"]
@@ -1011,7 +1063,7 @@ class QuestionRouter(GraphComponent):
             named = _imperative_request(forms, writing) == name \
                 and sum(1 for clause in _CLAUSE.split(text) if clause and clause.strip()) < 2
             question = (looks_like_a_question(text, writing) or _asks_permission(forms)) \
-                and not _polite_request(text, writing) and not carries_a_code(text) and not named
+                and not self._asks_politely(text, writing) and not carries_a_code(text) and not named
             # the entries are about registering (the fee, the deadline, the data kept). A
             # question the classifier leans towards registering takes the closest entry; one
             # about a registration already made ("registered yesterday, is it approved
@@ -1064,6 +1116,11 @@ class QuestionRouter(GraphComponent):
         # an entry added since training: much closer than anything the intent was trained on
         if known_entry and kb_sim >= cfg["knowledge_override_similarity"] and kb_sim >= intent_sim + cfg["knowledge_margin"]:
             return [{"entry": best_entry}]
+        # one word typed into the chat box, which the entry classifier is sure of, heard as
+        # out of scope ("ფასი", price: the price of anything): the topic it names here
+        if name == OUT_OF_SCOPE and known_entry and entry_probability >= cfg["entry_sure_probability"] \
+                and _one_word(normalised_forms(text, writing)) and kb_sim >= intent_sim - cfg["knowledge_margin"] / 2:
+            return [{"entry": best_entry}]
         if intent_sim < cfg["abstain_similarity"] and confidence < cfg["abstain_confidence"]:
             return []
         # unsure of its topic and torn between it and "out of scope", as for the knowledge
@@ -1098,6 +1155,14 @@ class QuestionRouter(GraphComponent):
         # any part ("ლექციები ინგლისურად იქნება? თარგმანი თუ იქნება ქართულად", will the talks
         # be in English? will they be interpreted into Georgian?)
         interpretation = _about_interpretation(text, writing)
+        # the first part about another service's matter (see _another_matter), when questions
+        # of their own come before it ("when is it exactly and btw how do i renew my passport":
+        # the dates, and "I don't know"); the parts after it are about it ("... და სად
+        # გადავიხადო", and where do I pay it). None: no such part, or no question before it
+        matter_from = next((i for i, piece in enumerate(pieces) if _another_matter(normalised_forms(piece, writing))),
+                           None) if _another_matter(normalised_forms(text, writing)) else None
+        if matter_from is not None and not all(_asks_on_its_own(piece, writing) for piece in pieces[:matter_from] or [""]):
+            matter_from = None
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
         negated = False  # a part that says what the question is not: "not when, where is it"
         for i in range(len(pieces)):
@@ -1108,6 +1173,12 @@ class QuestionRouter(GraphComponent):
             if i > 0 and piece_words and MANNER_WORDS.issuperset(piece_words):
                 # "open data რა არის? explain simple pls", "ღიაა? კი ან არა მითხარი" (yes or
                 # no, tell me): how to answer the question before, no question of its own
+                continue
+            if i > 0 and _tells_a_situation(piece_words, writing) and not _asks_on_its_own(pieces[i], writing) \
+                    and any(asked for _, _, asked, _ in found) and not self._names_a_place(pieces[i]):
+                # "იტალიაში ვიზა მჭირდება ...? ქართული პასპორტი მაქვს" (do I need a visa ...?
+                # I have a Georgian passport): after the question, the asker's situation, no
+                # question of its own (where they are from is: "ra girs? kutaisidan var")
                 continue
             if _only_tells_an_age(piece_words) and i < len(pieces) - 1:
                 # "დედაჩემი 70 წლისაა და ეტლით დადის, შეძლებს შესვლას?" (my mother is 70 and
@@ -1146,10 +1217,10 @@ class QuestionRouter(GraphComponent):
                 and not any(words & question_words(piece_words) for words in QUESTION_WORD_TOPICS.values())
             if beside_the_domain:
                 best, sim = typed[OUT_OF_SCOPE]
-            elif _about_the_weather(piece_words):
+            elif _about_the_weather(piece_words) or matter_from is not None and i >= matter_from:
                 # the weather is never the assistant's, however close to the dates it sounds
                 # ("როდის იწყება და როგორი ამინდი იქნება იქ?", when does it start and what will
-                # the weather be like there?)
+                # the weather be like there?); nor another service's matter and what follows it
                 beside_the_domain = True
                 best, sim = {"intent": OUT_OF_SCOPE}, 1.0
             if "entry" in best and self._entry_classifier is not None and not beside_the_domain:
@@ -1160,6 +1231,18 @@ class QuestionRouter(GraphComponent):
                 if entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"entry": chosen}, entries[chosen]
             piece_forms = normalised_forms(pieces[i], writing)
+            if best.get("intent") in self.config["consequential_intents"] and self._entry_classifier is not None \
+                    and _imperative_request(piece_forms, writing) != best["intent"] and not beside_the_domain \
+                    and _asks_on_its_own(pieces[i], writing):
+                # a question nearest a form's examples, asking for no form by its verb: the
+                # entry the entry classifier picks, if it is as close as a part must be
+                # ("მითხარი რა დოკუმენტები წამოვიღო", tell me what documents to bring, is no
+                # cancelling; "if i register", "ვერ ჩამოვალ", I can't come, ask nothing)
+                probabilities = self._entry_probabilities(vectors[i], pieces[i], writing)
+                chosen = max(probabilities, key=lambda e: probabilities[e], default="")
+                if probabilities.get(chosen, 0.0) >= self.config["entry_min_probability"] \
+                        and entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
+                    best, sim = {"entry": chosen}, entries[chosen]
             points_back = _points_back(piece_forms, writing)
             to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_forms)
             if found and not beside_the_domain:
@@ -1261,7 +1344,9 @@ class QuestionRouter(GraphComponent):
                 continue  # a part that asks about a form starts none ("... can I cancel?")
             if best not in answers:
                 answers.append(best)
-        return answers if len(answers) >= 2 or negated and answers else []
+        answered = answers if len(answers) >= 2 or negated and answers else []
+        self._matter_beside = self._matter_beside or bool(answered) and matter_from is not None
+        return answered
 
     def _beside_the_language_asked(self, text: str, writing: Optional[str], message: Message) -> List[Dict[str, Any]]:
         """A message the classifier heard as asking for a language, with a question in a
@@ -1372,13 +1457,24 @@ class QuestionRouter(GraphComponent):
         return candidates
 
     def _follow_up(self, text: str, writing: Optional[str], tracker: Optional[DialogueStateTracker]) -> Optional[Dict[str, Any]]:
+        """The answer to a short follow-up of the answer before: the same question for other
+        people or another day, a principle's number, "and where?"; None if it is none."""
         if tracker is None:
             return None
         forms = normalised_forms(text, writing)
-        if not forms or len(forms) > 4:
-            return None
         previous = _previous_answers(tracker)
-        if not previous:
+        if not forms or not previous:
+            return None
+        same_for = None if tracker.active_loop_name else _the_same_for(forms)
+        asked = previous - NEVER_YIELD - set(self.config["consequential_intents"])
+        if same_for is not None and len(asked) == 1:
+            # "studentebistvisac?" (for students too?) after the fee: the fee, for them;
+            # another day after the event in general is that day's programme
+            label = asked.pop()
+            if same_for == "day" and label == "ask_event":
+                label = "ask_event_agenda"
+            return {"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}
+        if len(forms) > 4:
             return None
         if previous & PRINCIPLE_TOPICS:
             number = ordinal_number(text, writing)
@@ -1399,7 +1495,14 @@ class QuestionRouter(GraphComponent):
         forms = normalised_forms(text, writing)
         points_back = _points_back(forms, writing)
         if len(forms) > self.config["context_max_words"] + (3 if points_back else 0):
-            return None
+            # ... or two short parts, the first pointing back ("how long does it last and who
+            # pays for it", after AVATAR: the project's years and funding)
+            pieces = split_parts(text, writing)
+            first = normalised_forms(pieces[0], writing) if len(pieces) >= 2 else []
+            if not (first and _points_back(first, writing) and len(first) <= self.config["context_max_words"]
+                    and all(len(normalised_forms(piece, writing)) <= self.config["context_max_words"]
+                            for piece in pieces)):
+                return None
         subjects = {subject(label) for label in _previous_answers(tracker)} - {None}
         return subjects.pop() if len(subjects) == 1 else None
 
@@ -1558,7 +1661,6 @@ WEATHER_STEMS = ("weather", "amind", "temperatur", "rain", "tsvim", "snow", "tov
 WEATHER_WORDS = frozenset({"warm", "cold", "hot", "sunny", "tbila", "tsiva", "tskhela"})
 
 
-
 def _the_same_for(forms: Sequence[str]) -> Optional[str]:
     """A follow-up that asks the question before again, for other people or another day:
     "day" when it names only days ("26th?", "ბოლო დღესაც?"), "group" when it names people
@@ -1595,15 +1697,20 @@ PLACE_WORDS = ("schio", "shio", "skio", "faber", "paber")  # normalised forms of
 EVENT_WORDS = ("event", "conferenc", "forum", "gonisdzieb", "konperents", "porum", "ivent")  # normalised forms
 
 
+def _names(forms: Sequence[str], stems: Tuple[str, ...]) -> bool:
+    """Whether a word starts as one of ``stems`` (normalised forms, e.g. EVENT_WORDS)."""
+    return any(form.startswith(stems) for form in forms)
+
+
 def names_the_event(text: str, writing: Optional[str]) -> bool:
     """Whether the message names the event ("when is the event?", "კონფერენცია როდისაა?")."""
-    return any(form.startswith(EVENT_WORDS) for form in normalised_forms(text, writing))
+    return _names(normalised_forms(text, writing), EVENT_WORDS)
 
 
 def _event_topic_asked(forms: Sequence[str]) -> Optional[str]:
     """The event's topic a message that names the event asks by its one question word
     (QUESTION_WORD_TOPICS: "where" the venue, "when" the dates); None for none or both."""
-    if not any(form.startswith(EVENT_WORDS) for form in forms):
+    if not _names(forms, EVENT_WORDS):
         return None
     asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(forms)]
     return asked[0] if len(asked) == 1 else None
@@ -1611,7 +1718,7 @@ def _event_topic_asked(forms: Sequence[str]) -> Optional[str]:
 
 def names_the_event_or_its_place(text: str, writing: Optional[str]) -> bool:
     """Whether the message names the event, its town or its building ("to reach schio")."""
-    return any(form.startswith(EVENT_WORDS + PLACE_WORDS) for form in normalised_forms(text, writing))
+    return _names(normalised_forms(text, writing), EVENT_WORDS + PLACE_WORDS)
 
 
 def subject(label: str) -> Optional[str]:

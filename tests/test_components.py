@@ -58,6 +58,9 @@ def test_explicit_requests_are_marked(storage, training_data):
         ("ქართულად", "ka", "ka"),
         ("answer in georgian", "en", "ka"),
         ("👍", None, None),
+        # one English word Georgian chat borrows, alone: English ("visa" is also ვისა, whose)
+        ("Visa??", "en", "en"),
+        ("viza?", "ka-Latn", "ka"),
     ],
 )
 def test_detector_trained_from_the_data_tells_the_writing(storage, training_data, text, writing, language):

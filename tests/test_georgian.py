@@ -121,6 +121,10 @@ def test_a_georgian_polite_question_with_a_negation_still_names_the_language():
     # knowing a language well or badly, and two languages, name none to switch to
     assert named_language("ინგლისური კარგად არ ვიცი, თარგმანი იქნება?", negations=False) is None
     assert named_language("ქართულად თუ ინგლისურად ილაპარაკებენ?", negations=False) is None
+    # an English "not" takes back the language after it, a Georgian one the language before it
+    assert named_language("pls answer in english not georgian", negations=False) == "en"
+    assert named_language("qartulad ara inglisurad mipasuxe", negations=False) == "en"
+    assert named_language("ინგლისურად არ ვიცი, ქართულად მიპასუხე", negations=False) == "ka"
     # setting the conversation's language, a negation still takes it back
     assert named_language("i don't speak georgian") is None
     # two named, one of them denied: the other is the one to answer in

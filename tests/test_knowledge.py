@@ -16,8 +16,9 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import (_another_matter, _asks_on_its_own, _event_topic_asked, _lead, _only_tells_an_age,
-                               _the_same_for, names_the_event, names_the_event_or_its_place, split_parts, subject)
+from components.router import (_another_matter, _asks_on_its_own, _ends_with_thanks, _event_topic_asked, _lead,
+                               _one_word, _only_tells_an_age, _small_talk, _tells_a_situation, _the_same_for,
+                               names_the_event, names_the_event_or_its_place, split_parts, subject)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -197,6 +198,12 @@ def test_a_message_is_cut_into_parts(text, parts):
     ("um hello, when is it", "en", ("greet", 2)),
     ("ee ra ghirs", "ka-Latn", (None, 0)),  # um what does it cost
     ("მადლ დიდი, რა პროგრამაა?", "ka", ("thank", 2)),  # thanks (cut short) a lot
+    # how one addresses the assistant, before a greeting; "ok" beside a thanks
+    ("ქალბატონო, გამარჯობათ. ბათუმიდან გწერთ", "ka", ("greet", 2)),  # madam, hello
+    ("dear assistant, hi, is it free", "en", ("greet", 3)),
+    ("batono rodis aris", "ka-Latn", (None, 0)),  # sir, when is it: no greeting
+    ("ok მადლობა. ღია მონაცემები რა არის", "ka", ("thank", 2)),
+    ("ok when is it", "en", (None, 0)),
 ])
 def test_a_greeting_or_thanks_in_front_is_found_by_its_words(text, writing, lead):
     assert _lead(normalised_forms(text, writing)) == lead
@@ -346,3 +353,38 @@ def test_the_event_its_town_or_its_building_named(text, writing, names):
 ])
 def test_the_question_word_says_which_of_the_event_s_topics_is_asked(text, writing, topic):
     assert _event_topic_asked(normalised_forms(text, writing)) == topic
+
+
+@pytest.mark.parametrize("text, writing, ends", [
+    ("alda ra aris da avatari ras nishnavs madloba winaswar", "ka-Latn", True),  # thanks in advance
+    ("what is open data? thank you", "en", True),
+    ("thank you", "en", False),  # a thanks alone is no thanks after something else
+    ("madloba, rodis aris?", "ka-Latn", False),
+    ("what does the community say", "en", False),  # "ty" only as a word of its own
+])
+def test_a_thanks_at_the_end_is_found_by_its_words(text, writing, ends):
+    assert _ends_with_thanks(normalised_forms(text, writing)) is ends
+
+
+@pytest.mark.parametrize("text, writing, one", [
+    ("ფასი?", "ka", True), ("ee visa??", "en", True), ("and hotel?", "en", True),
+    ("fasi ra aris", "ka-Latn", False), ("", "en", False),
+])
+def test_one_word_is_counted_without_hesitations_and_and(text, writing, one):
+    assert _one_word(normalised_forms(text, writing)) is one
+
+
+@pytest.mark.parametrize("text, writing, tells", [
+    ("ქართული პასპორტი მაქვს", "ka", True),  # I have a Georgian passport
+    ("studentebi vart", "ka-Latn", True),  # we are students
+    ("i have a georgian passport", "en", True),
+    ("im dzveli shenobashi", "ka-Latn", False),  # "im" is "that" in Georgian
+    ("and the website", "en", False),
+])
+def test_a_situation_is_told_by_its_verbs(text, writing, tells):
+    assert _tells_a_situation(normalised_forms(text, writing), writing) is tells
+
+
+def test_what_the_answer_did_after_a_thanks_is_part_of_it():
+    # "madloba, that helped a lot": the longest phrase that fits, not the first found
+    assert _small_talk(normalised_forms("that helped a lot. who organises it", "en")) == 4

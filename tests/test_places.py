@@ -331,6 +331,7 @@ def test_change_my_town_asks_again_with_buttons_even_after_asking_once():
     ("from santorso here, is it free", "santorso", 0.0),
     ("ახალციხიდან ვარ, რა ღირს", "ge", 0.0),  # ახალციხე: its final e gives way to "from"
     ("mcxetidan vart", "ge", 0.0),  # მცხეთა, from Mtskheta
+    ("გამარჯობა, ზუგდიდის სკოლიდან 3 მასწავლებელი ვართ", "ge", 1 / 6),  # from the Zugdidi school
 ])
 def test_a_place_the_citizen_says_they_come_from_and_where_in_the_message(text, place, start):
     stated = places.stated_place(text, places.load())
@@ -357,6 +358,7 @@ def test_the_words_that_say_where_the_citizen_is_from(text, said, rest):
     "how do i get from tbilisi airport to the venue",
     "ბათუმიდან როგორ ჩავიდე შიოში",  # how do I get from Batumi to Schio
     "is there a digital gym in malo",  # a place, nothing about living there
+    "ბათუმის აეროპორტიდან როგორ ჩავიდე?",  # from Batumi's airport: no workplace
 ])
 def test_a_place_named_for_another_reason_is_not_where_the_citizen_is_from(text):
     assert places.stated_place(text, places.load()) is None

@@ -791,3 +791,66 @@ def test_a_polite_request_to_be_told_is_a_question_and_starts_no_form(servers, q
 def test_no_wait_takes_back_the_question_before_it(servers):
     answer = texts(servers.ask("when is it, no wait, where is it?"))
     assert "Faber Box" in answer and "Event dates" not in answer, answer
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("საფასური?", "საფასურ"),  # fee? typed alone into the chat box
+    ("fasi", "საფასურ"),  # price, in Latin letters
+])
+def test_one_topic_word_typed_alone_is_that_topic(servers, question, expected):
+    answers = servers.ask(question)
+    assert expected in texts(answers) and georgian(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question, expected", [
+    # thanks a lot, and one more thing: where can I stay near there?
+    ("didi madloba, kide erti ram, sad shemidzlia gavcherde iq axlos?", ("არაფრის", "განთავსებ")),
+    ("ok thanks, that helped. and who organises it", ("welcome", "organis")),
+    # what is open data? thanks in advance
+    ("ღია მონაცემები რა არის? წინასწარ გმადლობთ", ("ღია მონაცემ", "არაფრის")),
+])
+def test_a_thanks_beside_a_question_is_answered_and_so_is_the_question(servers, question, expected):
+    answer = texts(servers.ask(question))
+    assert said_in_order(answer, *expected), answer
+
+
+def test_a_greeting_after_a_title_is_a_greeting(servers):
+    # sir, hello. Where is the conference held?
+    answer = texts(servers.ask("ბატონო, გამარჯობა. კონფერენცია სად ტარდება?"))
+    assert said_in_order(answer, "გამარჯობა", "ფაბერ"), answer
+
+
+def test_another_matter_after_a_question_leaves_the_question_answered(servers):
+    answer = texts(servers.ask("how long does it go on, and also how can i renew my passport online"))
+    assert "24" in answer and "don't know" in answer, answer
+
+
+def test_the_asker_s_situation_after_the_question_is_no_question_of_its_own(servers):
+    # do I need a visa for the conference in Schio? I have a Georgian passport
+    answer = texts(servers.ask("შიოში კონფერენციაზე ვიზა მჭირდება? საქართველოს მოქალაქე ვარ"))
+    assert "ვიზ" in answer and "მაის" not in answer, answer  # the visa, not the event's blurb and dates
+
+
+def test_the_town_of_the_school_one_writes_from_is_noted(servers):
+    # we are two teachers from the Telavi school, can we come too?
+    answer = texts(servers.ask("თელავის სკოლიდან ორი მასწავლებელი ვართ, ჩვენც შეგვიძლია მოსვლა?"))
+    assert said_in_order(answer, "გასაგებია", "განკუთვნილია"), answer
+
+
+def test_a_polite_sign_up_beside_a_question_about_cancelling_starts_no_cancelling(servers):
+    answers = servers.ask("sign me up please, and could i cancel if my plans change?")
+    answer = texts(answers)
+    # the answer about cancelling, and the registration form (not the cancelling one)
+    assert "someone else can have your seat" in answer and started_a_form(answers), answer
+
+
+def test_visa_typed_alone_is_the_english_word_and_the_event_s_visa(servers):
+    # "visa" is also Georgian in Latin letters (ვისა, whose); alone, it is the English word
+    answers = servers.ask("Visa??")
+    assert "Visa requirements" in texts(answers) and english(answers), texts(answers)
+
+
+def test_two_short_questions_about_the_subject_before_are_about_it(servers):
+    # after AVATAR, "it" in two short parts is the project: its years and its funding
+    answer = answer_after(servers, "what is AVATAR?", "when did it start and who funded it")
+    assert "Veneto Region" in answer and "May" not in answer, answer  # not the event's dates
