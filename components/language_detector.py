@@ -216,7 +216,7 @@ class LanguageDetector(GraphComponent):
         words = _LATIN_WORD.findall(text.lower())
         if share > 0 and share >= self._config["georgian_share"]:
             writing, confident = WRITING_GEORGIAN, True
-        elif share == 0 and len(words) == 1 and words[0].lower() in ENGLISH_IN_TRANSLIT | KEEP_LATIN:
+        elif share == 0 and len(words) == 1 and words[0] in ENGLISH_IN_TRANSLIT | KEEP_LATIN:
             # one English word Georgian chat borrows, alone ("visa??", "hotel?"): English,
             # though Georgian spells "visa" the same (ვისა, whose)
             writing, confident = WRITING_ENGLISH, True

@@ -1161,7 +1161,8 @@ class QuestionRouter(GraphComponent):
         # გადავიხადო", and where do I pay it). None: no such part, or no question before it
         matter_from = next((i for i, piece in enumerate(pieces) if _another_matter(normalised_forms(piece, writing))),
                            None) if _another_matter(normalised_forms(text, writing)) else None
-        if matter_from is not None and not all(_asks_on_its_own(piece, writing) for piece in pieces[:matter_from] or [""]):
+        if matter_from == 0 or matter_from is not None \
+                and not all(_asks_on_its_own(piece, writing) for piece in pieces[:matter_from]):
             matter_from = None
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
         negated = False  # a part that says what the question is not: "not when, where is it"
