@@ -113,7 +113,9 @@ SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"),
                         # ... and after a thanks, what the answer did: "madloba, that helped a lot"
                         ("that", "helped"), ("that", "helped", "a", "lot"), ("that", "helps"), ("it", "helped"),
                         ("that", "was", "helpful"), ("very", "helpful"), ("really", "helpful"),
-                        ("damekhmare",), ("damekhmaret",), ("dzalian", "damekhmare"), ("dzalian", "damekhmaret")})
+                        ("damekhmare",), ("damekhmaret",), ("dzalian", "damekhmare"), ("dzalian", "damekhmaret"),
+                        ("sasargeblo", "iko"), ("sasargebloa",), ("sainteresoa",), ("saintereso", "iko"),
+                        ("useful",), ("that", "was", "useful"), ("very", "useful")})
 # words that take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით; and
 # the words that go with them ("have a nice day", "see you later"), which take leave only
 # beside one of them ("thanks, good" does not)
@@ -123,7 +125,7 @@ GOODBYE_WORDS = LEAVE_WORDS | {"kargad", "you", "take", "have", "a", "nice", "go
 THANKS = frozenset({"madloba", "gmadlobt", "gaikhare", "gaikharet", "thanks", "thank", "thx", "ty", "merci", "grazie"})
 # words that belong to a thanks only beside one: "thank you", "დიდი მადლობა" (didi madloba),
 # "thanks a lot"; "you answered something I never asked" does not thank
-THANKS_COMPANIONS = frozenset({"you", "u", "didi", "a", "lot", "so", "much", "very",
+THANKS_COMPANIONS = frozenset({"you", "u", "didi", "dzalian", "a", "lot", "so", "much", "very",
                                # "ok thanks", "კარგი, მადლობა" (kargi madloba), "thanks in advance" (წინასწარ)
                                "ok", "okay", "oki", "kargi", "kai", "tsinastsar", "in", "advance"})
 # Words that point back ("what does that mean", "where can I read them"): a part with one
@@ -844,6 +846,8 @@ class QuestionRouter(GraphComponent):
         after = forms[thanks[-1] + 1:]
         if all(form in GOODBYE_WORDS for form in after) and not LEAVE_WORDS.isdisjoint(after):
             return True  # "madloba, bye", "thanks, see you"
+        if _small_talk(after) == len(after):
+            return False  # "gmadlobt, dzalian sasargeblo iyo" (thanks, it was very useful)
         intents, _ = self.scores(self._embed([self._rest_after(text, writing, thanks[-1] + 1)], writing)[0])
         if not intents:
             return False
@@ -1232,9 +1236,12 @@ class QuestionRouter(GraphComponent):
                 if entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"entry": chosen}, entries[chosen]
             piece_forms = normalised_forms(pieces[i], writing)
+            # the piece as it stands in the message, with its question mark if it had one
+            start = text.find(pieces[i])
+            as_typed = text[start:start + len(pieces[i]) + 2].rstrip() if start >= 0 else pieces[i]
             if best.get("intent") in self.config["consequential_intents"] and self._entry_classifier is not None \
                     and _imperative_request(piece_forms, writing) != best["intent"] and not beside_the_domain \
-                    and _asks_on_its_own(pieces[i], writing):
+                    and _asks_on_its_own(as_typed, writing):
                 # a question nearest a form's examples, asking for no form by its verb: the
                 # entry the entry classifier picks, if it is as close as a part must be
                 # ("მითხარი რა დოკუმენტები წამოვიღო", tell me what documents to bring, is no
@@ -1242,7 +1249,10 @@ class QuestionRouter(GraphComponent):
                 probabilities = self._entry_probabilities(vectors[i], pieces[i], writing)
                 chosen = max(probabilities, key=lambda e: probabilities[e], default="")
                 if probabilities.get(chosen, 0.0) >= self.config["entry_min_probability"] \
-                        and entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
+                        and entries.get(chosen, 0.0) >= self.config["part_min_similarity"] \
+                        and not chosen.startswith("registration-"):
+                    # (a question about registering itself, "tu davregistrirdi aucileblad unda
+                    # wavide?", if I register must I go?, is the whole message's to answer)
                     best, sim = {"entry": chosen}, entries[chosen]
             points_back = _points_back(piece_forms, writing)
             to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_forms)
@@ -1288,9 +1298,6 @@ class QuestionRouter(GraphComponent):
                     best, sim = {"intent": asked[0]}, intents[asked[0]]
             self._debug.setdefault("parts", []).append(
                 [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
-            # the piece as it stands in the message, with its question mark if it had one
-            start = text.find(pieces[i])
-            as_typed = text[start:start + len(pieces[i]) + 2].rstrip() if start >= 0 else pieces[i]
             # a part asks when it is a question ("... is Georgia a member?") or says where the
             # citizen is from ("kutaisidan var da ..."): both are answered whatever weight the
             # classifier, sure of the other part, gives them

@@ -204,6 +204,8 @@ def test_a_message_is_cut_into_parts(text, parts):
     ("batono rodis aris", "ka-Latn", (None, 0)),  # sir, when is it: no greeting
     ("ok მადლობა. ღია მონაცემები რა არის", "ka", ("thank", 2)),
     ("ok when is it", "en", (None, 0)),
+    ("dzalian gmadlobt, kide erti: sertifikats mogvcemen?", "ka-Latn", ("thank", 2)),  # thank you very much
+    ("ძალიან კარგი ღონისძიებაა?", "ka", (None, 0)),  # very good event? "very" thanks only beside a thanks
 ])
 def test_a_greeting_or_thanks_in_front_is_found_by_its_words(text, writing, lead):
     assert _lead(normalised_forms(text, writing)) == lead

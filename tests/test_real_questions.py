@@ -806,6 +806,8 @@ def test_one_topic_word_typed_alone_is_that_topic(servers, question, expected):
     # thanks a lot, and one more thing: where can I stay near there?
     ("didi madloba, kide erti ram, sad shemidzlia gavcherde iq axlos?", ("არაფრის", "განთავსებ")),
     ("ok thanks, that helped. and who organises it", ("welcome", "ALDA+")),
+    # thank you very much, one more thing: will they give us a certificate?
+    ("dzalian gmadlobt, kide erti: sertifikats mogvcemen?", ("არაფრის", "სერტიფიკატ")),
     # what is open data? thanks in advance
     ("ღია მონაცემები რა არის? წინასწარ გმადლობთ", ("ღია მონაცემ", "არაფრის")),
 ])
