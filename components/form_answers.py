@@ -86,6 +86,12 @@ _QUESTION_VERBS = frozenset({"aris", "ari", "unda", "girs", "ikneba", "khdeba", 
 # (the word itself, and "r" of "raris", which is "ra")
 _GLUED_COPULA = frozenset({"sad", "rodis", "ra", "vin", "rogor", "ramden", "ramdeni", "romel", "romeli", "saidan"})
 _GLUED_SPELLINGS = {"r": "ra"}
+# an English statement turned into a question by its last words: "its free isnt it", "its in
+# rome right"
+TAG_QUESTIONS = frozenset({("isnt", "it"), ("arent", "they"), ("arent", "we"), ("doesnt", "it"), ("dont", "i"),
+                           ("dont", "we"), ("dont", "they"), ("wont", "it"), ("wont", "you"), ("cant", "i")})
+# "ki kho" (yes, yes) answers; "upasoa kho" (free, right?) asks
+_YES_WORDS = frozenset({"ki", "kho", "ho", "diakh", "ok", "kargi", "yes"})
 
 
 def question_words(forms: Sequence[str], start: int = 0) -> Set[str]:
@@ -94,6 +100,12 @@ def question_words(forms: Sequence[str], start: int = 0) -> Set[str]:
     found = set()
     for i, form in enumerate(forms):
         if i < start:
+            continue
+        if form == "kho" and i > 0 and forms[i - 1] not in _YES_WORDS and (i == len(forms) - 1 or forms[i + 1] == "ar"):
+            # ხო (right?) as a tag after the question, or before its negation: "upasoa kho"
+            # (it's free, right?), "ნომერს სხვას ხო არ გადასცემთ" (you won't pass my number on,
+            # will you?); first, it is "yes"
+            found.add("khom")
             continue
         if form not in QUESTION_WORDS:
             # "is" run into the word, as phones and hurry do: "sadaris zustad" (where is it
@@ -107,6 +119,8 @@ def question_words(forms: Sequence[str], start: int = 0) -> Set[str]:
                 and (i + 1 == len(forms) or forms[i + 1] not in _QUESTION_VERBS):
             continue
         found.add(form)
+    if len(forms) - start >= 3 and (tuple(forms[-2:]) in TAG_QUESTIONS or forms[-1] == "right"):
+        found.add(forms[-1])
     return found
 
 

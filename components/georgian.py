@@ -361,8 +361,10 @@ ORDINALS = {
     "bolo": 12,
 }
 _NUMBER = re.compile(r"(?<!\d)(1[0-2]|[1-9])(?!\d)")
-# a number written as an ordinal: "მე-9", "me-9", "9th", "1st"
-_ORDINAL_NUMBER = re.compile(r"(?:(?<![^\W\d_])(?:მე|me)-?(1[0-2]|[1-9])(?!\d))|(?:(?<!\d)(1[0-2]|[1-9])(?:st|nd|rd|th)\b)",
+# a number written as an ordinal: "მე-9", "me-9", "9th", "1st"; or marked as a number:
+# "#5", "no. 7", "N 7", "№7"
+_ORDINAL_NUMBER = re.compile(r"(?:(?<![^\W\d_])(?:მე|me)-?(1[0-2]|[1-9])(?!\d))|(?:(?<!\d)(1[0-2]|[1-9])(?:st|nd|rd|th)\b)"
+                             r"|(?:(?:#|№|\bno\.?|\bn)\s?(1[0-2]|[1-9])(?!\d))",
                              re.IGNORECASE)
 
 
@@ -374,7 +376,7 @@ def ordinal_number(text: str, writing: Optional[str], digits: bool = True) -> Op
         for word, number in ORDINALS.items():
             if form == word or (len(word) > 4 and form.startswith(word)):
                 return number
-    ordinals = {int(a or b) for a, b in _ORDINAL_NUMBER.findall(text)}
+    ordinals = {int(a or b or c) for a, b, c in _ORDINAL_NUMBER.findall(text)}
     if len(ordinals) == 1:
         return ordinals.pop()
     numbers = set(_NUMBER.findall(text)) if digits else set()

@@ -29,6 +29,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
+from avatar_shared.masking import EMAIL
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import MultinomialNB
 
@@ -210,6 +211,10 @@ class LanguageDetector(GraphComponent):
         """(writing, language, whether the language was asked for explicitly);
         language is None when undecided."""
         requested = requested_language(text)
+        # an e-mail address is no language ("nino.beridze88@gmail.com am i registered??" is
+        # English, though "nino beridze" would pass for Georgian in Latin letters; typed alone
+        # into the form, it leaves the conversation's language as it was)
+        text = EMAIL.sub(" ", text)
         share = georgian_share(text)
         if share is None:
             return None, requested, requested is not None

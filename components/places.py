@@ -319,9 +319,9 @@ def place_in_text(text: str, known: Dict[str, Place], anywhere: bool = False) ->
 # there: "ოზურგეთიდან ვარ", "zugdideli var", "telavshi vtskhovrob" (Georgian, in the shared
 # spelling; "ქუთაისიდან გწერთ", I write to you from Kutaisi), "I'm from Gori", "I live in
 # Telavi", "based in Rustavi"
-_SAYS_HOME = {"var", "vart", "vtskhovrob", "vtskhovrobt", "mkvidri", "vtser", "vtsert", "gtser", "gtsert",
-              # "ოზურგეთში ვმუშაობ" (I work in Ozurgeti), "ქუთაისში ვსწავლობ" (I study in Kutaisi)
-              "vmushaob", "vmushaobt", "vstsavlob", "vstsavlobt", "vastsavli"}
+HOME_WORDS = frozenset({"var", "vart", "vtskhovrob", "vtskhovrobt", "mkvidri", "vtser", "vtsert", "gtser", "gtsert",
+                        # "ოზურგეთში ვმუშაობ" (I work in Ozurgeti), "ქუთაისში ვსწავლობ" (I study in Kutaisi)
+                        "vmushaob", "vmushaobt", "vstsavlob", "vstsavlobt", "vastsavli"})
 _ENGLISH_HOME = {("live", "in"), ("living", "in"), ("based", "in"), ("resident", "of"), ("im", "from"),
                  ("am", "from"), ("are", "from"), ("were", "from"), ("i", "from"), ("me", "from"),
                  ("come", "from"), ("coming", "from"), ("here", "from")}
@@ -362,11 +362,11 @@ def place_clause(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, in
         # "ზუგდიდის სკოლიდან ვწერთ", "telavis meriidan": from a school, an office of the town
         from_its = words[start + n - 1][0].endswith("is") and start + n < len(words) \
             and words[start + n][0].endswith("dan") and words[start + n][0].startswith(_WORKPLACES)
-        if not _SAYS_HOME.isdisjoint(near) or before or from_its:
+        if not HOME_WORDS.isdisjoint(near) or before or from_its:
             end = start + n
             # ... with what kind of place it is: "zugdidis municipalitetidan var"
             while end < len(words) and end < start + n + 3 and (
-                    words[end][0] in _SAYS_HOME or from_its and end == start + n or words[end][0].startswith(_PLACE_KINDS)
+                    words[end][0] in HOME_WORDS or from_its and end == start + n or words[end][0].startswith(_PLACE_KINDS)
                     or words[end][1].startswith(_PLACE_KINDS)):
                 end += 1
             return place, start - before, end
@@ -390,7 +390,7 @@ def _home_words_before(words: List[Tuple[str, str]], start: int) -> int:
         if start >= k:
             shared = {form for form, _ in words[start - k:start]}
             plain = tuple(form for _, form in words[start - k:start])
-            if not _SAYS_HOME.isdisjoint(shared) or plain in _ENGLISH_HOME or plain == ("from",) and start == 1:
+            if not HOME_WORDS.isdisjoint(shared) or plain in _ENGLISH_HOME or plain == ("from",) and start == 1:
                 return k
     return 0
 

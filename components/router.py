@@ -38,6 +38,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Text, Tup
 
 import numpy as np
 from avatar_shared.codes import carries_a_code
+from avatar_shared.masking import EMAIL, PHONE
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -66,7 +67,7 @@ from components.georgian import (
 from components.classifier import column_major, stacked_rows
 from components.corrections import MANNER_WORDS, TELLING_WORDS
 from components.language_detector import AS_TYPED
-from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words
+from components.form_answers import QUESTION_MARKS, TAG_QUESTIONS, looks_like_a_question, question_words
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import LANGUAGE, LANGUAGE_REQUESTED, WRITING
@@ -105,17 +106,18 @@ GREETING_COMPANIONS = frozenset({"everyone", "all", "kvelas", "there"})
 # გამარჯობათ" (madam, hello), "batono, madloba", "dear assistant, hi"; on their own they greet nobody
 ADDRESSES = frozenset({"batono", "kalbatono", "megobaro", "dzmao", "dear", "sir", "madam", "bot", "assistant"})
 # "hi, how are you?" is a greeting, not a question for the knowledge base
-SMALL_TALK = frozenset({("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"), ("rogor", "brdzandebit"),
-                        ("ra", "ambavia"), ("ra", "ambebia"), ("rogor", "gaatenet"), ("rogor", "gaatene"),
-                        ("ras", "shvrebi"), ("ras", "shvrebit"), ("rogor", "grdznob"), ("rogor", "grdznobt"),
-                        ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
-                        ("how", "is", "it", "going"), ("hows", "it", "going"),
-                        # ... and after a thanks, what the answer did: "madloba, that helped a lot"
-                        ("that", "helped"), ("that", "helped", "a", "lot"), ("that", "helps"), ("it", "helped"),
-                        ("that", "was", "helpful"), ("very", "helpful"), ("really", "helpful"),
-                        ("damekhmare",), ("damekhmaret",), ("dzalian", "damekhmare"), ("dzalian", "damekhmaret"),
-                        ("sasargeblo", "iko"), ("sasargebloa",), ("sainteresoa",), ("saintereso", "iko"),
-                        ("useful",), ("that", "was", "useful"), ("very", "useful")})
+GREETING_SMALL_TALK = frozenset({
+    ("ra", "khdeba"), ("rogor", "khar"), ("rogor", "khart"), ("rogor", "brdzandebit"), ("ra", "ambavia"),
+    ("ra", "ambebia"), ("rogor", "gaatenet"), ("rogor", "gaatene"), ("ras", "shvrebi"), ("ras", "shvrebit"),
+    ("rogor", "grdznob"), ("rogor", "grdznobt"), ("how", "are", "you"), ("how", "r", "u"), ("whats", "up"),
+    ("how", "is", "it", "going"), ("hows", "it", "going")})
+# ... and after a thanks, what the answer did: "madloba, that helped a lot"
+WHAT_THE_ANSWER_DID = frozenset({
+    ("that", "helped"), ("that", "helped", "a", "lot"), ("that", "helps"), ("it", "helped"),
+    ("that", "was", "helpful"), ("very", "helpful"), ("really", "helpful"), ("damekhmare",), ("damekhmaret",),
+    ("dzalian", "damekhmare"), ("dzalian", "damekhmaret"), ("sasargeblo", "iko"), ("sasargebloa",),
+    ("sainteresoa",), ("saintereso", "iko"), ("useful",), ("that", "was", "useful"), ("very", "useful")})
+SMALL_TALK = GREETING_SMALL_TALK | WHAT_THE_ANSWER_DID
 # words that take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით; and
 # the words that go with them ("have a nice day", "see you later"), which take leave only
 # beside one of them ("thanks, good" does not)
@@ -149,12 +151,15 @@ def _points_back(forms: Sequence[str], writing: Optional[str]) -> bool:
 CONJUNCTIONS = frozenset({"and", "also", "plus", "da", "aseve", "an"})
 # Questions are joined by "and" or follow each other after a question mark; a comma more
 # often joins the context to one question ("I use a wheelchair, can I get in?").
-_SEPARATOR = re.compile(r"[?;\n]+|,?\s+(?:and|also|plus|და|ასევე|da|aseve)\s+", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[?;\n]+|,?\s+(?:and|also|plus|და|ასევე|da|aseve)\s+|\s+[-–—]+\s+", re.IGNORECASE)
 FOLLOW_UP_WORDS = {
     "ask_event_venue": {"where", "sad", "saidan", "venue", "place", "location", "adgili", "misamarti"},
     "ask_event_date": {"when", "rodis", "date", "dates", "tarigi", "ritskhvi", "ritskhvebi"},
     "ask_event_agenda": {"agenda", "programme", "program", "dgis", "programa"},
 }
+# the entries about the event, and about registering for it, by the start of their ids
+# (docs/maintainers.md: a maintainer's new entry joins them by its id)
+EVENT_ENTRIES, REGISTRATION_ENTRIES = "event-", "registration-"
 EVENT_TOPICS = frozenset({"ask_event", "ask_event_date", "ask_event_venue", "ask_event_agenda", "register"})
 # the question word of a part about the event says which of its topics the part asks: the
 # sentence vectors weigh it little ("when is the conference in italy" is closest to what
@@ -203,6 +208,7 @@ HUMAN_STEMS = ("adamian", "tanamshromel", "human", "person", "someone", "somebod
 # for the programme, not the dates: "what happens on the 25th", "25-ში რა ხდება"; "what day
 # does it start" (რა დღეს) and "is the 27th the last day?" ask the dates
 _EVENT_DAY = re.compile(r"^(?:2[4-7](?:st|nd|rd|th|shi|ze)?|days?|dg(?:e|es|is|it))$")
+_EVENT_DATE = re.compile(r"^2[4-7](?:st|nd|rd|th|shi|ze)?$")  # one of the event's days, by its number
 HAPPENING_WORDS = frozenset({"happens", "happen", "happening", "planned", "on", "khdeba", "ikneba", "gaimarteba",
                              "gegmaa", "programaa", "programa"})
 WHEN_WORDS = frozenset({"when", "rodis", "rodisaa", "rodemde"})
@@ -221,16 +227,49 @@ def _only_tells_an_age(forms: Sequence[str]) -> bool:
         for i, form in enumerate(forms)) and not question_words(forms) - {"is", "are"}
 
 
-# verbs by which the writer tells of themselves (shared spelling): მაქვს, გვაქვს (I/we have),
-# ვარ, ვართ (I am, we are), ვმუშაობ, ვცხოვრობ (I work, I live); and in English, where "im"
-# and "am" are not Georgian's "that" and "this"
-SITUATION_WORDS = frozenset({"makvs", "gvakvs", "var", "vart", "vmushaob", "vmushaobt", "vtskhovrob", "vtskhovrobt"})
-ENGLISH_SITUATION_WORDS = frozenset({"im", "am", "have", "ive", "live", "work"})
+# verbs by which the writer tells of themselves (shared spelling): the ones that say where
+# they live, work or study (places.HOME_WORDS: ვარ, ვართ, I am, we are; ვცხოვრობ, I live;
+# ვმუშაობ, I work) and მაქვს, გვაქვს (I/we have); and in English, where "im" and "am" are
+# not Georgian's "that" and "this"
+SITUATION_WORDS = frozenset(places.HOME_WORDS | {"makvs", "gvakvs"})
+ENGLISH_SITUATION_WORDS = frozenset({"im", "am", "have", "ive", "live", "work", "were", "are"})
 
 
 def _tells_a_situation(forms: Sequence[str], writing: Optional[str]) -> bool:
     words = SITUATION_WORDS | ENGLISH_SITUATION_WORDS if writing == "en" else SITUATION_WORDS
     return not words.isdisjoint(forms)
+
+
+# a message of this many words or more may tell a story before its question
+MIN_STORY_WORDS = 10
+# where a clause ends, its mark kept with it (a full stop only before a space: "my.gov.ge")
+_STORY_BREAK = re.compile(r"(?<=[,;!?…\n])\s*|(?<=[^\W\d]\.)\s+")
+# ... and in English, where a question begins in one breath with its verb and subject: "we are
+# five from the telavi youth council can we all come?"
+_ENGLISH_STORY_BREAK = re.compile(_STORY_BREAK.pattern + r"|(?<=\w)\s+(?=(?:can|could|do|does|is|are|will|should|may)"
+                                  r"\s+(?:i|we|you|they|it|there|my|our|he|she)\b)", re.IGNORECASE)
+
+
+def _understood(answers: List[Dict[str, Any]]) -> bool:
+    """Whether the answers answer anything: not empty, and not only "I don't know"."""
+    return any(_label(answer) != OUT_OF_SCOPE and not answer.get("abstain") for answer in answers)
+
+
+def _question_after_a_story(text: str, writing: Optional[str], situation_told: bool = False) -> Optional[str]:
+    """The last clause of a message, when it asks on its own, no clause before it does and
+    those tell the writer's situation (``SITUATION_WORDS``): the question's context ("i work
+    at the school in gori, we teach kids coding, can teachers come?"). "i heard avatar has a
+    hackathon, how to take part" tells no situation: "how to take part" is the hackathon's.
+    ``situation_told``: the text follows where the writer is from, which told it."""
+    breaks = _ENGLISH_STORY_BREAK if writing == "en" else _STORY_BREAK
+    clauses = [clause for clause in breaks.split(text) if clause.strip()]
+    if len(clauses) < 2 or len(normalised_forms(clauses[-1], writing)) < 2:
+        return None
+    last, told = clauses[-1], clauses[:-1]
+    if not _asks_on_its_own(last, writing) or any(_asks_on_its_own(clause, writing) for clause in told) \
+            or not situation_told and not _tells_a_situation(normalised_forms(" ".join(told), writing), writing):
+        return None
+    return last.strip()
 
 
 def _asks_what_happens_that_day(forms: Sequence[str]) -> bool:
@@ -292,6 +331,23 @@ MAX_LANGUAGE_WORDS = 4  # "ინგლისურად მომწერე 
 _CLAUSE = re.compile(r"(?<=[?!])\s*|[,;:!\n]+|(?<=[^\W\d])\.+\s+|\s+(?:and|also|da|და|aseve|ასევე)\s+", re.IGNORECASE)
 
 
+# the event's title, as the announcement gives it and as citizens paste or retype it: one
+# name, whose "and" joins no two questions ("open government and smart communities 24-27
+# may schio - is it free?"), and no question about open government or smart communities
+# (plural, as in the title: "what is open government and a smart community" asks of both)
+EVENT_TITLE = re.compile(r"(?<!what is )(?<!what are )(?<!ra aris )(?<!რა არის )"
+                         r"(?:open\s+gov\w*\s*(?:&|and|\+)\s*smart\s+communities"
+                         r"|ღია\s+მმართველობ\w*\s*(?:&|და|\+)\s*ჭკვიან\w*\s+საზოგადოებებ\w*"
+                         r"|\b\w?ia\s+mmart\w*\s*(?:&|da|\+)\s*\w*kvian\w*\s+sazogadoebeb\w*)", re.IGNORECASE)
+TITLE_TOPICS = frozenset({"ask_open_government", "ask_smart_community", "what-is-ogp", "georgia-ogp"})
+_TITLE_AND = re.compile(r"\s*(?:\band\b|და|\bda\b|\+)\s*", re.IGNORECASE)
+
+
+def _title_joined(text: str) -> str:
+    """The text with the "and" of the event's title written "&", which no split cuts at."""
+    return EVENT_TITLE.sub(lambda match: _TITLE_AND.sub(" & ", match.group()), text)
+
+
 def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
     """The message cut at sentence punctuation and at "and"; empty pieces dropped. A comma
     cuts only between two questions ("სად ტარდება, რა რიცხვებშია?", where is it, on what
@@ -302,7 +358,7 @@ def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
 def _split(text: str, writing: Optional[str]) -> List[Tuple[str, bool]]:
     """(piece, cut at a comma) for each piece of ``split_parts``."""
     pieces: List[Tuple[str, bool]] = []
-    sentences = _SENTENCE_END.split(text)
+    sentences = _SENTENCE_END.split(_title_joined(text))
     for i in range(len(sentences) - 1):
         if len(TOKEN_PATTERN.findall(sentences[i])) == 1 and not any(mark in sentences[i] for mark in QUESTION_MARKS):
             # a word cut short before the dot is no sentence: "რეგ. ჯერ ღიაა?" (reg. still open?)
@@ -450,6 +506,20 @@ def _polite_request(text: str, writing: Optional[str]) -> bool:
     return any(tuple(forms[i:i + len(p)]) == p for p in POLITE_REQUESTS for i in range(len(forms)))
 
 
+def _clauses(text: str) -> List[str]:
+    """The message cut at any punctuation and at "and" (``_CLAUSE``)."""
+    return [clause for clause in _CLAUSE.split(_title_joined(text)) if clause and clause.strip()]
+
+
+def _asks_politely(clauses: List[str], text: str, writing: Optional[str]) -> bool:
+    """A polite request (see ``_polite_request``), in the clauses that ask: "register me
+    please, and can i cancel later?" asks a question after its polite request."""
+    asking = [clause for clause in clauses if _asks_on_its_own(clause, writing)]
+    if len(clauses) < 2 or not asking:
+        return _polite_request(text, writing)
+    return all(_polite_request(clause, writing) for clause in asking)
+
+
 def _squeezed(form: str) -> str:
     """A word with each run of one letter cut to one: "gamarjobaaa", "hiii", "madlobaa"."""
     return re.sub(r"(.)\1+", r"\1", form)
@@ -473,14 +543,37 @@ def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
             kind = kind or "greet"
         elif form in THANKS or _squeezed(form) in _SQUEEZED_THANKS:
             kind = kind or "thank"
-        elif form in GREETING_COMPANIONS and kind == "greet":
-            pass
+        elif form in GREETING_COMPANIONS and kind == "greet" or form in ADDRESSES and kind:
+            pass  # "gamarjoba kvelas", "gamarjoba megobaro", "thanks bot"
         elif form in THANKS_COMPANIONS and _beside_thanks(forms, i):
             kind = kind or "thank"
         else:
             break
         count += 1
     return (kind, count) if kind else (None, 0)
+
+
+# what a phone user sends after an answer with no word at all: 👍, 🙏 (thanks, fine) or 👎
+# (that was no help). Skin tones and the variation selector are parts of the same emoji
+APPROVING_EMOJI = frozenset("👍👌🙏👏🤝✅✔💪🆗🙂😊😀😃😄😁🥰😍🤗❤♥💙💚💛🧡💜🔥⭐🌟")
+DISAPPROVING_EMOJI = frozenset("👎😡😠🙄😒😞😕☹🙁🤦")
+
+
+def _emoji_reply(text: str) -> Optional[str]:
+    """ "thank" for a message of approving emoji only, "feedback" for one of disapproving
+    ones, None for anything with a letter or a digit in it."""
+    if any(char.isalnum() for char in text):
+        return None
+    said = set(text)
+    if said & DISAPPROVING_EMOJI and not said & APPROVING_EMOJI:
+        return "feedback"
+    return "thank" if said & APPROVING_EMOJI else None
+
+
+def _carries_personal_data(text: str) -> bool:
+    """An e-mail address or a phone number in the message: the citizen's own data, typed to
+    act on a registration ("nino.b@gmail.com am I registered??")."""
+    return bool(EMAIL.search(text) or PHONE.search(text))
 
 
 def _one_word(forms: Sequence[str]) -> bool:
@@ -765,6 +858,17 @@ class QuestionRouter(GraphComponent):
             # "შეგიძლიათ ჩამწეროთ? მე და ჩემი კოლეგა წამოვალთ" (can you sign us up? my colleague
             # and I will come): the form that starts is how one registers
             answers = [answer for answer in answers if _label(answer) != "registration-how"]
+        if not answers and not in_a_form and _asks_what_happens_that_day(forms) \
+                and any(_EVENT_DATE.match(form) for form in forms) and not _another_matter(forms):
+            # "tu mxolod 26-shi movdivar im dRes ra iqneba" (if I only come on the 26th, what
+            # will there be that day?): one of the event's days, and what happens on it
+            answers = [{"intent": "ask_event_agenda"}]
+        if EVENT_TITLE.search(text) and not in_a_form:
+            # "“ღია მმართველობა და ჭკვიანი საზოგადოებები” ეს რა არის?" (the event's title: what
+            # is it?): the title names the event, it asks nothing about open government
+            answers = [{"intent": "ask_event"} if _label(a) in TITLE_TOPICS else a for a in answers] \
+                or ([] if _another_matter(forms) else [{"intent": "ask_event"}])
+            answers = [a for i, a in enumerate(answers) if a not in answers[:i]]
         if any(a in ({"intent": "ask_event_date"}, {"intent": "ask_event"}) for a in answers) \
                 and _asks_what_happens_that_day(forms):
             # "what happens on the 25th", "25ში რა ხდება?": the programme of that day
@@ -787,16 +891,6 @@ class QuestionRouter(GraphComponent):
             answers = answers + [{"intent": "goodbye"}]  # "ok thanks a lot bye", "madloba didi, kargad iyavit"
         return answers
 
-    @staticmethod
-    def _asks_politely(text: str, writing: Optional[str]) -> bool:
-        """A polite request (see ``_polite_request``), in the clauses that ask: "register me
-        please, and can i cancel later?" asks a question after its polite request."""
-        clauses = [c for c in _CLAUSE.split(text) if c and c.strip()]
-        asking = [c for c in clauses if _asks_on_its_own(c, writing)]
-        if len(clauses) < 2 or not asking:
-            return _polite_request(text, writing)
-        return all(_polite_request(c, writing) for c in asking)
-
     def _request_among_clauses(self, text: str, writing: Optional[str]) -> Tuple[Optional[str], bool]:
         """A form the message asks to start in a clause of its own, beside a question the
         classifier heard louder: a clause that asks for something in so many words ("I
@@ -804,7 +898,7 @@ class QuestionRouter(GraphComponent):
         close as a question part must be, and neither asks, sets a condition ("if I register") nor
         says "not". (None, False) for none; else the request and whether its clause is the
         message's first (after a greeting or thanks)."""
-        clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+        clauses = [clause.strip() for clause in _clauses(text)]
         if len(clauses) < 2:
             return None, False
         forms = [normalised_forms(clause, writing) for clause in clauses]
@@ -858,9 +952,13 @@ class QuestionRouter(GraphComponent):
                 clause: Optional[Tuple[int, int]]) -> List[Dict[str, Any]]:
         text = message.get(TEXT) or ""
         writing = message.get(WRITING)
+        forms = normalised_forms(text, writing)
         intent = message.get(INTENT) or {}
         name, confidence = intent.get(INTENT_NAME_KEY), intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
         vector = message.get(SENTENCE_VECTOR)
+        emoji = None if in_a_form else _emoji_reply(text)
+        if emoji:
+            return [{"intent": emoji}]  # "👍" after the dates: thanks
         if vector is None or not name:
             return [{"intent": name}] if name else []
         if name in self.config["keep_intents"]:
@@ -868,6 +966,9 @@ class QuestionRouter(GraphComponent):
             # or "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
             name_outside_a_form = name == "inform" and tracker is not None and not in_a_form
             asks = not in_a_form and _asks_on_its_own(text, writing)
+            # outside a form, "yes" or "no" in a question of three words or more is a word of
+            # it: "its free isnt it" (read as "no") asks the fee
+            yes_or_no_in_a_question = name in ("affirm", "deny") and asks and len(forms) >= 3
             # a question switches language only when it names the one to use: "could you
             # switch to the georgian language" does; "ინგლისური კარგად არ ვიცი, თარგმანი
             # იქნება?" and "ქართულად თუ ინგლისურად ილაპარაკებენ?" ask about interpretation
@@ -884,18 +985,25 @@ class QuestionRouter(GraphComponent):
                 answered = self._beside_the_language_asked(text, writing, message)
                 if answered:
                     return answered
-            if not name_outside_a_form and not unsure_question and not no_switch:
-                if name == "goodbye" and not in_a_form and not THANKS.isdisjoint(normalised_forms(text, writing)):
+            if not name_outside_a_form and not unsure_question and not no_switch and not yes_or_no_in_a_question:
+                if name == "goodbye" and not in_a_form and not THANKS.isdisjoint(forms):
                     return [{"intent": "thank"}, {"intent": "goodbye"}]  # "kargi madloba, nakhvamdis"
                 return [{"intent": name}]
-            if no_switch:
+            if yes_or_no_in_a_question:
+                # the question without its tag, embedded on its own ("its free")
+                tag = 2 if tuple(forms[-2:]) in TAG_QUESTIONS else 1 if forms[-1] == "right" else 0
+                if tag:
+                    return self._rest(self._rest_before(text, len(forms) - tag), writing, message,
+                                      {"affirm", "deny"}, None)
+            if no_switch or yes_or_no_in_a_question:
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
                            if r.get(INTENT_NAME_KEY) not in (name, FALLBACK_INTENT)]
                 if not ranking:
                     return []
-                # the rest of the classifier's weight, as if the switch had not been among the
-                # intents: "ინგლისური ცუდად ვიცი, ქართულად თარგმნიან?" at 0.98 for the switch
-                # leaves 0.02 for the question about interpretation, nearly all the rest
+                # the rest of the classifier's weight, as if the switch (or the yes or no) had
+                # not been among the intents: "ინგლისური ცუდად ვიცი, ქართულად თარგმნიან?" at
+                # 0.98 for the switch leaves 0.02 for the question about interpretation, nearly
+                # all the rest
                 remaining = 1.0 - confidence
                 name = ranking[0][INTENT_NAME_KEY]
                 confidence = min(1.0, (ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) / remaining) \
@@ -920,20 +1028,36 @@ class QuestionRouter(GraphComponent):
             if number:
                 return [{"intent": "ask_principle", PRINCIPLE_NUMBER: number}]
 
-        forms = normalised_forms(text, writing)
         lead, lead_words = _lead(forms)
         if clause is not None and clause[0] <= (lead_words if lead else 0) and len(forms) - clause[1] >= 2:
             # "im from ozurgeti, work as school teacher 20 years, teachers can come also?":
             # the place noted, and the rest answered as a message of its own (the whole
             # message's vector, half of it the place, is near nothing the assistant knows)
             rest = self._rest_after(text, writing, clause[1])
-            rest_answers = self._rest(rest, writing, message, {"greet", "thank", "tell_place", "inform"}, context)
+            # ... and of the rest, the question after what the citizen tells ("ვმუშაობ
+            # ქუთაისის მერიაში, ციფრულ სერვისებზე ვართ პასუხისმგებლები. კონფერენციაზე დასწრება
+            # რა ღირს?", I work at the Kutaisi city hall, we are in charge of digital services.
+            # what does attending cost?), if that alone is understood
+            excluded = {"greet", "thank", "tell_place", "inform"}
+            story = _question_after_a_story(rest, writing, situation_told=True)
+            rest_answers = self._rest(story, writing, message, excluded, context) if story else []
+            if not _understood(rest_answers):
+                rest_answers = self._rest(rest, writing, message, excluded, context)
             # nothing known after it, and nothing asked ("kutaisidan var, pensioneri var"): the place
             if not asks_something(rest, writing):
                 rest_answers = [answer for answer in rest_answers if _label(answer) != OUT_OF_SCOPE]
             elif not rest_answers:
                 rest_answers = [{"abstain": True}]
             return ([{"intent": lead}] if lead else []) + [{"intent": "tell_place"}] + rest_answers
+        story = _question_after_a_story(text, writing) if len(forms) >= MIN_STORY_WORDS else None
+        if story is not None:
+            # "skola gvaqvs telavshi da bavshvebi programirebas swavloben, chven
+            # mastsavleblebi shegvidzlia wamovidet?" (we have a school in Telavi and the
+            # children learn programming, can we teachers come?): the question at the end of
+            # what the citizen tells, answered as a message of its own (the place is noted)
+            rest_answers = self._rest(story, writing, message, {"greet", "thank", "tell_place", "inform"}, context)
+            if _understood(rest_answers):
+                return ([{"intent": lead}] if lead else []) + rest_answers
         if lead and lead_words < len(forms):
             lead_words += _small_talk(forms[lead_words:])
             if lead_words == len(forms):
@@ -994,6 +1118,12 @@ class QuestionRouter(GraphComponent):
         matches = list(TOKEN_PATTERN.finditer(text))
         return text[matches[words].start():] if words < len(matches) else ""
 
+    @staticmethod
+    def _rest_before(text: str, words: int) -> str:
+        """The text up to its word number ``words``."""
+        matches = list(TOKEN_PATTERN.finditer(text))
+        return text[:matches[words].start()].rstrip() if words < len(matches) else text
+
     def _single(self, name: str, confidence: float, vector: np.ndarray, message: Message, allow_parts: bool,
                 text: str, writing: Optional[str], context: Optional[str] = None) -> List[Dict[str, Any]]:
         answers = self._decide_single(name, confidence, vector, message, allow_parts, text, writing, context)
@@ -1015,6 +1145,10 @@ class QuestionRouter(GraphComponent):
         best_entry, entry_probability, kb_sim = self.best_entry(vector, text, writing, entries)
         intent_sim = intents.get(name, 0.0)
         cfg = self.config
+        forms = normalised_forms(text, writing)
+        # one word typed into the chat box, which the entry classifier is sure of: in this
+        # chat, a topic of its own ("ფასი?", price?), whatever else the classifier hears
+        sure_of_one_word = _one_word(forms) and entry_probability >= cfg["entry_sure_probability"]
         weights = _weights(message)
         knowledge_weight = weights.get(KNOWLEDGE_INTENT, 0.0)
         self._debug = {"classifier": name, "confidence": round(confidence, 3), "intent_similarity": round(intent_sim, 3),
@@ -1035,9 +1169,9 @@ class QuestionRouter(GraphComponent):
             # sure of its entry ("whats better fly to venice or verona or milan to reach schio")
             out_of_scope = weights.get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
-            # ... or is one word, which in this chat names a topic of its own ("ფასი?", price?)
-            ours = entry_probability >= cfg["entry_sure_probability"] \
-                and (names_the_event_or_its_place(text, writing) or _one_word(normalised_forms(text, writing)))
+            # ... or is one word the entry classifier is sure of
+            ours = sure_of_one_word \
+                or entry_probability >= cfg["entry_sure_probability"] and names_the_event_or_its_place(text, writing)
             if torn and kb_sim < cfg["knowledge_override_similarity"] and not ours:
                 return []
             if known_entry:
@@ -1045,7 +1179,7 @@ class QuestionRouter(GraphComponent):
             # no entry known, and the message asks "where" or "when" of the event: that topic,
             # if the classifier gives it weight ("AVATAR-ის ღონისძიება სად არის? Schio 🎉",
             # where is AVATAR's event?, nearest to "where is AVATAR's website")
-            asked = _event_topic_asked(normalised_forms(text, writing))
+            asked = _event_topic_asked(forms)
             if asked is not None and weights.get(asked, 0.0) >= cfg["part_min_confidence"]:
                 return [{"intent": asked}]
             # the entry classifier's pick, when it is also the entry nearest by the sentence
@@ -1063,11 +1197,11 @@ class QuestionRouter(GraphComponent):
             # request ("გააუქმე ჩემი რეგისტრაცია რა ვერ მოვდივარ", cancel my registration, since
             # I can't come: "რა" is "since" there). Beside a clause of its own that asks ("chamwere
             # da mitkhari fasiania tu ara"), the question is answered and the request added
-            forms = normalised_forms(text, writing)
-            named = _imperative_request(forms, writing) == name \
-                and sum(1 for clause in _CLAUSE.split(text) if clause and clause.strip()) < 2
+            clauses = _clauses(text)
+            named = _imperative_request(forms, writing) == name and len(clauses) < 2
             question = (looks_like_a_question(text, writing) or _asks_permission(forms)) \
-                and not self._asks_politely(text, writing) and not carries_a_code(text) and not named
+                and not _asks_politely(clauses, text, writing) and not carries_a_code(text) and not named \
+                and not _carries_personal_data(text)
             # the entries are about registering (the fee, the deadline, the data kept). A
             # question the classifier leans towards registering takes the closest entry; one
             # about a registration already made ("registered yesterday, is it approved
@@ -1087,6 +1221,12 @@ class QuestionRouter(GraphComponent):
                     or unsure and entry_probability >= cfg["entry_sure_probability"] \
                     and kb_sim >= intent_sim - cfg["knowledge_margin"] / 2
             if question and known_entry and entry_wins:
+                return [{"entry": best_entry}]
+            if question and confidence < cfg["form_min_confidence"] and known_entry \
+                    and entry_probability >= cfg["entry_sure_probability"]:
+                # unsure of the form, and the entry classifier sure of its entry: "რეგისტრაციისას
+                # ჩემს ტელ ნომერს სხვას ხო არ გადასცემთ" (you won't pass my phone number on,
+                # will you?) asks about the data kept, not to cancel
                 return [{"entry": best_entry}]
             if question and confidence < cfg["form_min_confidence"]:
                 # unsure, and a question: ask back, with the form as a button; start nothing.
@@ -1120,10 +1260,10 @@ class QuestionRouter(GraphComponent):
         # an entry added since training: much closer than anything the intent was trained on
         if known_entry and kb_sim >= cfg["knowledge_override_similarity"] and kb_sim >= intent_sim + cfg["knowledge_margin"]:
             return [{"entry": best_entry}]
-        # one word typed into the chat box, which the entry classifier is sure of, heard as
-        # out of scope ("ფასი", price: the price of anything): the topic it names here
-        if name == OUT_OF_SCOPE and known_entry and entry_probability >= cfg["entry_sure_probability"] \
-                and _one_word(normalised_forms(text, writing)) and kb_sim >= intent_sim - cfg["knowledge_margin"] / 2:
+        # one word the entry classifier is sure of, heard as out of scope ("ფასი", price:
+        # the price of anything): the topic it names here
+        if name == OUT_OF_SCOPE and known_entry and sure_of_one_word \
+                and kb_sim >= intent_sim - cfg["knowledge_margin"] / 2:
             return [{"entry": best_entry}]
         if intent_sim < cfg["abstain_similarity"] and confidence < cfg["abstain_confidence"]:
             return []
@@ -1170,8 +1310,18 @@ class QuestionRouter(GraphComponent):
             matter_from = None
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
         negated = False  # a part that says what the question is not: "not when, where is it"
+        # a part beside the question that only carries the citizen's data ("... giorgi maisuradze
+        # 599 12 34 56") or an age: the question is answered on its own
+        aside = False
         for i in range(len(pieces)):
             piece_words = normalised_forms(pieces[i], writing)
+            if (_carries_personal_data(pieces[i]) or EVENT_TITLE.search(pieces[i])) \
+                    and not _asks_on_its_own(pieces[i], writing):
+                # "shegidzliat chamwerot konferenciaze? giorgi maisuradze 599 12 34 56" (can
+                # you sign me up? ...): the details the form will ask for, no question; nor is
+                # the event's title pasted before the question
+                aside = True
+                continue
             if piece_words and piece_words[0] in NEGATED_PART and len(piece_words) <= 3:
                 negated = True
                 continue
@@ -1185,9 +1335,12 @@ class QuestionRouter(GraphComponent):
                 # I have a Georgian passport): after the question, the asker's situation, no
                 # question of its own (where they are from is: "ra girs? kutaisidan var")
                 continue
-            if _only_tells_an_age(piece_words) and i < len(pieces) - 1:
+            if _only_tells_an_age(piece_words) and (i < len(pieces) - 1 or found):
                 # "დედაჩემი 70 წლისაა და ეტლით დადის, შეძლებს შესვლას?" (my mother is 70 and
-                # uses a wheelchair, can she get in?): whose question it is, not a question
+                # uses a wheelchair, can she get in?): whose question it is, not a question;
+                # so after the question ("შვილთან ერთად შემიძლია წამოსვლა? 8 წლისაა", can I
+                # come with my child? he is 8), which is then the message's one question
+                aside = aside or i == len(pieces) - 1
                 continue
             if (not interpretation or _addresses_the_assistant(pieces[i], writing)) \
                     and self._asks_for_a_language(pieces[i], vectors[i], writing):
@@ -1217,30 +1370,47 @@ class QuestionRouter(GraphComponent):
             # part_out_of_scope_weight); "there", "then" point to the place and time of the
             # event, not to its topics ("და იქ ამინდი როგორია?", and the weather there?)
             # a part that asks "when" or "where" asks the event's dates or venue ("when is it")
-            beside_the_domain = ranking.get(OUT_OF_SCOPE, 0.0) >= self.config["part_out_of_scope_weight"] \
-                and typed.get(OUT_OF_SCOPE, ({}, 0.0))[1] >= sim - self.config["completion_margin"] \
+            # ... or a part that asks on its own and is near nothing the assistant knows, in a
+            # message the classifier hears as out of scope ("how do i get to schio from venice
+            # and is there any serie a match that weekend": the travel, and "I don't know")
+            start = text.find(pieces[i])
+            # the piece as it stands in the message, with its question mark if it had one
+            as_typed = text[start:start + len(pieces[i]) + 2].rstrip() if start >= 0 else pieces[i]
+            heard_out_of_scope = ranking.get(OUT_OF_SCOPE, 0.0) >= self.config["part_out_of_scope_weight"] \
                 and not any(words & question_words(piece_words) for words in QUESTION_WORD_TOPICS.values())
+            beside_the_domain = heard_out_of_scope \
+                and typed.get(OUT_OF_SCOPE, ({}, 0.0))[1] >= sim - self.config["completion_margin"]
+            near_nothing = heard_out_of_scope and i > 0 and sim < self.config["part_question_similarity"] \
+                and _asks_on_its_own(as_typed, writing)
             if beside_the_domain:
                 best, sim = typed[OUT_OF_SCOPE]
-            elif _about_the_weather(piece_words) or matter_from is not None and i >= matter_from:
+            elif _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or near_nothing:
                 # the weather is never the assistant's, however close to the dates it sounds
                 # ("როდის იწყება და როგორი ამინდი იქნება იქ?", when does it start and what will
                 # the weather be like there?); nor another service's matter and what follows it
                 beside_the_domain = True
                 best, sim = {"intent": OUT_OF_SCOPE}, 1.0
-            if "entry" in best and self._entry_classifier is not None and not beside_the_domain:
+            if "intent" in best and self._entry_classifier is not None and not beside_the_domain \
+                    and ranking.get(best["intent"], 0.0) < self.config["part_min_confidence"] \
+                    and ranking.get(KNOWLEDGE_INTENT, 0.0) >= self.config["knowledge_min_weight"]:
+                # a topic the whole message gives no weight, where the message leans to the
+                # knowledge base: the entry the entry classifier is sure of for the piece, if
+                # as close as a part must be ("live იქნება ინტერნეტში? და ...", will it be live
+                # on the internet? and ...: the streaming, not the e-services)
+                probabilities = self._entry_probabilities(vectors[i], pieces[i], writing)
+                chosen = max(probabilities, key=lambda e: probabilities[e], default="")
+                if probabilities.get(chosen, 0.0) >= self.config["entry_sure_probability"] \
+                        and entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
+                    best, sim = {"entry": chosen}, entries[chosen]
+            elif "entry" in best and self._entry_classifier is not None and not beside_the_domain:
                 # which entry: the entry classifier's call, as for a whole message (its
                 # n-grams see "თარგმანი", interpretation, where the closest question is
                 # about sign language), when that entry is as close as a part must be
                 chosen = max((p, e) for e, p in self._entry_probabilities(vectors[i], pieces[i], writing).items())[1]
                 if entries.get(chosen, 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"entry": chosen}, entries[chosen]
-            piece_forms = normalised_forms(pieces[i], writing)
-            # the piece as it stands in the message, with its question mark if it had one
-            start = text.find(pieces[i])
-            as_typed = text[start:start + len(pieces[i]) + 2].rstrip() if start >= 0 else pieces[i]
             if best.get("intent") in self.config["consequential_intents"] and self._entry_classifier is not None \
-                    and _imperative_request(piece_forms, writing) != best["intent"] and not beside_the_domain \
+                    and _imperative_request(piece_words, writing) != best["intent"] and not beside_the_domain \
                     and _asks_on_its_own(as_typed, writing):
                 # a question nearest a form's examples, asking for no form by its verb: the
                 # entry the entry classifier picks, if it is as close as a part must be
@@ -1250,12 +1420,20 @@ class QuestionRouter(GraphComponent):
                 chosen = max(probabilities, key=lambda e: probabilities[e], default="")
                 if probabilities.get(chosen, 0.0) >= self.config["entry_min_probability"] \
                         and entries.get(chosen, 0.0) >= self.config["part_min_similarity"] \
-                        and not chosen.startswith("registration-"):
+                        and not chosen.startswith(REGISTRATION_ENTRIES):
                     # (a question about registering itself, "tu davregistrirdi aucileblad unda
                     # wavide?", if I register must I go?, is the whole message's to answer)
                     best, sim = {"entry": chosen}, entries[chosen]
-            points_back = _points_back(piece_forms, writing)
-            to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_forms)
+            request = _imperative_request(piece_words, writing)
+            if request is not None and not beside_the_domain \
+                    and (best.get("intent") in self.config["consequential_intents"]
+                         or writing != "en" and request == "register"):
+                # the form its verb names: "chamwere registraciaze da ..." (sign me up for
+                # registration and ...) is no look-up; "shegidzliat chamwerot?" (can you sign
+                # us up?) no question of who may come
+                best = {"intent": request}
+            points_back = _points_back(piece_words, writing)
+            to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_words)
             if found and not beside_the_domain:
                 # "who is in AVATAR and how long does it run": the second part is the project's
                 about = subject(_label(found[-1][0]))
@@ -1276,6 +1454,12 @@ class QuestionRouter(GraphComponent):
                             and subject(chosen) == about \
                             and entries.get(chosen, 0.0) >= sim - self.config["context_margin"]:
                         best = {"entry": chosen}
+                    elif len(piece_words) <= 2 and ranking.get(OUT_OF_SCOPE, 0.0) < self.config["part_min_confidence"]:
+                        # two words, in a message the classifier hears nothing out of scope in:
+                        # the part before, its subject left unsaid, as Georgian does ("... ჩემს
+                        # პირად მონაცემებს სად ინახავთ და ვის გადაეცემა", where do you keep my
+                        # data and to whom is it given)
+                        best = found[-1][0]
                 else:
                     best = self._in_context(best, intents, entries, about, pieces[i], writing)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
@@ -1292,7 +1476,7 @@ class QuestionRouter(GraphComponent):
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
             if _label(best) in EVENT_TOPICS - set(self.config["consequential_intents"]):
                 # (with the question word "is" was run into: "sadaris", where is it)
-                said = set(piece_forms) | question_words(piece_forms)
+                said = set(piece_words) | question_words(piece_words)
                 asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(said)]
                 if len(asked) == 1 and intents.get(asked[0], 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"intent": asked[0]}, intents[asked[0]]
@@ -1352,7 +1536,7 @@ class QuestionRouter(GraphComponent):
                 continue  # a part that asks about a form starts none ("... can I cancel?")
             if best not in answers:
                 answers.append(best)
-        answered = answers if len(answers) >= 2 or negated and answers else []
+        answered = answers if len(answers) >= 2 or (negated or aside) and answers else []
         self._matter_beside = self._matter_beside or bool(answered) and matter_from is not None
         return answered
 
@@ -1381,7 +1565,7 @@ class QuestionRouter(GraphComponent):
     def _language_clause(self, text: str, writing: Optional[str]) -> Optional[Tuple[str, bool]]:
         """A clause of a message of several that asks for the reply's language (see
         ``_asks_for_a_language``), and whether it is the message's first; None for none."""
-        clauses = [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+        clauses = [clause.strip() for clause in _clauses(text)]
         if len(clauses) < 2:
             return self._language_words(text, writing)
         for i, clause in enumerate(clauses):
@@ -1614,7 +1798,7 @@ def _label(answer: Dict[str, Any]) -> str:
 def _about_the_event(label: str) -> bool:
     """An intent or entry about the event itself: its topics, and the entries about taking
     part (the follow-ups' "and where?" and the parts' "is it free?" both read it)."""
-    return label in EVENT_TOPICS or label.startswith(("event-", "registration-"))
+    return label in EVENT_TOPICS or label.startswith((EVENT_ENTRIES, REGISTRATION_ENTRIES))
 
 
 # the answers about registering for the event, and what else citizens register (shared
@@ -1649,7 +1833,9 @@ OTHER_MATTER_STEMS = ("gadasakhad", "tax", "jarim", "nebartv", "permit", "komuna
                       "electricit", "pizz", "restaurant", "restoran")
 # whole words: "წყალტუბო" (Tskaltubo) is a town, not water
 OTHER_MATTER_WORDS = frozenset({"tskali", "tsklis", "tskals", "tskalma", "tsklit", "water", "deni", "denis", "gazi",
-                                "gazis", "gas"})
+                                "gazis", "gas",
+                                # პიცა (pizza), as whole words: "pitsunda" is a town
+                                "pitsa", "pitsis", "pitsas", "pitsit", "pitseria", "pitseriashi"})
 PASSPORT_STEMS = ("pasport", "passport")
 RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "gaakhl", "gavaakhl", "renew", "gaagrdzel", "expired", "expire", "gamivid", "gauvid",
                  "mtavrdeb", "vadagasul")
@@ -1711,8 +1897,9 @@ def _names(forms: Sequence[str], stems: Tuple[str, ...]) -> bool:
 
 
 def names_the_event(text: str, writing: Optional[str]) -> bool:
-    """Whether the message names the event ("when is the event?", "კონფერენცია როდისაა?")."""
-    return _names(normalised_forms(text, writing), EVENT_WORDS)
+    """Whether the message names the event ("when is the event?", "კონფერენცია როდისაა?"),
+    or quotes its title."""
+    return _names(normalised_forms(text, writing), EVENT_WORDS) or bool(EVENT_TITLE.search(text))
 
 
 def _event_topic_asked(forms: Sequence[str]) -> Optional[str]:

@@ -61,6 +61,10 @@ def test_explicit_requests_are_marked(storage, training_data):
         # one English word Georgian chat borrows, alone: English ("visa" is also ვისა, whose)
         ("Visa??", "en", "en"),
         ("viza?", "ka-Latn", "ka"),
+        # an e-mail address is no language: its name would pass for Latin-letter Georgian
+        ("nino.beridze88@gmail.com am i registered??", "en", "en"),
+        ("nino.beridze88@gmail.com", None, None),
+        ("nino.beridze88@gmail.com daregistrirebuli var?", "ka-Latn", "ka"),
     ],
 )
 def test_detector_trained_from_the_data_tells_the_writing(storage, training_data, text, writing, language):

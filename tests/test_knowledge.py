@@ -16,8 +16,8 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import (_another_matter, _asks_on_its_own, _ends_with_thanks, _event_topic_asked, _lead,
-                               _one_word, _only_tells_an_age, _small_talk, _tells_a_situation, _the_same_for,
+from components.router import (_another_matter, _asks_on_its_own, _carries_personal_data, _emoji_reply,
+                               _ends_with_thanks, _event_topic_asked, _lead, _one_word, _question_after_a_story, _only_tells_an_age, _small_talk, _tells_a_situation, _the_same_for,
                                names_the_event, names_the_event_or_its_place, split_parts, subject)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -155,6 +155,11 @@ def test_ordinals_and_numbers_name_a_principle(text, writing, number):
     ("what's the 9th principle", "en", 9),
     ("the fifth principle", "en", 5),
     ("list the 12 principles", "en", None),  # a count, not a place in the list
+    # ... or a number marked as one
+    ("principi #5 ra aris", "ka-Latn", 5),
+    ("no. 7 principle pls", "en", 7),
+    ("პრინციპი №11", "ka", 11),
+    ("12 principles. now", "en", None),  # "now" is no "no"
 ])
 def test_only_an_ordinal_names_a_principle_when_the_principles_are_asked_for(text, writing, number):
     assert ordinal_number(text, writing, digits=False) == number
@@ -170,6 +175,11 @@ def test_only_an_ordinal_names_a_principle_when_the_principles_are_asked_for(tex
     ("სად ტარდება, რა რიცხვებშია?", ["სად ტარდება", "რა რიცხვებშია"]),
     ("im from telavi. can ngos attend", ["im from telavi", "can ngos attend"]),
     ("is my.gov.ge open on 24.05?", ["is my.gov.ge open on 24.05"]),
+    # the event's title is one name; a dash between spaces ends a clause, not "24-27"
+    ("open government and smart communities 24-27 may - is it free?",
+     ["open government & smart communities 24-27 may", "is it free"]),
+    ("ღია მმართველობა და ჭკვიანი საზოგადოებები რა არის?", ["ღია მმართველობა & ჭკვიანი საზოგადოებები რა არის"]),
+    ("what is open government and a smart community", ["what is open government", "a smart community"]),
 ])
 def test_a_message_is_cut_into_parts(text, parts):
     assert split_parts(text, "ka" if any("\u10d0" <= c <= "\u10ff" for c in text) else "en") == parts
@@ -206,6 +216,10 @@ def test_a_message_is_cut_into_parts(text, parts):
     ("ok when is it", "en", (None, 0)),
     ("dzalian gmadlobt, kide erti: sertifikats mogvcemen?", "ka-Latn", ("thank", 2)),  # thank you very much
     ("ძალიან კარგი ღონისძიებაა?", "ka", (None, 0)),  # very good event? "very" thanks only beside a thanks
+    # ... and after the greeting or the thanks
+    ("gamarjoba megobaro when and where is it", "en", ("greet", 2)),  # hello friend
+    ("მადლობა ბატონო, კიდევ ერთი კითხვა", "ka", ("thank", 2)),  # thank you sir, one more question
+    ("megobaro rodis aris", "ka-Latn", (None, 0)),  # friend, when is it: no greeting
 ])
 def test_a_greeting_or_thanks_in_front_is_found_by_its_words(text, writing, lead):
     assert _lead(normalised_forms(text, writing)) == lead
@@ -229,6 +243,15 @@ def test_a_greeting_or_thanks_in_front_is_found_by_its_words(text, writing, lead
     ("დამარეგისტრირე რა", "ka", False),
     ("ghonisdziebaze ra enaze ilaparakeben", "ka-Latn", True),
     ("amis shemdeg ra unda gavaketo", "ka-Latn", True),
+    # ხო (right?) as a tag at the end or before a negation asks; first, or after "yes", it answers
+    ("ufasoa xo", "ka-Latn", True),  # it's free, right
+    ("ჩემს ნომერს სხვას ხო არ გადასცემთ", "ka", True),  # you won't pass my number on, will you
+    ("ხო, ჩამწერე", "ka", False),  # yes, sign me up
+    ("ki xo", "ka-Latn", False),  # yes yes
+    # an English tag at the end asks
+    ("its free isnt it", "en", True),
+    ("its in rome right", "en", True),
+    ("all right", "en", False),
 ])
 def test_a_part_asks_on_its_own_only_like_a_question(text, writing, asks):
     assert _asks_on_its_own(text, writing) is asks
@@ -302,6 +325,8 @@ def test_a_message_that_names_the_event_is_about_it_whatever_came_before(text, w
     ("gorshi wyali rodis moiva", "ka-Latn", True),  # when will the water be back in Gori
     ("is there a good pizzeria near faber box", "en", True),
     ("წყალტუბოდან ვარ, როდის არის ღონისძიება?", "ka", False),  # from Tskaltubo: a town, not water
+    ("სკიოში კარგი პიცა სად ვჭამო", "ka", True),  # where do I eat a good pizza in Schio
+    ("pitsundidan var, rodis aris?", "ka-Latn", False),  # from Pitsunda: a town
 ])
 def test_another_matter_is_another_service_or_event(text, writing, other):
     assert _another_matter(normalised_forms(text, writing)) == other
@@ -390,3 +415,49 @@ def test_a_situation_is_told_by_its_verbs(text, writing, tells):
 def test_what_the_answer_did_after_a_thanks_is_part_of_it():
     # "madloba, that helped a lot": the longest phrase that fits, not the first found
     assert _small_talk(normalised_forms("that helped a lot. who organises it", "en")) == 4
+
+
+@pytest.mark.parametrize("text, reply", [
+    ("👍", "thank"),
+    ("🙏🏻🙏🏻", "thank"),  # with a skin tone
+    ("👌!!", "thank"),
+    ("❤️", "thank"),  # with the variation selector
+    ("👎", "feedback"),
+    ("🙄 ...", "feedback"),
+    ("??", None),
+    ("...", None),
+    ("ok 👍", None),  # a word: the classifier reads it
+    ("👍 25?", None),
+])
+def test_a_reply_of_emoji_only_thanks_or_complains(text, reply):
+    assert _emoji_reply(text) == reply
+
+
+@pytest.mark.parametrize("text, carries", [
+    ("nino.beridze88@gmail.com am i registered??", True),
+    ("shegidzliat chamwerot? giorgi maisuradze 599 12 34 56", True),
+    ("+995 599 123 456 damirekot", True),
+    ("is 26 may the last day", False),
+    ("what happens on 25.05", False),
+    ("my.gov.ge ra aris", False),
+])
+def test_an_e_mail_or_a_phone_number_is_the_citizen_s_data(text, carries):
+    assert _carries_personal_data(text) is carries
+
+
+@pytest.mark.parametrize("text, writing, question", [
+    ("i work at the school in gori, we teach kids coding. can teachers come?", "en", "can teachers come?"),
+    # we have a school in Telavi and the children learn programming, can we teachers come?
+    ("skola gvaqvs telavshi da bavshvebi programirebas swavloben, chven mastsavleblebi shegvidzlia wamovidet?",
+     "ka-Latn", "chven mastsavleblebi shegvidzlia wamovidet?"),
+    ("when is it, and where?", "en", None),  # a question before it: two questions, not a story
+    ("i work at the school in gori, we teach kids coding", "en", None),  # no question at the end
+    ("ok. why?", "en", None),  # one word at the end is no question on its own
+    # no situation told: "how to take part" is the hackathon's question
+    ("i heard avatar has some hackathon challenge, how to take part", "en", None),
+    ("i am a student, can i come? how does registration work", "en", None),  # two questions
+    # in English a question may begin in one breath with its verb and subject
+    ("we are five from the telavi youth council can we all come?", "en", "can we all come?"),
+])
+def test_the_question_after_what_a_citizen_tells_is_found(text, writing, question):
+    assert _question_after_a_story(text, writing) == question

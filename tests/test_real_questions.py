@@ -856,3 +856,73 @@ def test_two_short_questions_about_the_subject_before_are_about_it(servers):
     # after AVATAR, "it" in two short parts is the project: its years and its funding
     answer = answer_after(servers, "what is AVATAR?", "when did it start and who funded it")
     assert "Veneto Region" in answer and "May" not in answer, answer  # not the event's dates
+
+
+@pytest.mark.parametrize("first, reply, expected", [
+    ("სად ტარდება ღონისძიება?", "👍", "არაფრის"),  # where is the event held?
+    ("what is open data", "🙏🏻", "welcome"),
+])
+def test_a_reply_of_only_an_emoji_after_an_answer_is_thanks(servers, first, reply, expected):
+    assert expected in answer_after(servers, first, reply)
+
+
+def test_a_greeting_with_a_form_of_address_does_not_hide_the_question(servers):
+    # hi brother, when and where is it?
+    answer = texts(servers.ask("salami dzmao, rodis da sad aris?"))
+    assert said_in_order(answer, "გამარჯობა", "მაის") and "ფაბერ" in answer, answer
+
+
+def test_an_e_mail_typed_with_a_question_about_one_s_registration_starts_the_look_up(servers):
+    answers = servers.ask("giorgi.k77@yahoo.com is my registration there?")
+    assert "confirmation code" in texts(answers) and english(answers), texts(answers)
+
+
+def test_a_name_and_phone_after_a_sign_up_request_are_its_details_not_a_question(servers):
+    # could you sign me up for the conference? Nino Khutsishvili 577 11 22 33
+    answers = servers.ask("შეგიძლიათ ჩამწეროთ კონფერენციაზე? ნინო ხუციშვილი 577 11 22 33")
+    assert started_a_form(answers) and "ტელეფონ" not in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("question, expected, form", [
+    ("the event is free isnt it", "fee", False),  # read as "no" before
+    # my data won't be passed to anyone else, will it? (no question mark; read as cancelling)
+    ("chemi monacemebi sxvas xo ar gadaecema registraciisas", "ელფოსტას", False),
+])
+def test_a_tag_question_is_a_question(servers, question, expected, form):
+    answers = servers.ask(question)
+    assert expected in texts(answers) and started_a_form(answers) is form, texts(answers)
+
+
+def test_a_question_near_nothing_beside_the_event_s_is_not_known_and_the_other_answered(servers):
+    answer = texts(servers.ask("how do i reach schio from milan and where can i buy a cheap phone charger there"))
+    assert said_in_order(answer, "Via Tito Livio", "don't know"), answer
+
+
+def test_what_happens_on_a_day_of_the_event_asked_with_a_condition_is_the_programme(servers):
+    # if I come on the 27th, what will be on that day?
+    answer = texts(servers.ask("27 რიცხვში თუ ჩამოვალ, იმ დღეს რა იქნება?"))
+    assert "დღის წესრიგ" in answer, answer
+
+
+def test_the_question_after_what_a_citizen_tells_is_answered(servers):
+    # I'm a librarian in Kutaisi, we run computer classes for pensioners. Is the conference free?
+    answers = servers.ask("ბიბლიოთეკარი ვარ ქუთაისში, პენსიონერებს კომპიუტერზე ვასწავლით. კონფერენცია უფასოა?")
+    answer = texts(answers)
+    assert "საფასურ" in answer and "ციფრული" not in answer and not started_a_form(answers), answer
+
+
+def test_an_age_after_the_question_is_who_asks_not_a_question(servers):
+    # can I come with my daughter? she is 10
+    answer = texts(servers.ask("qalishvilthan ertad shemidzlia mosvla? 10 wlisaa"))
+    assert "განკუთვნილია" in answer and "არ ვიცი" not in answer, answer
+
+
+def test_the_event_s_title_pasted_before_a_question_is_no_question_of_its_own(servers):
+    answer = texts(servers.ask("Open Government & Smart Communities, 24-27 May, Schio - do I need to pay?"))
+    assert "fee" in answer and "Open government is" not in answer, answer
+
+
+def test_a_principle_named_by_a_number_sign_is_that_principle(servers):
+    answer = texts(servers.ask("principi #5 ra aris?"))
+    # the rule of law, not the list of twelve
+    assert "კანონის უზენაეს" in answer and "ეფექტიანობა" not in answer, answer
