@@ -966,9 +966,11 @@ class QuestionRouter(GraphComponent):
             # or "bye" with a question word in it ("ra wavigo tan", what do I bring, read as "yes")
             name_outside_a_form = name == "inform" and tracker is not None and not in_a_form
             asks = not in_a_form and _asks_on_its_own(text, writing)
-            # outside a form, "yes" or "no" in a question of three words or more is a word of
-            # it: "its free isnt it" (read as "no") asks the fee
-            yes_or_no_in_a_question = name in ("affirm", "deny") and asks and len(forms) >= 3
+            # outside a form, "yes" or "no" heard in a question's tag is a word of it: "its
+            # free isnt it" (read as "no") asks the fee; "რა პრობლემაა, შეინახეთ" (no
+            # problem, keep it) is a yes
+            tag = 2 if tuple(forms[-2:]) in TAG_QUESTIONS else 1 if forms[-1:] == ["right"] else 0
+            yes_or_no_in_a_question = name in ("affirm", "deny") and asks and tag and len(forms) > tag + 1
             # a question switches language only when it names the one to use: "could you
             # switch to the georgian language" does; "ინგლისური კარგად არ ვიცი, თარგმანი
             # იქნება?" and "ქართულად თუ ინგლისურად ილაპარაკებენ?" ask about interpretation
@@ -991,11 +993,8 @@ class QuestionRouter(GraphComponent):
                 return [{"intent": name}]
             if yes_or_no_in_a_question:
                 # the question without its tag, embedded on its own ("its free")
-                tag = 2 if tuple(forms[-2:]) in TAG_QUESTIONS else 1 if forms[-1] == "right" else 0
-                if tag:
-                    return self._rest(self._rest_before(text, len(forms) - tag), writing, message,
-                                      {"affirm", "deny"}, None)
-            if no_switch or yes_or_no_in_a_question:
+                return self._rest(self._rest_before(text, len(forms) - tag), writing, message, {"affirm", "deny"}, None)
+            if no_switch:
                 ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
                            if r.get(INTENT_NAME_KEY) not in (name, FALLBACK_INTENT)]
                 if not ranking:
