@@ -117,7 +117,15 @@ WHAT_THE_ANSWER_DID = frozenset({
     ("that", "was", "helpful"), ("very", "helpful"), ("really", "helpful"), ("damekhmare",), ("damekhmaret",),
     ("dzalian", "damekhmare"), ("dzalian", "damekhmaret"), ("sasargeblo", "iko"), ("sasargebloa",),
     ("sainteresoa",), ("saintereso", "iko"), ("useful",), ("that", "was", "useful"), ("very", "useful")})
-SMALL_TALK = GREETING_SMALL_TALK | WHAT_THE_ANSWER_DID
+# ... and a call for attention, which asks nothing of its own: "hello?? aris vinme?? 26 maiss
+# ra xdeba" (is anyone there? what happens on 26 May), "... ??? უპასუხეთ რა" (answer, come on)
+ATTENTION_CALLS = frozenset({
+    ("aris", "vinme"), ("vinme", "aris"), ("vinme", "khart"), ("khart", "vinme"), ("anyone", "there"),
+    ("anybody", "there"), ("is", "anyone", "there"), ("is", "anybody", "there"), ("anyone", "here"),
+    ("upasukhet",), ("upasukhet", "ra"), ("mipasukhet",), ("mipasukhet", "ra"), ("mipasukhe",),
+    ("mipasukhe", "ra"), ("answer", "pls"), ("answer", "please"), ("answer", "me"), ("pls", "answer"),
+    ("please", "answer"), ("alo",), ("allo",)})
+SMALL_TALK = GREETING_SMALL_TALK | WHAT_THE_ANSWER_DID | ATTENTION_CALLS
 # words that take leave (shared spelling, English): ნახვამდის, კარგად იყავით, ჯერჯერობით; and
 # the words that go with them ("have a nice day", "see you later"), which take leave only
 # beside one of them ("thanks, good" does not)
@@ -243,11 +251,44 @@ def _tells_a_situation(forms: Sequence[str], writing: Optional[str]) -> bool:
 # a message of this many words or more may tell a story before its question
 MIN_STORY_WORDS = 10
 # where a clause ends, its mark kept with it (a full stop only before a space: "my.gov.ge")
-_STORY_BREAK = re.compile(r"(?<=[,;!?…\n])\s*|(?<=[^\W\d]\.)\s+")
+_STORY_BREAK = re.compile(r"(?<=[,;!?…\n])\s*|(?<=[^\W\d]\.)\s+|(?<=\.\.)\s+")
 # ... and in English, where a question begins in one breath with its verb and subject: "we are
 # five from the telavi youth council can we all come?"
 _ENGLISH_STORY_BREAK = re.compile(_STORY_BREAK.pattern + r"|(?<=\w)\s+(?=(?:can|could|do|does|is|are|will|should|may)"
                                   r"\s+(?:i|we|you|they|it|there|my|our|he|she)\b)", re.IGNORECASE)
+
+
+# words that turn from what the writer tells to what they ask, in a message said in one breath
+# (by voice, with no comma): "... karoche mainteresebs es cifruli transformacia ra aris" (in
+# short, I wonder what this digital transformation is), "... ar vici maswavleblebs gvaqvs
+# ufleba?" (I don't know: may we teachers ...?), "... so um what is a smart community"
+STORY_OPENERS = frozenset({
+    ("karoche",), ("mokled",), ("mainteresebs",), ("ar", "vitsi"), ("minda", "vikitkho"), ("kitkhva", "makvs"),
+    ("my", "question", "is"), ("my", "question"), ("i", "wonder"), ("i", "was", "wondering"),
+    ("i", "want", "to", "ask"), ("i", "wanted", "to", "ask"), ("i", "want", "to", "know"), ("anyway",),
+    ("so", "um"), ("so", "uh")})
+
+
+# ... after this many words told
+MIN_TOLD_WORDS = 5
+
+
+def _after_the_last_opener(text: str, writing: Optional[str]) -> Optional[str]:
+    """What follows the message's last ``STORY_OPENERS`` phrase, when at least
+    ``MIN_TOLD_WORDS`` words come before it with no question mark and two or more after it."""
+    tokens = text.split()
+    flat = [(t, form) for t, token in enumerate(tokens) for form in normalised_forms(token, writing)]
+    forms = [form for _, form in flat]
+    for start in range(len(flat) - 1, MIN_TOLD_WORDS - 1, -1):
+        opener = next((o for o in STORY_OPENERS if tuple(forms[start:start + len(o)]) == o), None)
+        if opener is None:
+            continue
+        told = " ".join(tokens[:flat[start][0]])
+        end = start + len(opener)
+        if any(mark in told for mark in QUESTION_MARKS) or len(forms) - end < 2:
+            return None
+        return " ".join(tokens[flat[end - 1][0] + 1:])
+    return None
 
 
 def _understood(answers: List[Dict[str, Any]]) -> bool:
@@ -261,6 +302,9 @@ def _question_after_a_story(text: str, writing: Optional[str], situation_told: b
     at the school in gori, we teach kids coding, can teachers come?"). "i heard avatar has a
     hackathon, how to take part" tells no situation: "how to take part" is the hackathon's.
     ``situation_told``: the text follows where the writer is from, which told it."""
+    opened = _after_the_last_opener(text, writing)
+    if opened is not None and _asks_on_its_own(opened, writing):
+        return opened.strip()
     breaks = _ENGLISH_STORY_BREAK if writing == "en" else _STORY_BREAK
     clauses = [clause for clause in breaks.split(text) if clause.strip()]
     if len(clauses) < 2 or len(normalised_forms(clauses[-1], writing)) < 2:
@@ -394,6 +438,9 @@ POLITE_REQUESTS = (("can", "you"), ("could", "you"), ("would", "you"), ("can", "
 REQUEST_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet", "minda", "mchirdeba",
                            "mainteresebs", "momtsere", "momtseret", "damitsere", "damitseret",
                            "give", "send", "need", "want", "interested", "wondering"})
+# ... of which these only ask to be told: "თარიღი მაინტერესებს" (the date interests me) asks
+# the date, it starts no form
+INTEREST_WORDS = frozenset({"mainteresebs", "interested", "wondering"})
 
 
 # who wants, when it is not the citizen writing: "he want to come also" asks for nothing
@@ -414,11 +461,14 @@ def _someone_else_wants(forms: Sequence[str]) -> bool:
 # although "whether" is in it. English: at the head of the clause ("sign me up and ...")
 IMPERATIVE_REQUESTS = {
     **dict.fromkeys(("chamtsere", "chamtseret", "damaregistrire", "damaregistriret",
-                     "chamtsero", "chamtserot", "damaregistriro", "damaregistrirot"), "register"),
-    **dict.fromkeys(("nakhe", "nakhet", "shemimotsme", "shemimotsmet", "gadaamotsme", "gadaamotsmet",
-                     "gadamimotsme", "shemimotsmo", "shemimotsmot", "gadamimotsmo"), "check_registration"),
-    **dict.fromkeys(("gaaukme", "gaaukmet", "gamiukme", "gamiukmet", "gamiukmo", "gamiukmot"),
-                    "cancel_registration"),
+                     "chamtsero", "chamtserot", "damaregistriro", "damaregistrirot",
+                     # ... and asked in the future: "დამარეგისტრირებ?" (will you register me?)
+                     "chamtsereb", "chamtserebt", "damaregistrireb", "damaregistrirebt"), "register"),
+    **dict.fromkeys(("nakhe", "nakhet", "nakho", "nakhot", "shemimotsme", "shemimotsmet", "gadaamotsme", "gadaamotsmet",
+                     "gadamimotsme", "shemimotsmo", "shemimotsmot", "gadamimotsmo", "shemimotsmeb",
+                     "shemimotsmebt", "gadamimotsmeb", "gadamimotsmebt"), "check_registration"),
+    **dict.fromkeys(("gaaukme", "gaaukmet", "gamiukme", "gamiukmet", "gamiukmo", "gamiukmot", "gamiukmeb",
+                     "gamiukmebt"), "cancel_registration"),
 }
 ENGLISH_IMPERATIVE_REQUESTS = {**dict.fromkeys(("sign", "register", "enrol", "enroll", "book"), "register"),
                                "check": "check_registration", "cancel": "cancel_registration"}
@@ -557,6 +607,19 @@ def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
 # (that was no help). Skin tones and the variation selector are parts of the same emoji
 APPROVING_EMOJI = frozenset("👍👌🙏👏🤝✅✔💪🆗🙂😊😀😃😄😁🥰😍🤗❤♥💙💚💛🧡💜🔥⭐🌟")
 DISAPPROVING_EMOJI = frozenset("👎😡😠🙄😒😞😕☹🙁🤦")
+
+
+# the words of a tag question of one word ("kho", "khom", "ara", "right"; "isnt it": TAG_QUESTIONS)
+TAG_WORDS = frozenset({"kho", "khom", "ara", "right"})
+
+
+def _only_a_guess(forms: Sequence[str]) -> bool:
+    """A statement with a tag and no question word of its own: "რაღაც ასოციაციაა ხო" (some
+    association, right?), "in may right"."""
+    tag = 2 if tuple(forms[-2:]) in TAG_QUESTIONS else 1 if forms[-1:] and forms[-1] in TAG_WORDS else 0
+    if len(forms) < 2 or not tag:
+        return False
+    return not question_words(forms[:-tag]) - AUXILIARIES and forms[0] not in AUXILIARIES
 
 
 def _emoji_reply(text: str) -> Optional[str]:
@@ -858,11 +921,14 @@ class QuestionRouter(GraphComponent):
             # "შეგიძლიათ ჩამწეროთ? მე და ჩემი კოლეგა წამოვალთ" (can you sign us up? my colleague
             # and I will come): the form that starts is how one registers
             answers = [answer for answer in answers if _label(answer) != "registration-how"]
-        if not answers and not in_a_form and _asks_what_happens_that_day(forms) \
-                and any(_EVENT_DATE.match(form) for form in forms) and not _another_matter(forms):
+        leading = [answer for answer in answers if _label(answer) in ("greet", "thank")]
+        if not _understood(answers[len(leading):]) and answers[:len(leading)] == leading and not in_a_form \
+                and _asks_what_happens_that_day(forms) and any(_EVENT_DATE.match(form) for form in forms) \
+                and not _another_matter(forms):
             # "tu mxolod 26-shi movdivar im dRes ra iqneba" (if I only come on the 26th, what
-            # will there be that day?): one of the event's days, and what happens on it
-            answers = [{"intent": "ask_event_agenda"}]
+            # will there be that day?): one of the event's days, and what happens on it (after a
+            # greeting too: "hello?? aris vinme?? 26 maiss ra xdeba programashi")
+            answers = leading + [{"intent": "ask_event_agenda"}]
         if EVENT_TITLE.search(text) and not in_a_form:
             # "“ღია მმართველობა და ჭკვიანი საზოგადოებები” ეს რა არის?" (the event's title: what
             # is it?): the title names the event, it asks nothing about open government
@@ -910,7 +976,8 @@ class QuestionRouter(GraphComponent):
         candidates = [i for i, clause in enumerate(clauses)
                       if forms[i] and forms[i][0] not in CONDITIONS and NEGATIONS.isdisjoint(forms[i])
                       and (_polite_request(clause, writing) or named[i] is not None
-                           or not REQUEST_WORDS.isdisjoint(forms[i]) and not _asks_on_its_own(clause, writing)
+                           or not (REQUEST_WORDS - INTEREST_WORDS).isdisjoint(forms[i])
+                           and not _asks_on_its_own(clause, writing)
                            and not _someone_else_wants(forms[i]))]
         if not candidates:
             return None, False
@@ -1039,7 +1106,8 @@ class QuestionRouter(GraphComponent):
             # what does attending cost?), if that alone is understood
             excluded = {"greet", "thank", "tell_place", "inform"}
             story = _question_after_a_story(rest, writing, situation_told=True)
-            rest_answers = self._rest(story, writing, message, excluded, context) if story else []
+            rest_answers = self._rest(story, writing, message, excluded | self._louder_than_the_question(
+                story, writing, message, excluded), context) if story else []
             if not _understood(rest_answers):
                 rest_answers = self._rest(rest, writing, message, excluded, context)
             # nothing known after it, and nothing asked ("kutaisidan var, pensioneri var"): the place
@@ -1054,7 +1122,9 @@ class QuestionRouter(GraphComponent):
             # mastsavleblebi shegvidzlia wamovidet?" (we have a school in Telavi and the
             # children learn programming, can we teachers come?): the question at the end of
             # what the citizen tells, answered as a message of its own (the place is noted)
-            rest_answers = self._rest(story, writing, message, {"greet", "thank", "tell_place", "inform"}, context)
+            told_excluded = {"greet", "thank", "tell_place", "inform"}
+            rest_answers = self._rest(story, writing, message, told_excluded | self._louder_than_the_question(
+                story, writing, message, told_excluded), context)
             if _understood(rest_answers):
                 return ([{"intent": lead}] if lead else []) + rest_answers
         if lead and lead_words < len(forms):
@@ -1112,6 +1182,22 @@ class QuestionRouter(GraphComponent):
             confidence = min(1.0, confidence / remaining) if remaining > 0 else 0.0
         return self._single(name, confidence, self._embed([rest], writing)[0], message, allow_parts=True,
                             text=rest, writing=writing, context=context)
+
+    def _louder_than_the_question(self, question: str, writing: Optional[str], message: Message,
+                                  excluded: Set[str]) -> Set[str]:
+        """The intents the classifier ranks above the one it gives weight to that is closest to
+        the question at the end of a story: the story's words are heard too ("... we launched
+        an online service, people liked it, in short I wonder what digital transformation is":
+        0.67 for the e-services, 0.30 for the digital transformation, the question's)."""
+        ranking = [r[INTENT_NAME_KEY] for r in message.get(INTENT_RANKING_KEY) or []
+                   if r.get(INTENT_NAME_KEY) not in excluded | {FALLBACK_INTENT}
+                   and (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.config["part_min_confidence"]]
+        intents, _ = self.scores(self._embed([question], writing)[0])
+        heard = [name for name in ranking if name in intents]
+        if not heard:
+            return set()
+        closest = max(heard, key=lambda name: intents[name])
+        return set(ranking[:ranking.index(closest)])
 
     def _rest_after(self, text: str, writing: Optional[str], words: int) -> str:
         matches = list(TOKEN_PATTERN.finditer(text))
@@ -1304,6 +1390,9 @@ class QuestionRouter(GraphComponent):
         # გადავიხადო", and where do I pay it). None: no such part, or no question before it
         matter_from = next((i for i, piece in enumerate(pieces) if _another_matter(normalised_forms(piece, writing))),
                            None) if _another_matter(normalised_forms(text, writing)) else None
+        # ... first: the short parts after it are about it too ("პასპორტის აღდგენას რამდენი დღე
+        # სჭირდება და რა ღირს", how long does renewing a passport take and what does it cost)
+        matter_first = matter_from == 0
         if matter_from == 0 or matter_from is not None \
                 and not all(_asks_on_its_own(piece, writing) for piece in pieces[:matter_from]):
             matter_from = None
@@ -1323,6 +1412,12 @@ class QuestionRouter(GraphComponent):
                 continue
             if piece_words and piece_words[0] in NEGATED_PART and len(piece_words) <= 3:
                 negated = True
+                continue
+            if tuple(piece_words) in ATTENTION_CALLS:
+                continue  # "რომში ტარდება ხო?? ??? უპასუხეთ რა" (answer, come on): no question of its own
+            if found and found[-1][2] and _only_a_guess(piece_words):
+                # "ალდა რაარის? რაღაც ასოციაციაა ხო" (what is ALDA? some association, right?): the
+                # writer's guess at the answer to the question before, which answers it
                 continue
             if i > 0 and piece_words and MANNER_WORDS.issuperset(piece_words):
                 # "open data რა არის? explain simple pls", "ღიაა? კი ან არა მითხარი" (yes or
@@ -1381,9 +1476,12 @@ class QuestionRouter(GraphComponent):
                 and typed.get(OUT_OF_SCOPE, ({}, 0.0))[1] >= sim - self.config["completion_margin"]
             near_nothing = heard_out_of_scope and i > 0 and sim < self.config["part_question_similarity"] \
                 and _asks_on_its_own(as_typed, writing)
+            about_the_matter = matter_first and i > 0 and not names_the_event_or_its_place(pieces[i], writing) \
+                and len([form for form in piece_words if form not in CONJUNCTIONS]) <= 2
             if beside_the_domain:
                 best, sim = typed[OUT_OF_SCOPE]
-            elif _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or near_nothing:
+            elif _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or near_nothing \
+                    or about_the_matter:
                 # the weather is never the assistant's, however close to the dates it sounds
                 # ("როდის იწყება და როგორი ამინდი იქნება იქ?", when does it start and what will
                 # the weather be like there?); nor another service's matter and what follows it
@@ -1431,7 +1529,9 @@ class QuestionRouter(GraphComponent):
                 # registration and ...) is no look-up; "shegidzliat chamwerot?" (can you sign
                 # us up?) no question of who may come
                 best = {"intent": request}
-            points_back = _points_back(piece_words, writing)
+            # (the first part's "it" is the event's, as in a message of one part: "is it free?
+            # also whats the weather in italy"; in Latin-letter Georgian, "is" is ის, that)
+            points_back = (bool(found) or writing != "en") and _points_back(piece_words, writing)
             to_the_kind = not POINTING_TO_THE_KIND.isdisjoint(piece_words)
             if found and not beside_the_domain:
                 # "who is in AVATAR and how long does it run": the second part is the project's
@@ -1516,7 +1616,9 @@ class QuestionRouter(GraphComponent):
                     unsupported.add(id(best))
             # "there" beside the domain points to the event's place, not to its topic
             found.append((best, sim, asks, (points_back or to_the_kind) and not beside_the_domain))
-            pieces_asking[id(best)] = looks_like_a_question(as_typed, writing) and not _polite_request(as_typed, writing)
+            # (a verb that names the form asks for it, question mark or not: "დამარეგისტრირებ?")
+            pieces_asking[id(best)] = looks_like_a_question(as_typed, writing) and not _polite_request(as_typed, writing) \
+                and request != best.get("intent")
         answers: List[Dict[str, Any]] = []
         for best, sim, asks, points_back in found:
             if sim < self.config["part_min_similarity"] or id(best) in unsupported:
@@ -1548,7 +1650,10 @@ class QuestionRouter(GraphComponent):
             return []
         at = text.find(asked[0])
         rest = (text[:at] + " " + text[at + len(asked[0]):]).strip(" ,;:.!?")
-        answered = self._rest(rest, writing, message, {SWITCH_LANGUAGE}, None) if normalised_forms(rest, writing) else []
+        # ("can u" of "can u write in georgian pls" is no question beside it)
+        said = [form for form in normalised_forms(rest, writing)
+                if form not in AUXILIARIES | THANKS_COMPANIONS | {"i", "me", "pls", "please", "plz"}]
+        answered = self._rest(rest, writing, message, {SWITCH_LANGUAGE}, None) if said else []
         if not answered or all(answer.get("abstain") for answer in answered):
             return []
         return self._with_the_switch(answered, asked)
@@ -1837,7 +1942,9 @@ OTHER_MATTER_WORDS = frozenset({"tskali", "tsklis", "tskals", "tskalma", "tsklit
                                 "pitsa", "pitsis", "pitsas", "pitsit", "pitseria", "pitseriashi"})
 PASSPORT_STEMS = ("pasport", "passport")
 RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "gaakhl", "gavaakhl", "renew", "gaagrdzel", "expired", "expire", "gamivid", "gauvid",
-                 "mtavrdeb", "vadagasul")
+                 "mtavrdeb", "vadagasul",
+                 # restoring a lost one: აღდგენა, დავკარგე
+                 "agdgen", "aghdgen", "davkarg", "dakarg", "lost", "replac")
 VISA_STEMS = ("viz", "visa")
 
 

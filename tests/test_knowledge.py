@@ -17,8 +17,10 @@ from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
 from components.router import (_another_matter, _asks_on_its_own, _carries_personal_data, _emoji_reply,
-                               _ends_with_thanks, _event_topic_asked, _lead, _one_word, _question_after_a_story, _only_tells_an_age, _small_talk, _tells_a_situation, _the_same_for,
-                               names_the_event, names_the_event_or_its_place, split_parts, subject)
+                               _ends_with_thanks, _event_topic_asked, _imperative_request, _lead, _one_word,
+                               _only_a_guess, _only_tells_an_age, _question_after_a_story, _small_talk,
+                               _tells_a_situation, _the_same_for, names_the_event, names_the_event_or_its_place,
+                               split_parts, subject)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DOMAIN = Domain.load(str(PROJECT_DIR / "domain")).as_dict()
@@ -327,6 +329,8 @@ def test_a_message_that_names_the_event_is_about_it_whatever_came_before(text, w
     ("წყალტუბოდან ვარ, როდის არის ღონისძიება?", "ka", False),  # from Tskaltubo: a town, not water
     ("სკიოში კარგი პიცა სად ვჭამო", "ka", True),  # where do I eat a good pizza in Schio
     ("pitsundidan var, rodis aris?", "ka-Latn", False),  # from Pitsunda: a town
+    ("pasporti davkarge, axali rogor gavaketo", "ka-Latn", True),  # I lost my passport, how do I get a new one
+    ("i lost my passport, do i need a visa for the event?", "en", False),  # the visa is the event's
 ])
 def test_another_matter_is_another_service_or_event(text, writing, other):
     assert _another_matter(normalised_forms(text, writing)) == other
@@ -458,6 +462,50 @@ def test_an_e_mail_or_a_phone_number_is_the_citizen_s_data(text, carries):
     ("i am a student, can i come? how does registration work", "en", None),  # two questions
     # in English a question may begin in one breath with its verb and subject
     ("we are five from the telavi youth council can we all come?", "en", "can we all come?"),
+    # said in one breath, by voice: a word that turns to the question ("in short, I wonder ...")
+    ("me sabavshvo bagshi vmushaob quTaisshi da bavshvebs kompiuterze vaswavlit xatvas karoche mainteresebs "
+     "ghia monacemebi ra aris", "ka-Latn", "ghia monacemebi ra aris"),
+    ("so i teach in a village school near gori and my students built a little website for the library anyway "
+     "who can attend the conference", "en", "who can attend the conference"),
+    # ... unless a question came before it
+    ("when is it? i teach in a village school near gori and we built a website anyway who can attend",
+     "en", None),
+    # "..." ends what is told
+    ("ვასწავლი ზუგდიდის სკოლაში, ბავშვებმა პროექტი გააკეთეს... მასწავლებლებს შეგვიძლია მოსვლა?", "ka",
+     "მასწავლებლებს შეგვიძლია მოსვლა?"),
 ])
 def test_the_question_after_what_a_citizen_tells_is_found(text, writing, question):
     assert _question_after_a_story(text, writing) == question
+
+
+@pytest.mark.parametrize("text, writing, guess", [
+    ("რაღაც ასოციაციაა ხო", "ka", True),  # some association, right?
+    ("in may right", "en", True),
+    ("its free isnt it", "en", True),
+    ("sad aris xo", "ka-Latn", False),  # where is it, right?: a question word of its own
+    ("is it in may right", "en", False),  # a question by its verb
+    ("xo", "ka-Latn", False),
+])
+def test_a_guess_with_a_tag_asks_nothing_of_its_own(text, writing, guess):
+    assert _only_a_guess(normalised_forms(text, writing)) == guess
+
+
+@pytest.mark.parametrize("text, writing, call", [
+    ("hello?? aris vinme??", "ka-Latn", 2),  # is anyone there?
+    ("უპასუხეთ რა", "ka", 2),  # answer, come on
+    ("anyone there", "en", 2),
+    ("answer the question about the fee", "en", 0),
+])
+def test_a_call_for_attention_is_small_talk(text, writing, call):
+    forms = normalised_forms(text, writing)
+    assert _small_talk(forms[1:] if forms[0] == "hello" else forms) == call
+
+
+@pytest.mark.parametrize("text, writing, form", [
+    ("დამარეგისტრირებ?", "ka", "register"),  # will you register me?
+    ("chamwereb konferenciaze?", "ka-Latn", "register"),
+    ("gamiuqmeb registracias?", "ka-Latn", "cancel_registration"),
+    ("დარეგისტრირება რა ღირს?", "ka", None),  # what does registering cost?
+])
+def test_a_verb_in_the_future_asks_for_its_form(text, writing, form):
+    assert _imperative_request(normalised_forms(text, writing), writing) == form
