@@ -1192,7 +1192,9 @@ class QuestionRouter(GraphComponent):
         ranking = [r[INTENT_NAME_KEY] for r in message.get(INTENT_RANKING_KEY) or []
                    if r.get(INTENT_NAME_KEY) not in excluded | {FALLBACK_INTENT}
                    and (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.config["part_min_confidence"]]
-        intents, _ = self.scores(self._embed([question], writing)[0])
+        intents, entries = self.scores(self._embed([question], writing)[0])
+        # (the knowledge base as one topic: its closest question)
+        intents = {**intents, KNOWLEDGE_INTENT: max(entries.values(), default=0.0)}
         heard = [name for name in ranking if name in intents]
         if not heard:
             return set()
@@ -1255,8 +1257,12 @@ class QuestionRouter(GraphComponent):
             out_of_scope = weights.get(OUT_OF_SCOPE, 0.0)
             torn = out_of_scope >= confidence - cfg["out_of_scope_margin"]
             # ... or is one word the entry classifier is sure of
-            ours = sure_of_one_word \
-                or entry_probability >= cfg["entry_sure_probability"] and names_the_event_or_its_place(text, writing)
+            # ... or the entry classifier is sure of its entry, and no out-of-scope example is
+            # closer than that entry's questions: as when the classifier leans to out of scope
+            # (below), by a hair ("dedachemi 70 wlisaa da etliT dadis shedzlebs mosvlas kibeebi
+            # xom ar aris", my mother is 70 and uses a wheelchair, can she come, are there stairs?)
+            ours = sure_of_one_word or entry_probability >= cfg["entry_sure_probability"] \
+                and (names_the_event_or_its_place(text, writing) or kb_sim >= intents.get(OUT_OF_SCOPE, 1.0))
             if torn and kb_sim < cfg["knowledge_override_similarity"] and not ours:
                 return []
             if known_entry:

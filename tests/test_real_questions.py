@@ -926,3 +926,41 @@ def test_a_principle_named_by_a_number_sign_is_that_principle(servers):
     answer = texts(servers.ask("principi #5 ra aris?"))
     # the rule of law, not the list of twelve
     assert "კანონის უზენაეს" in answer and "ეფექტიანობა" not in answer, answer
+
+
+def test_it_in_the_first_part_is_the_event_beside_a_question_out_of_domain(servers):
+    answer = texts(servers.ask("is it free? btw how is the weather in milan in may"))
+    assert said_in_order(answer, "fee", "don't know"), answer
+
+
+def test_will_you_register_me_starts_the_form_and_the_other_question_is_answered(servers):
+    # will you sign me up? and where do I find a hotel nearby
+    answers = servers.ask("chamwereb? da sastumro sad vnaxo axlos")
+    assert started_a_form(answers) and "სასტუმრო" in texts(answers), texts(answers)
+
+
+def test_a_short_part_after_another_service_s_matter_is_about_that_matter(servers):
+    # how long does getting a building permit take and what does it cost
+    answer = texts(servers.ask("შენობის ნებართვის აღება რამდენ ხანს გრძელდება და რა ღირს"))
+    assert "არ ვიცი" in answer and "საფასურ" not in answer, answer
+
+
+def test_the_question_after_a_story_said_in_one_breath_is_answered(servers):
+    # I work at the Zugdidi city hall and we just launched an online service, people are
+    # happy, in short I wonder what open government is in general
+    answers = servers.ask("me vmushaob zugdidis meriashi da axla gavushvit online mimartvis servisi xalxi "
+                          "kmayofilia karoche mainteresebs ghia mmartveloba ra aris sazogadod")
+    answer = texts(answers)
+    assert "ღია მმართველობ" in answer and "my.gov.ge" not in answer, answer
+
+
+def test_a_guess_with_a_tag_after_a_question_is_no_question_of_its_own(servers):
+    # what is Faber Box? some building, right?
+    answers = servers.ask("ფაბერ ბოქსი რა არის? რაღაც შენობაა ხო")
+    assert len(answers) == 1 and "Faber" in texts(answers), texts(answers)
+
+
+def test_a_call_for_attention_is_no_question(servers):
+    # where is it held? ??? answer, come on
+    answers = servers.ask("სად ტარდება? ??? უპასუხეთ რა")
+    assert len(answers) == 1 and "ღონისძიების ადგილი" in texts(answers), texts(answers)
