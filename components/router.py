@@ -609,6 +609,17 @@ APPROVING_EMOJI = frozenset("👍👌🙏👏🤝✅✔💪🆗🙂😊😀😃�
 DISAPPROVING_EMOJI = frozenset("👎😡😠🙄😒😞😕☹🙁🤦")
 
 
+def _only_calls_for_attention(forms: Sequence[str]) -> bool:
+    """Whether the words are only ``ATTENTION_CALLS``, one after another ("alo vinme khart")."""
+    i = 0
+    while i < len(forms):
+        call = max((len(c) for c in ATTENTION_CALLS if tuple(forms[i:i + len(c)]) == c), default=0)
+        if not call:
+            return False
+        i += call
+    return bool(forms)
+
+
 # the words of a tag question of one word ("kho", "khom", "ara", "right"; "isnt it": TAG_QUESTIONS)
 TAG_WORDS = frozenset({"kho", "khom", "ara", "right"})
 
@@ -1419,8 +1430,12 @@ class QuestionRouter(GraphComponent):
             if piece_words and piece_words[0] in NEGATED_PART and len(piece_words) <= 3:
                 negated = True
                 continue
-            if tuple(piece_words) in ATTENTION_CALLS:
-                continue  # "რომში ტარდება ხო?? ??? უპასუხეთ რა" (answer, come on): no question of its own
+            if _only_calls_for_attention(piece_words):
+                # "რომში ტარდება ხო?? ??? უპასუხეთ რა" (answer, come on), "ალო?? ვინმე ხართ?"
+                # (hello? is anyone there?): no question of its own; the question beside it is
+                # answered on its own
+                aside = True
+                continue
             if found and found[-1][2] and _only_a_guess(piece_words):
                 # "ალდა რაარის? რაღაც ასოციაციაა ხო" (what is ALDA? some association, right?): the
                 # writer's guess at the answer to the question before, which answers it

@@ -18,7 +18,7 @@ from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
 from components.router import (_another_matter, _asks_on_its_own, _carries_personal_data, _emoji_reply,
                                _ends_with_thanks, _event_topic_asked, _imperative_request, _lead, _one_word,
-                               _only_a_guess, _only_tells_an_age, _question_after_a_story, _small_talk,
+                               _only_a_guess, _only_calls_for_attention, _only_tells_an_age, _question_after_a_story, _small_talk,
                                _tells_a_situation, _the_same_for, names_the_event, names_the_event_or_its_place,
                                split_parts, subject)
 
@@ -509,3 +509,13 @@ def test_a_call_for_attention_is_small_talk(text, writing, call):
 ])
 def test_a_verb_in_the_future_asks_for_its_form(text, writing, form):
     assert _imperative_request(normalised_forms(text, writing), writing) == form
+
+
+@pytest.mark.parametrize("text, writing, only", [
+    ("ალო?? ვინმე ხართ?", "ka", True),  # hello? is anyone there?
+    ("upasuxet ra", "ka-Latn", True),  # answer, come on
+    ("anyone there? when is it", "en", False),
+    ("", "en", False),
+])
+def test_a_piece_of_calls_for_attention_only(text, writing, only):
+    assert _only_calls_for_attention(normalised_forms(text, writing)) == only

@@ -964,3 +964,9 @@ def test_a_call_for_attention_is_no_question(servers):
     # where is it held? ??? answer, come on
     answers = servers.ask("სად ტარდება? ??? უპასუხეთ რა")
     assert len(answers) == 1 and "ღონისძიების ადგილი" in texts(answers), texts(answers)
+
+
+def test_a_call_for_attention_after_the_place_hides_no_question(servers):
+    # I'm from Kutaisi, hello?? is anyone there? what does a ticket cost
+    answer = texts(servers.ask("ქუთაისიდან ვარ, ალო?? ვინმე ხართ? ბილეთი რა ჯდება"))
+    assert "საფასურ" in answer and "ბოტი" not in answer, answer
