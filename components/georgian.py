@@ -152,6 +152,16 @@ def translit_digits(token: str) -> str:
 _SCHIO_AS_SAID = re.compile(r"(?<![^\W\d_])(?:skio|სკიო)", re.IGNORECASE)
 
 
+# Mtavruli capitals (U+1C90-U+1CBF: "ᲠᲝᲓᲘᲡ") and the Mkhedruli letters they capitalise
+_MKHEDRULI_OF_MTAVRULI = {capital: capital - 0x1C90 + 0x10D0 for capital in range(0x1C90, 0x1CC0)}
+
+
+def in_mkhedruli(text: str) -> str:
+    """``text`` with Georgian capitals (Mtavruli, which some phones type) in the everyday
+    letters, the only ones a reader that learnt from written text knows well."""
+    return text.translate(_MKHEDRULI_OF_MTAVRULI)
+
+
 def schio_in_georgian(text: str) -> str:
     """``text`` with Schio spelled as in Georgian ("skioshi" -> "shioshi", სკიოში -> შიოში)."""
     return _SCHIO_AS_SAID.sub(lambda m: "შიო" if is_georgian_letter(m.group()[0]) else m.group()[0] + "hio", text)
@@ -181,6 +191,14 @@ CHAT_SPELLINGS = {
     "coz": "because", "cuz": "because", "bcoz": "because", "ppl": "people", "b4": "before", "pple": "people",
     "cn": "can", "wud": "would", "shud": "should", "wanna": "want", "gonna": "going", "reg": "registration",
 }
+
+
+def chat_spelled_out(text: str) -> str:
+    """English ``text`` with a phone's shortenings spelled out ("wen is it n how much" ->
+    "when is it n how much"), for readers that know words, not rules: the sentence vectors."""
+    return TOKEN_PATTERN.sub(lambda match: CHAT_SPELLINGS.get(english_form(match.group()), match.group()), text)
+
+
 # the same in Georgian, in the shared spelling (Georgian letters and translit alike): "რეგ ჯერ
 # ღიაა?", "reg jer Riaa?" (is registration still open?), "msg-s datoveba" (leaving a message)
 GEORGIAN_CHAT_SPELLINGS = {"reg": "registratsia", "msg": "shetkobineba", "madl": "madloba"}

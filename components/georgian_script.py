@@ -90,6 +90,18 @@ def _is_acronym(token: str) -> bool:
     return len(letters) > 1 and all(c.isupper() for c in letters)
 
 
+MIN_SHOUTED_WORDS = 3  # capitals in fewer words are acronyms and keyboard keys, not shouting
+
+
+def _shouted(tokens: list[str]) -> bool:
+    """Typed with Caps Lock on ("RODIS DA SAD ARIS"): most Latin words of two letters or more,
+    and at least MIN_SHOUTED_WORDS of them, in capitals. Such capitals are no keyboard keys
+    and no acronyms: the words are read as if typed in lower case."""
+    words = [t for t in tokens if _is_translit_token(t) and sum(c.isalpha() for c in t) > 1]
+    capitals = sum(map(_is_acronym, words))
+    return capitals >= MIN_SHOUTED_WORDS and 2 * capitals > len(words)
+
+
 def translit_letters(token: str, keyboard_initial: bool = True) -> list[str]:
     """The Georgian letters of a translit token, one per letter it spells.
 
@@ -190,12 +202,15 @@ class GeorgianScriptConverter:
     def convert(self, text: str) -> str:
         """``text`` with each translit token in Georgian script; punctuation, digits,
         Georgian, acronyms ("AVATAR"), ``keep`` words and English words borrowed mid-message
-        (``ENGLISH_IN_TRANSLIT``: "and where") as they were."""
+        (``ENGLISH_IN_TRANSLIT``: "and where") as they were; a message typed with Caps Lock on
+        as if typed in lower case."""
         out, last = [], 0
-        for match in TOKEN_PATTERN.finditer(text):
+        matches = list(TOKEN_PATTERN.finditer(text))
+        shouted = _shouted([match.group() for match in matches])
+        for match in matches:
             token = match.group()
             out.append(text[last:match.start()])
-            out.append(self.convert_token(token))
+            out.append(self.convert_token(token.lower() if shouted else token))
             last = match.end()
         out.append(text[last:])
         return "".join(out)

@@ -148,7 +148,7 @@ POINTING_TO_THE_KIND = frozenset({"such", "aseti", "asetia", "msgavsi"})
 # (about it), მისი / მათი (its, their): "my.gov.ge-ze rogor shevide da ra shemidzlia iq
 # gavaketo" asks what one can do there, not what the assistant can do
 GEORGIAN_POINTING_BACK = POINTING_BACK | {"is", "ik", "eg", "magas", "mas", "imaze", "amaze", "magaze", "misi",
-                                          "mati"}
+                                          "mati", "mattan", "mastan"}
 
 
 def _points_back(forms: Sequence[str], writing: Optional[str]) -> bool:
@@ -156,10 +156,10 @@ def _points_back(forms: Sequence[str], writing: Optional[str]) -> bool:
     return not (POINTING_BACK if writing == "en" else GEORGIAN_POINTING_BACK).isdisjoint(forms)
 
 
-CONJUNCTIONS = frozenset({"and", "also", "plus", "da", "aseve", "an"})
+CONJUNCTIONS = frozenset({"and", "n", "also", "plus", "da", "aseve", "an"})
 # Questions are joined by "and" or follow each other after a question mark; a comma more
 # often joins the context to one question ("I use a wheelchair, can I get in?").
-_SEPARATOR = re.compile(r"[?;\n]+|,?\s+(?:and|also|plus|და|ასევე|da|aseve)\s+|\s+[-–—]+\s+", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[?;\n]+|,?\s+(?:and|n|also|plus|და|ასევე|da|aseve)\s+|\s+[-–—]+\s+", re.IGNORECASE)
 FOLLOW_UP_WORDS = {
     "ask_event_venue": {"where", "sad", "saidan", "venue", "place", "location", "adgili", "misamarti"},
     "ask_event_date": {"when", "rodis", "date", "dates", "tarigi", "ritskhvi", "ritskhvebi"},
@@ -211,15 +211,22 @@ NEGATED_PART = frozenset({"not", "ara"})
 CONTACT_NEIGHBOURS = frozenset({"help", "bot_challenge", "leave_message"})
 PHONE_STEMS = ("telepon", "davrek", "darek", "dairek", "phone", "call", "hotline", "operator")
 LEAVING_STEMS = ("leave", "leaving", "datov", "davutov", "davtov", "vutov")  # leave (a message): დატოვება, დავუტოვებ
+# ... and the words that ask how to reach someone: "their phone or e-mail?", "how to contact them?"
+CONTACT_STEMS = PHONE_STEMS + ("meil", "mail", "elpost", "kontakt", "contact", "dakavshir", "davukavshir", "reach",
+                               "nomer", "number")
 HUMAN_STEMS = ("adamian", "tanamshromel", "human", "person", "someone", "somebody")
 # A day of the event named ("the 25th", "day 2", "მეორე დღეს") with what happens on it asks
 # for the programme, not the dates: "what happens on the 25th", "25-ში რა ხდება"; "what day
 # does it start" (რა დღეს) and "is the 27th the last day?" ask the dates
-_EVENT_DAY = re.compile(r"^(?:2[4-7](?:st|nd|rd|th|shi|ze)?|days?|dg(?:e|es|is|it))$")
-_EVENT_DATE = re.compile(r"^2[4-7](?:st|nd|rd|th|shi|ze)?$")  # one of the event's days, by its number
+# one of the event's days, by its number in digits or in Georgian words ("ოცდაექვსში", on the 26th)
+_EVENT_DAY_NUMBER = r"2[4-7](?:st|nd|rd|th|shi|ze)?|otsda(?:otkh|khut|ekvs|shvid)[a-z]*"
+_EVENT_DAY = re.compile(rf"^(?:{_EVENT_DAY_NUMBER}|days?|dg(?:e|es|is|it))$")
+_EVENT_DATE = re.compile(rf"^(?:{_EVENT_DAY_NUMBER})$")
 HAPPENING_WORDS = frozenset({"happens", "happen", "happening", "planned", "on", "khdeba", "ikneba", "gaimarteba",
-                             "gegmaa", "programaa", "programa"})
+                             "gegmaa", "programaa", "programa", "igegmeba", "dagegmilia"})  # იგეგმება: is planned
 WHEN_WORDS = frozenset({"when", "rodis", "rodisaa", "rodemde"})
+# what a part that asks what happens on one of the event's days may sound like to the vectors
+WHAT_A_DAY_MAY_SOUND_LIKE = frozenset({"ask_event", "ask_event_date", "ask_principle", "ask_principles"})
 
 
 _AGE = re.compile(r"^\d{1,3}(?:yo|y)?$")
@@ -438,6 +445,9 @@ POLITE_REQUESTS = (("can", "you"), ("could", "you"), ("would", "you"), ("can", "
 REQUEST_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet", "minda", "mchirdeba",
                            "mainteresebs", "momtsere", "momtseret", "damitsere", "damitseret",
                            "give", "send", "need", "want", "interested", "wondering"})
+# ... of which these ask to be given something to know: "faber box-is zusti misamarti momeci" (give
+# me Faber Box's exact address) asks for it, as "tell me" does
+GIVING_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet", "give", "send"})
 # ... of which these only ask to be told: "თარიღი მაინტერესებს" (the date interests me) asks
 # the date, it starts no form
 INTEREST_WORDS = frozenset({"mainteresebs", "interested", "wondering"})
@@ -472,13 +482,17 @@ IMPERATIVE_REQUESTS = {
 }
 ENGLISH_IMPERATIVE_REQUESTS = {**dict.fromkeys(("sign", "register", "enrol", "enroll", "book"), "register"),
                                "check": "check_registration", "cancel": "cancel_registration"}
+# words that may come before an English imperative: "davai sign me up", "ok so just register me"
+IMPERATIVE_LEADS = HESITATIONS | {"davai", "aba", "ok", "okay", "so", "please", "just", "then", "well", "yes", "yeah",
+                                  "alright", "now"}
 
 
 def _imperative_request(forms: Sequence[str], writing: Optional[str]) -> Optional[str]:
     """The form a clause asks for with its verb in the imperative, if it does: the verb says
     which (the sentence vectors hardly tell "sign me up" from "cancel me" in translit)."""
     if writing == "en":
-        return ENGLISH_IMPERATIVE_REQUESTS.get(forms[0]) if forms else None
+        verb = next((form for form in forms if form not in IMPERATIVE_LEADS), None)
+        return ENGLISH_IMPERATIVE_REQUESTS.get(verb) if verb is not None else None
     return next((IMPERATIVE_REQUESTS[form] for form in forms if form in IMPERATIVE_REQUESTS), None)
 
 
@@ -533,6 +547,12 @@ def _asks_on_its_own(text: str, writing: Optional[str]) -> bool:
     if marked:
         return True
     return bool(question_words(forms) - AUXILIARIES) or (bool(forms) and forms[0] in AUXILIARIES)
+
+
+def _asks_or_asks_to_be_given(text: str, writing: Optional[str]) -> bool:
+    """A question (see _asks_on_its_own), or a request to be given something to know ("faber
+    box-is zusti misamarti momeci", give me Faber Box's exact address)."""
+    return _asks_on_its_own(text, writing) or not GIVING_WORDS.isdisjoint(normalised_forms(text, writing))
 
 
 # "can I / can we / may one" in Georgian, which asks without a question mark or word:
@@ -1411,7 +1431,7 @@ class QuestionRouter(GraphComponent):
         # სჭირდება და რა ღირს", how long does renewing a passport take and what does it cost)
         matter_first = matter_from == 0
         if matter_from == 0 or matter_from is not None \
-                and not all(_asks_on_its_own(piece, writing) for piece in pieces[:matter_from]):
+                and not all(_asks_or_asks_to_be_given(piece, writing) for piece in pieces[:matter_from]):
             matter_from = None
         pieces_asking: Dict[int, bool] = {}  # by id of the piece's best answer: the piece is a question
         negated = False  # a part that says what the question is not: "not when, where is it"
@@ -1436,16 +1456,12 @@ class QuestionRouter(GraphComponent):
                 # answered on its own
                 aside = True
                 continue
-            if found and found[-1][2] and _only_a_guess(piece_words):
-                # "ალდა რაარის? რაღაც ასოციაციაა ხო" (what is ALDA? some association, right?): the
-                # writer's guess at the answer to the question before, which answers it
-                continue
             if i > 0 and piece_words and MANNER_WORDS.issuperset(piece_words):
                 # "open data რა არის? explain simple pls", "ღიაა? კი ან არა მითხარი" (yes or
                 # no, tell me): how to answer the question before, no question of its own
                 continue
             if i > 0 and _tells_a_situation(piece_words, writing) and not _asks_on_its_own(pieces[i], writing) \
-                    and any(asked for _, _, asked, _ in found) and not self._names_a_place(pieces[i]):
+                    and any(asked for _, _, asked, _ in found) and not self._names_a_place(pieces[i], anywhere=False):
                 # "იტალიაში ვიზა მჭირდება ...? ქართული პასპორტი მაქვს" (do I need a visa ...?
                 # I have a Georgian passport): after the question, the asker's situation, no
                 # question of its own (where they are from is: "ra girs? kutaisidan var")
@@ -1542,6 +1558,22 @@ class QuestionRouter(GraphComponent):
                     # (a question about registering itself, "tu davregistrirdi aucileblad unda
                     # wavide?", if I register must I go?, is the whole message's to answer)
                     best, sim = {"entry": chosen}, entries[chosen]
+            if found and found[-1][2] and _only_a_guess(piece_words) and (
+                    _label(best) == _label(found[-1][0])
+                    or ranking.get(best.get("intent", KNOWLEDGE_INTENT), 0.0) < self.config["part_min_confidence"]):
+                # "ალდა რაარის? რაღაც ასოციაციაა ხო" (what is ALDA? some association, right?): the
+                # writer's guess at the answer to the question before, which answers it; a
+                # guess at a topic the whole message is heard to ask asks it ("... და ვიზა არ
+                # მჭირდება ხო?", and I need no visa, right?)
+                continue
+            another = _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or about_the_matter
+            if (_label(best) in WHAT_A_DAY_MAY_SOUND_LIKE or _label(best) == OUT_OF_SCOPE and not another) \
+                    and _asks_what_happens_that_day(piece_words) and any(_EVENT_DATE.match(form) for form in piece_words):
+                # "25.05 ra xdeba? meore dRis programa mainteresebs" (what happens on 25.05? I
+                # want the second day's programme): one of the event's days, and what happens on
+                # it, is its programme (no principle has a number past 12), here as in a message
+                # of one part
+                best = {"intent": "ask_event_agenda"}
             request = _imperative_request(piece_words, writing)
             if request is not None and not beside_the_domain \
                     and (best.get("intent") in self.config["consequential_intents"]
@@ -1582,6 +1614,11 @@ class QuestionRouter(GraphComponent):
                         best = found[-1][0]
                 else:
                     best = self._in_context(best, intents, entries, about, pieces[i], writing)
+                if points_back and about == "event" and any(form.startswith(CONTACT_STEMS) for form in piece_words):
+                    # "vin organizebs am konferencias? maTi telefoni an meili gaqvs?" (who
+                    # organises it? do you have their phone or e-mail?): how to reach the people
+                    # of the event is the organisers' contact, not the data the form keeps
+                    best = {"entry": SAME_QUESTION[("ask_contact", "event")]}
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
                 earlier = found[-1][0]
                 earlier_sim = intents.get(_label(earlier)) or entries.get(_label(earlier)) or 0.0
@@ -1620,7 +1657,8 @@ class QuestionRouter(GraphComponent):
                 # government connection?") unless a part before it asked on its own
                 says = _asks_on_its_own(pieces[i], writing)
             else:
-                says = _asks_on_its_own(as_typed, writing)
+                says = _asks_on_its_own(as_typed, writing) if best.get("intent") in self.config["consequential_intents"] \
+                    else _asks_or_asks_to_be_given(as_typed, writing)
             asks = sim >= self.config["part_question_similarity"] and says
             if split[i][1]:
                 # two questions joined by a comma ("where is it, on what dates?") or one
@@ -1762,9 +1800,11 @@ class QuestionRouter(GraphComponent):
         clause = places.place_clause(text, self._known_places())
         return None if clause is None else clause[1:]
 
-    def _names_a_place(self, piece: str) -> bool:
-        """Whether the piece names a place the assistant knows (content/places/)."""
-        return places.place_in_text(piece, self._known_places(), anywhere=True) is not None
+    def _names_a_place(self, piece: str, anywhere: bool = True) -> bool:
+        """Whether the piece names a place the assistant knows (content/places/); not
+        ``anywhere``: as where the citizen lives or comes from ("kutaisidan var", not
+        "saqartvelos pasporti maqvs", I have a Georgian passport)."""
+        return places.place_in_text(piece, self._known_places(), anywhere=anywhere) is not None
 
     def _part_candidates(self, vector: np.ndarray, excluded: Set[str]) -> Dict[str, Tuple[Dict[str, Any], float]]:
         """Every intent (but ``excluded``) and entry a piece may answer, by label: (answer, similarity)."""

@@ -45,7 +45,15 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.georgian import WRITING_GEORGIAN, WRITING_TRANSLIT, georgian_share, schio_in_georgian
+from components.georgian import (
+    WRITING_ENGLISH,
+    WRITING_GEORGIAN,
+    WRITING_TRANSLIT,
+    chat_spelled_out,
+    georgian_share,
+    in_mkhedruli,
+    schio_in_georgian,
+)
 from components.georgian_script import GeorgianScriptConverter
 from components.language_detector import WRITING, writing_label
 from components.settings import Settings
@@ -163,10 +171,13 @@ def training_cache_path() -> Optional[Path]:
 
 def text_for_model(text: str, writing: Optional[str], converter: Optional[GeorgianScriptConverter]) -> str:
     """What the model reads: translit converted to Georgian script, else the text (Schio
-    spelled as in Georgian in both)."""
+    spelled as in Georgian in both; Georgian capitals in everyday letters; a phone's English
+    shortenings spelled out)."""
     if writing == WRITING_TRANSLIT and converter is not None:
         return converter.convert(schio_in_georgian(text))
-    return schio_in_georgian(text) if writing == WRITING_GEORGIAN else text
+    if writing == WRITING_GEORGIAN:
+        return schio_in_georgian(in_mkhedruli(text))
+    return chat_spelled_out(text) if writing == WRITING_ENGLISH else text
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)

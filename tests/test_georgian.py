@@ -4,10 +4,12 @@ import pytest
 
 from components.form_answers import question_words
 from components.georgian import (
+    chat_spelled_out,
     conversation_language,
     language_of_events,
     georgian_share,
     georgian_skeleton,
+    in_mkhedruli,
     message_language,
     normalise_tokens,
     requested_language,
@@ -209,3 +211,12 @@ def test_english_words_in_translit_keep_their_english_form():
     assert said[-2:] == ["and", "where"] and said[1] == "rodis"
     # "is" (ის, that) and "me" (მე, I) are Georgian words too: read as Georgian
     assert forms("is me var", "ka-Latn") == forms("ის მე ვარ", "ka")
+
+
+def test_georgian_capitals_are_read_in_everyday_letters():
+    # ᲠᲝᲓᲘᲡ ᲐᲠᲘᲡ? (when is it?) typed in Mtavruli; Latin letters untouched
+    assert in_mkhedruli("ᲠᲝᲓᲘᲡ ᲐᲠᲘᲡ AVATAR?") == "როდის არის AVATAR?"
+
+
+def test_a_phone_s_english_shortenings_are_spelled_out_for_the_sentence_vectors():
+    assert chat_spelled_out("wen is it n how much, r u a bot? thx") == "when is it n how much, are you a bot? thanks"

@@ -115,3 +115,18 @@ def test_english_words_borrowed_mid_message_stay_english():
     # when does it start? and where: "and where" is English, the rest Georgian
     converted = GeorgianScriptConverter.from_texts([]).convert("rodis iwyeba? and where")
     assert converted.startswith("როდის") and converted.endswith("and where"), converted
+
+
+@pytest.mark.parametrize("typed, expected", [
+    # Caps Lock on: where is it held and what does it cost
+    ("SAD TARDEBA DA RA GHIRS", "სად ტარდება და რა ღირს"),
+    ("gamarjoba RODIS IWYEBA ES", "გამარჯობა როდის იწყება ეს"),  # most words shouted
+])
+def test_a_message_typed_with_caps_lock_is_read_as_if_in_lower_case(typed, expected):
+    converter = GeorgianScriptConverter.from_texts(["სად ტარდება და რა ღირს", "გამარჯობა როდის იწყება ეს"])
+    assert converter.convert(typed) == expected
+
+
+def test_capitals_in_a_few_words_stay_acronyms_and_keyboard_keys():
+    converter = GeorgianScriptConverter.from_texts(["რა არის", "და"])
+    assert converter.convert("AVATAR da ALDA ra aris") == "AVATAR და ALDA რა არის"

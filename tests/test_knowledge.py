@@ -16,7 +16,8 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import (_another_matter, _asks_on_its_own, _carries_personal_data, _emoji_reply,
+from components.router import (_EVENT_DATE, _another_matter, _asks_on_its_own, _asks_or_asks_to_be_given,
+                               _carries_personal_data, _emoji_reply,
                                _ends_with_thanks, _event_topic_asked, _imperative_request, _lead, _one_word,
                                _only_a_guess, _only_calls_for_attention, _only_tells_an_age, _question_after_a_story, _small_talk,
                                _tells_a_situation, _the_same_for, names_the_event, names_the_event_or_its_place,
@@ -519,3 +520,32 @@ def test_a_verb_in_the_future_asks_for_its_form(text, writing, form):
 ])
 def test_a_piece_of_calls_for_attention_only(text, writing, only):
     assert _only_calls_for_attention(normalised_forms(text, writing)) == only
+
+
+@pytest.mark.parametrize("text, writing, form", [
+    ("davai sign me up", "en", "register"),  # a word of urging before the verb
+    ("ok so just cancel my registration", "en", "cancel_registration"),
+    ("ok so what is it", "en", None),
+])
+def test_words_of_urging_before_an_english_imperative(text, writing, form):
+    assert _imperative_request(normalised_forms(text, writing), writing) == form
+
+
+@pytest.mark.parametrize("text, writing, day", [
+    ("ოცდაექვსში", "ka", True),  # on the twenty-sixth, in words
+    ("otsdaotkhshi", "ka-Latn", True),
+    ("25.05", "ka-Latn", True),  # the day of a date in digits
+    ("ოცდაათში", "ka", False),  # on the thirtieth
+    ("12", "en", False),
+])
+def test_a_day_of_the_event_in_digits_or_in_words(text, writing, day):
+    assert any(_EVENT_DATE.match(form) for form in normalised_forms(text, writing)) == day
+
+
+@pytest.mark.parametrize("text, writing, asks", [
+    ("faber box-is zusti misamarti momeci", "ka-Latn", True),  # give me ... the address
+    ("give me their phone number", "en", True),
+    ("saqartvelos pasporti maqvs", "ka-Latn", False),  # I have a Georgian passport
+])
+def test_a_request_to_be_given_something_to_know_asks(text, writing, asks):
+    assert _asks_or_asks_to_be_given(text, writing) == asks

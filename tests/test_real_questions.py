@@ -752,6 +752,7 @@ def test_thanks_and_a_word_that_only_goes_with_a_goodbye_takes_no_leave(servers)
     ("monawileoba ufasoa?", "studentebistvisac?", "საფასურ"),  # is it free? for students too?
     ("what's the programme?", "26th?", "agenda"),
     ("24 მაისს რა პროგრამაა?", "ბოლო დღესაც?", "დღის წესრიგი"),  # the programme on the 24th? the last day too?
+    ("25 მაისს რა იგეგმება?", "ოცდაშვიდში?", "დღის წესრიგი"),  # ... and on the twenty-seventh, in words?
 ])
 def test_the_same_question_for_other_people_or_another_day_is_answered_again(servers, first, follow_up, expected):
     answer = answer_after(servers, first, follow_up)
@@ -970,3 +971,42 @@ def test_a_call_for_attention_after_the_place_hides_no_question(servers):
     # I'm from Kutaisi, hello?? is anyone there? what does a ticket cost
     answer = texts(servers.ask("ქუთაისიდან ვარ, ალო?? ვინმე ხართ? ბილეთი რა ჯდება"))
     assert "საფასურ" in answer and "ბოტი" not in answer, answer
+
+
+def test_a_message_typed_with_caps_lock_is_understood(servers):
+    # WHERE IS IT HELD AND WHAT DOES TAKING PART COST
+    answer = texts(servers.ask("SAD TARDEBA DA RA GHIRS MONAWILEOBA"))
+    assert "ღონისძიების ადგილი" in answer and "საფასურ" in answer, answer
+
+
+def test_a_day_written_as_a_date_with_what_happens_is_that_day_s_programme(servers):
+    # what will there be on 26/05? and where is it held
+    answer = texts(servers.ask("26/05 ra iqneba? da sad tardeba"))
+    assert "დღის წესრიგი" in answer and "ღონისძიების ადგილი" in answer and "პრინციპ" not in answer, answer
+
+
+def test_how_to_reach_them_after_the_organisers_is_their_contact(servers):
+    answer = texts(servers.ask("who is behind this conference and whats their email"))
+    assert said_in_order(answer, "ALDA+", "To reach the event organisers"), answer
+
+
+def test_a_request_to_sign_up_after_a_word_of_urging_starts_the_form(servers):
+    answers = servers.ask("ok just sign me up, and will there be a certificate")
+    assert started_a_form(answers) and "certificate" in texts(answers), texts(answers)
+
+
+def test_give_me_the_address_beside_a_question_out_of_domain_is_answered(servers):
+    answer = texts(servers.ask("give me faber box's street address and where is a good pizzeria in schio"))
+    assert said_in_order(answer, "Via Tito Livio", "don't know"), answer
+
+
+def test_a_guess_with_a_tag_about_another_topic_asks_it(servers):
+    # when does it start? and they give a certificate, right?
+    answer = texts(servers.ask("rodis iwyeba? da sertifikats gvadzleven xo?"))
+    assert "მაის" in answer and "სერტიფიკატ" in answer, answer
+
+
+def test_a_passport_of_georgia_after_the_visa_question_is_no_question(servers):
+    # will they ask for a visa in Italy? I have a Georgian biometric passport
+    answers = servers.ask("ვიზას მომთხოვენ იტალიაში? საქართველოს ბიომეტრიული პასპორტი მაქვს")
+    assert len(answers) == 1 and "ვიზ" in texts(answers), texts(answers)
