@@ -90,6 +90,16 @@ _GLUED_SPELLINGS = {"r": "ra"}
 # rome right"
 TAG_QUESTIONS = frozenset({("isnt", "it"), ("arent", "they"), ("arent", "we"), ("doesnt", "it"), ("dont", "i"),
                            ("dont", "we"), ("dont", "they"), ("wont", "it"), ("wont", "you"), ("cant", "i")})
+# ... or by one word: "its in rome right"
+ENGLISH_TAG_WORDS = frozenset({"right"})
+
+
+def tag_length(forms: Sequence[str], words: Set[str] | frozenset[str] = ENGLISH_TAG_WORDS) -> int:
+    """How many of the last ``forms`` are a tag that turns a statement into a question: 2 for
+    "isnt it" (TAG_QUESTIONS), 1 for one of ``words`` ("right"), else 0."""
+    return 2 if tuple(forms[-2:]) in TAG_QUESTIONS else 1 if forms[-1:] and forms[-1] in words else 0
+
+
 # "ki kho" (yes, yes) answers; "upasoa kho" (free, right?) asks
 _YES_WORDS = frozenset({"ki", "kho", "ho", "diakh", "ok", "kargi", "yes"})
 
@@ -119,7 +129,7 @@ def question_words(forms: Sequence[str], start: int = 0) -> Set[str]:
                 and (i + 1 == len(forms) or forms[i + 1] not in _QUESTION_VERBS):
             continue
         found.add(form)
-    if len(forms) - start >= 3 and (tuple(forms[-2:]) in TAG_QUESTIONS or forms[-1] == "right"):
+    if len(forms) - start >= 3 and tag_length(forms):
         found.add(forms[-1])
     return found
 

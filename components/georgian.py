@@ -193,10 +193,15 @@ CHAT_SPELLINGS = {
 }
 
 
+# ... of which these are spelled out for the sentence vectors: not "reg", a verb as often as a
+# noun ("can u reg me" asks to register, "can you registration me" to look one up)
+_SPELLED_FOR_VECTORS = {short: word for short, word in CHAT_SPELLINGS.items() if short != "reg"}
+
+
 def chat_spelled_out(text: str) -> str:
     """English ``text`` with a phone's shortenings spelled out ("wen is it n how much" ->
     "when is it n how much"), for readers that know words, not rules: the sentence vectors."""
-    return TOKEN_PATTERN.sub(lambda match: CHAT_SPELLINGS.get(english_form(match.group()), match.group()), text)
+    return TOKEN_PATTERN.sub(lambda match: _SPELLED_FOR_VECTORS.get(english_form(match.group()), match.group()), text)
 
 
 # the same in Georgian, in the shared spelling (Georgian letters and translit alike): "რეგ ჯერ

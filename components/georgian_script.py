@@ -90,13 +90,14 @@ def _is_acronym(token: str) -> bool:
     return len(letters) > 1 and all(c.isupper() for c in letters)
 
 
-MIN_SHOUTED_WORDS = 3  # capitals in fewer words are acronyms and keyboard keys, not shouting
+MIN_SHOUTED_WORDS = 2  # capitals in one word are an acronym or keyboard keys, not shouting
+_MIN_SHOUTED_STEM = 5  # ... and a shouted word is read by a stem of the lexicon this long or longer
 
 
 def _shouted(tokens: list[str]) -> bool:
     """Typed with Caps Lock on ("RODIS DA SAD ARIS"): most Latin words of two letters or more,
     and at least MIN_SHOUTED_WORDS of them, in capitals. Such capitals are no keyboard keys
-    and no acronyms: the words are read as if typed in lower case."""
+    and no acronyms: the words the lexicon knows are read as if typed in lower case."""
     words = [t for t in tokens if _is_translit_token(t) and sum(c.isalpha() for c in t) > 1]
     capitals = sum(map(_is_acronym, words))
     return capitals >= MIN_SHOUTED_WORDS and 2 * capitals > len(words)
@@ -210,10 +211,22 @@ class GeorgianScriptConverter:
         for match in matches:
             token = match.group()
             out.append(text[last:match.start()])
-            out.append(self.convert_token(token.lower() if shouted else token))
+            out.append(self._shouted_token(token) if shouted else self.convert_token(token))
             last = match.end()
         out.append(text[last:])
         return "".join(out)
+
+    def _shouted_token(self, token: str) -> str:
+        """A word of a message typed with Caps Lock on, in Georgian letters when the lexicon
+        knows it as typed in lower case (whole or by a stem); else as it was: English in
+        capitals ("gamarjoba!! WEN DOES IT START"), a name, an acronym."""
+        if not _is_acronym(token):
+            return self.convert_token(token)
+        lowered = token.lower()
+        if lowered in ENGLISH_IN_TRANSLIT:
+            return token
+        _, (known, length) = self._lookup(translit_letters(translit_digits(lowered)))
+        return self.convert_token(lowered) if known == _WORD or length >= _MIN_SHOUTED_STEM else token
 
     def convert_token(self, token: str) -> str:
         """One token in Georgian script, or unchanged when it is not translit."""

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Text, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Text, Tuple
 
 import numpy as np
 from avatar_shared.codes import carries_a_code
@@ -67,7 +67,7 @@ from components.georgian import (
 from components.classifier import column_major, stacked_rows
 from components.corrections import MANNER_WORDS, TELLING_WORDS
 from components.language_detector import AS_TYPED
-from components.form_answers import QUESTION_MARKS, TAG_QUESTIONS, looks_like_a_question, question_words
+from components.form_answers import QUESTION_MARKS, looks_like_a_question, question_words, tag_length
 from components.georgian_script import GeorgianScriptConverter
 from components.knowledge_importer import KNOWLEDGE_INTENT, knowledge_dir
 from components.language_detector import LANGUAGE, LANGUAGE_REQUESTED, WRITING
@@ -283,18 +283,16 @@ MIN_TOLD_WORDS = 5
 def _after_the_last_opener(text: str, writing: Optional[str]) -> Optional[str]:
     """What follows the message's last ``STORY_OPENERS`` phrase, when at least
     ``MIN_TOLD_WORDS`` words come before it with no question mark and two or more after it."""
-    tokens = text.split()
-    flat = [(t, form) for t, token in enumerate(tokens) for form in normalised_forms(token, writing)]
-    forms = [form for _, form in flat]
-    for start in range(len(flat) - 1, MIN_TOLD_WORDS - 1, -1):
+    tokens = normalise_tokens(text, writing)
+    forms = [form for form, _, _ in tokens]
+    for start in range(len(forms) - 1, MIN_TOLD_WORDS - 1, -1):
         opener = next((o for o in STORY_OPENERS if tuple(forms[start:start + len(o)]) == o), None)
         if opener is None:
             continue
-        told = " ".join(tokens[:flat[start][0]])
         end = start + len(opener)
-        if any(mark in told for mark in QUESTION_MARKS) or len(forms) - end < 2:
+        if any(mark in text[:tokens[start][1]] for mark in QUESTION_MARKS) or len(forms) - end < 2:
             return None
-        return " ".join(tokens[flat[end - 1][0] + 1:])
+        return text[tokens[end - 1][2]:].lstrip(" ,;:.!…-–—")
     return None
 
 
@@ -529,6 +527,8 @@ def asks_something(text: str, writing: Optional[str]) -> bool:
 # English verbs that ask only at the head of a question: "can I come?" asks, "someone can
 # get back to me" does not
 AUXILIARIES = frozenset({"is", "are", "can", "could", "would", "will", "do", "does", "did", "should"})
+# what a request for the reply's language says beside it and asks nothing: "can u ... pls"
+WHAT_A_REQUEST_SAYS_BESIDE = AUXILIARIES | THANKS_COMPANIONS | {"i", "me", "pls", "please", "plz"}
 
 
 # a part that opens with "if" is the condition of another part: "tu avad gavkhdi" (if I
@@ -633,11 +633,16 @@ def _only_calls_for_attention(forms: Sequence[str]) -> bool:
     """Whether the words are only ``ATTENTION_CALLS``, one after another ("alo vinme khart")."""
     i = 0
     while i < len(forms):
-        call = max((len(c) for c in ATTENTION_CALLS if tuple(forms[i:i + len(c)]) == c), default=0)
+        call = _phrase_at(forms, i, ATTENTION_CALLS)
         if not call:
             return False
         i += call
     return bool(forms)
+
+
+def _phrase_at(forms: Sequence[str], at: int, phrases: Iterable[Tuple[str, ...]]) -> int:
+    """The length of the longest of ``phrases`` that ``forms`` have at ``at`` (0 for none)."""
+    return max((len(p) for p in phrases if tuple(forms[at:at + len(p)]) == p), default=0)
 
 
 # the words of a tag question of one word ("kho", "khom", "ara", "right"; "isnt it": TAG_QUESTIONS)
@@ -647,10 +652,20 @@ TAG_WORDS = frozenset({"kho", "khom", "ara", "right"})
 def _only_a_guess(forms: Sequence[str]) -> bool:
     """A statement with a tag and no question word of its own: "რაღაც ასოციაციაა ხო" (some
     association, right?), "in may right"."""
-    tag = 2 if tuple(forms[-2:]) in TAG_QUESTIONS else 1 if forms[-1:] and forms[-1] in TAG_WORDS else 0
+    tag = tag_length(forms, TAG_WORDS)
     if len(forms) < 2 or not tag:
         return False
     return not question_words(forms[:-tag]) - AUXILIARIES and forms[0] not in AUXILIARIES
+
+
+# a sum typed alone ("2+2?", "48/6=?"): digits, signs of arithmetic and a sign between two
+# numbers that no date or range has ("24-27?" and "24/5" are the event's days)
+_SUM_CHARACTERS = frozenset("0123456789 +-*/×÷^=?.,()")
+_SUM_SIGN = re.compile(r"\d\s*[+*×÷^]\s*\(?\d|\d\s*\)?\s*=")
+
+
+def _sum(text: str) -> bool:
+    return set(text.strip()) <= _SUM_CHARACTERS and bool(_SUM_SIGN.search(text))
 
 
 def _emoji_reply(text: str) -> Optional[str]:
@@ -697,7 +712,7 @@ def _beside_thanks(forms: Sequence[str], i: int) -> bool:
 
 def _small_talk(forms: Sequence[str]) -> int:
     """How many leading words are "how are you" and the like (0 for none)."""
-    return max((len(p) for p in SMALL_TALK if tuple(forms[:len(p)]) == p), default=0)
+    return _phrase_at(forms, 0, SMALL_TALK)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -1057,6 +1072,8 @@ class QuestionRouter(GraphComponent):
         emoji = None if in_a_form else _emoji_reply(text)
         if emoji:
             return [{"intent": emoji}]  # "👍" after the dates: thanks
+        if not in_a_form and _sum(text):
+            return [{"intent": OUT_OF_SCOPE}]  # "2+2?": no question the assistant knows
         if vector is None or not name:
             return [{"intent": name}] if name else []
         if name in self.config["keep_intents"]:
@@ -1067,7 +1084,7 @@ class QuestionRouter(GraphComponent):
             # outside a form, "yes" or "no" heard in a question's tag is a word of it: "its
             # free isnt it" (read as "no") asks the fee; "რა პრობლემაა, შეინახეთ" (no
             # problem, keep it) is a yes
-            tag = 2 if tuple(forms[-2:]) in TAG_QUESTIONS else 1 if forms[-1:] == ["right"] else 0
+            tag = tag_length(forms)
             yes_or_no_in_a_question = name in ("affirm", "deny") and asks and tag and len(forms) > tag + 1
             # a question switches language only when it names the one to use: "could you
             # switch to the georgian language" does; "ინგლისური კარგად არ ვიცი, თარგმანი
@@ -1566,14 +1583,6 @@ class QuestionRouter(GraphComponent):
                 # guess at a topic the whole message is heard to ask asks it ("... და ვიზა არ
                 # მჭირდება ხო?", and I need no visa, right?)
                 continue
-            another = _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or about_the_matter
-            if (_label(best) in WHAT_A_DAY_MAY_SOUND_LIKE or _label(best) == OUT_OF_SCOPE and not another) \
-                    and _asks_what_happens_that_day(piece_words) and any(_EVENT_DATE.match(form) for form in piece_words):
-                # "25.05 ra xdeba? meore dRis programa mainteresebs" (what happens on 25.05? I
-                # want the second day's programme): one of the event's days, and what happens on
-                # it, is its programme (no principle has a number past 12), here as in a message
-                # of one part
-                best = {"intent": "ask_event_agenda"}
             request = _imperative_request(piece_words, writing)
             if request is not None and not beside_the_domain \
                     and (best.get("intent") in self.config["consequential_intents"]
@@ -1631,6 +1640,15 @@ class QuestionRouter(GraphComponent):
                 # the first part of a follow-up: the subject of the answer before
                 best = self._in_context(best, intents, entries, context, pieces[i], writing, follow_up=True)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
+            another = _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or about_the_matter
+            if (_label(best) in WHAT_A_DAY_MAY_SOUND_LIKE or _label(best) == OUT_OF_SCOPE and not another) \
+                    and _asks_what_happens_that_day(piece_words) and any(_EVENT_DATE.match(form) for form in piece_words):
+                # "25.05 ra xdeba? meore dRis programa mainteresebs" (what happens on 25.05? I
+                # want the second day's programme): one of the event's days, and what happens on
+                # it, is its programme (no principle has a number past 12), here as in a message
+                # of one part (as close as the part's topic was: the programme's examples name
+                # no day)
+                best = {"intent": "ask_event_agenda"}
             if _label(best) in EVENT_TOPICS - set(self.config["consequential_intents"]):
                 # (with the question word "is" was run into: "sadaris", where is it)
                 said = set(piece_words) | question_words(piece_words)
@@ -1710,8 +1728,7 @@ class QuestionRouter(GraphComponent):
         at = text.find(asked[0])
         rest = (text[:at] + " " + text[at + len(asked[0]):]).strip(" ,;:.!?")
         # ("can u" of "can u write in georgian pls" is no question beside it)
-        said = [form for form in normalised_forms(rest, writing)
-                if form not in AUXILIARIES | THANKS_COMPANIONS | {"i", "me", "pls", "please", "plz"}]
+        said = [form for form in normalised_forms(rest, writing) if form not in WHAT_A_REQUEST_SAYS_BESIDE]
         answered = self._rest(rest, writing, message, {SWITCH_LANGUAGE}, None) if said else []
         if not answered or all(answer.get("abstain") for answer in answered):
             return []

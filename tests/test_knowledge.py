@@ -16,7 +16,7 @@ from actions import content
 from actions.knowledge import render_entry
 from components import knowledge
 from components.georgian import normalised_forms, ordinal_number
-from components.router import (_EVENT_DATE, _another_matter, _asks_on_its_own, _asks_or_asks_to_be_given,
+from components.router import (_EVENT_DATE, _another_matter, _sum, _asks_on_its_own, _asks_or_asks_to_be_given,
                                _carries_personal_data, _emoji_reply,
                                _ends_with_thanks, _event_topic_asked, _imperative_request, _lead, _one_word,
                                _only_a_guess, _only_calls_for_attention, _only_tells_an_age, _question_after_a_story, _small_talk,
@@ -549,3 +549,14 @@ def test_a_day_of_the_event_in_digits_or_in_words(text, writing, day):
 ])
 def test_a_request_to_be_given_something_to_know_asks(text, writing, asks):
     assert _asks_or_asks_to_be_given(text, writing) == asks
+
+
+@pytest.mark.parametrize("text, is_a_sum", [
+    ("2+2?", True),
+    ("48/6=?", True),
+    ("24-27?", False),  # the event's days
+    ("24/5", False),  # a date
+    ("12?", False),
+])
+def test_a_sum_typed_alone(text, is_a_sum):
+    assert _sum(text) == is_a_sum
