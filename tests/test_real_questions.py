@@ -985,19 +985,20 @@ def test_a_day_written_as_a_date_with_what_happens_is_that_day_s_programme(serve
     assert "დღის წესრიგი" in answer and "ღონისძიების ადგილი" in answer and "პრინციპ" not in answer, answer
 
 
-def test_how_to_reach_them_after_the_organisers_is_their_contact(servers):
-    answer = texts(servers.ask("who is behind this conference and whats their email"))
-    assert said_in_order(answer, "ALDA+", "To reach the event organisers"), answer
-
-
 def test_a_request_to_sign_up_after_a_word_of_urging_starts_the_form(servers):
     answers = servers.ask("ok just sign me up, and will there be a certificate")
     assert started_a_form(answers) and "certificate" in texts(answers), texts(answers)
 
 
-def test_give_me_the_address_beside_a_question_out_of_domain_is_answered(servers):
-    answer = texts(servers.ask("give me faber box's street address and where is a good pizzeria in schio"))
-    assert said_in_order(answer, "Via Tito Livio", "don't know"), answer
+@pytest.mark.parametrize("question, first, second", [
+    # how to reach "them" after the organisers is their contact
+    ("who is behind this conference and whats their email", "ALDA+", "To reach the event organisers"),
+    # "give me ..." asks, beside a question out of domain
+    ("give me faber box's street address and where is a good pizzeria in schio", "Via Tito Livio", "don't know"),
+])
+def test_both_parts_are_answered_in_order(servers, question, first, second):
+    answer = texts(servers.ask(question))
+    assert said_in_order(answer, first, second), answer
 
 
 def test_a_guess_with_a_tag_about_another_topic_asks_it(servers):
