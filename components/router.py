@@ -1623,10 +1623,12 @@ class QuestionRouter(GraphComponent):
                         best = found[-1][0]
                 else:
                     best = self._in_context(best, intents, entries, about, pieces[i], writing)
-                if points_back and about == "event" and any(form.startswith(CONTACT_STEMS) for form in piece_words):
+                if points_back and about == "event" and _label(best) != OUT_OF_SCOPE \
+                        and any(form.startswith(CONTACT_STEMS) for form in piece_words):
                     # "vin organizebs am konferencias? maTi telefoni an meili gaqvs?" (who
                     # organises it? do you have their phone or e-mail?): how to reach the people
-                    # of the event is the organisers' contact, not the data the form keeps
+                    # of the event is the organisers' contact, not the data the form keeps ("where
+                    # can i buy a cheap phone charger there" stays out of scope)
                     best = {"entry": SAME_QUESTION[("ask_contact", "event")]}
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
                 earlier = found[-1][0]
