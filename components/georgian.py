@@ -162,6 +162,23 @@ def in_mkhedruli(text: str) -> str:
     return text.translate(_MKHEDRULI_OF_MTAVRULI)
 
 
+# How a chat app addresses a bot, which says nothing of the question: its name anywhere
+# ("@avatar_bot სად ტარდება?"; Telegram's bot names end in "bot", an e-mail address has a
+# word before its "@"), and a command in front of words ("/register და სასტუმრო?"), whose
+# word is read and whose slash is not (a command alone is the intent it names: Rasa's).
+_BOT_NAME = re.compile(r"(?<![\w.@])@\w*bot\b[,:]?", re.IGNORECASE)
+_COMMAND_BEFORE_WORDS = re.compile(r"^\s*/([A-Za-z_]+)(?:@\w+)?(?=\s+\S)")
+
+
+def without_chat_addressing(text: str) -> str:
+    """``text`` without the bot's name and with a leading command as its word ("@avatar_bot
+    /register და სასტუმრო?" -> "register და სასტუმრო?"); ``text`` itself if nothing else is left."""
+    said = _BOT_NAME.sub(" ", text)
+    said = _COMMAND_BEFORE_WORDS.sub(lambda match: match.group(1).replace("_", " "), said)
+    said = " ".join(said.split())
+    return said if said and said != " ".join(text.split()) else text
+
+
 def schio_in_georgian(text: str) -> str:
     """``text`` with Schio spelled as in Georgian ("skioshi" -> "shioshi", სკიოში -> შიოში)."""
     return _SCHIO_AS_SAID.sub(lambda m: "შიო" if is_georgian_letter(m.group()[0]) else m.group()[0] + "hio", text)

@@ -52,6 +52,7 @@ from components.georgian import (
     WRITINGS,
     georgian_share,
     requested_language,
+    without_chat_addressing,
 )
 from components.georgian_script import GeorgianScriptConverter
 
@@ -256,16 +257,17 @@ class LanguageDetector(GraphComponent):
     def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
         in_a_form = tracker is not None and bool(tracker.active_loop_name)
         for message in messages:
-            text = message.get(TEXT) or ""
+            typed = message.get(TEXT) or ""
+            text = without_chat_addressing(typed)
             writing, language, requested = self.detect(text)
             message.set(WRITING, writing, add_to_output=True)
             message.set(LANGUAGE, language, add_to_output=True)
             message.set(LANGUAGE_REQUESTED, requested, add_to_output=True)
             if writing == WRITING_GEORGIAN and not in_a_form and not text.startswith("/"):
-                converted = self.in_georgian_letters(text)
-                if converted is not None:
-                    message.set(AS_TYPED, text, add_to_output=True)
-                    message.set(TEXT, converted)
+                text = self.in_georgian_letters(text) or text
+            if text != typed:
+                message.set(AS_TYPED, typed, add_to_output=True)
+                message.set(TEXT, text)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

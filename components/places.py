@@ -398,7 +398,7 @@ def _home_words_before(words: List[Tuple[str, str]], start: int) -> int:
 # "I'm a teacher in Ozurgeti", "i work at the library in gori", "we are students in Telavi",
 # "im a student from batumi":
 # the citizen says what they are or do there (English; up to four words between)
-_SELF_DESCRIBING = {("im",), ("i", "am"), ("i", "work"), ("we", "are"), ("i", "teach"), ("i", "study")}
+_SELF_DESCRIBING = {("im",), ("i", "am"), ("i", "work"), ("we", "are"), ("were",), ("i", "teach"), ("i", "study")}
 _NOT_WHERE_ONE_IS = {"interested", "going", "travelling", "traveling", "coming", "flying", "staying", "arriving"}
 
 

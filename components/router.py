@@ -59,6 +59,9 @@ from components import knowledge, places
 from components.georgian import (
     NEGATIONS,
     TOKEN_PATTERN,
+    WRITING_ENGLISH,
+    WRITING_TRANSLIT,
+    is_georgian_letter,
     named_language,
     normalise_tokens,
     normalised_forms,
@@ -215,6 +218,15 @@ LEAVING_STEMS = ("leave", "leaving", "datov", "davutov", "davtov", "vutov")  # l
 CONTACT_STEMS = PHONE_STEMS + ("meil", "mail", "elpost", "kontakt", "contact", "dakavshir", "davukavshir", "reach",
                                "nomer", "number")
 HUMAN_STEMS = ("adamian", "tanamshromel", "human", "person", "someone", "somebody")
+
+
+def _names_a_contact(forms: Sequence[str]) -> bool:
+    """Whether the words ask how to reach someone ("their phone or e-mail?"); a number of
+    something is no phone number ("their number of participants")."""
+    return any(form.startswith(CONTACT_STEMS) and not (form == "number" and tuple(forms[i + 1:i + 2]) == ("of",))
+               for i, form in enumerate(forms))
+
+
 # A day of the event named ("the 25th", "day 2", "მეორე დღეს") with what happens on it asks
 # for the programme, not the dates: "what happens on the 25th", "25-ში რა ხდება"; "what day
 # does it start" (რა დღეს) and "is the 27th the last day?" ask the dates
@@ -340,7 +352,9 @@ SAME_FOR_DAYS = frozenset({"last", "first", "second", "third", "bolo", "pirveli"
 SAME_FOR_MARKERS = frozenset({"too", "also", "about", "for", "aseve"})
 SAME_FOR_FILLERS = CONJUNCTIONS | SAME_FOR_MARKERS | {
     "what", "how", "the", "as", "well", "then", "ok", "is", "it", "that", "on", "of", "same", "ra", "rogor",
-    "kho", "igive", "aris", "tsin", "mere"}
+    "kho", "igive", "aris", "tsin", "mere",
+    # a case ending after a day in digits ("27-ში", on the 27th; "27-შიც?", on the 27th too?)
+    "shi", "shits", "ze", "zets"}
 SAME_FOR_MAX_WORDS = 5
 # a message for "them" after a subject with people behind it: their contact
 # the answer with more detail, for the same question asked right after its answer
@@ -404,6 +418,21 @@ def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
     return [piece for piece, _ in _split(text, writing)]
 
 
+# A part that only doubts ("are you sure?", "დარწმუნებული ხართ?", "ნამდვილად?"): of these words,
+# with one of the marks
+DOUBT_MARKS = frozenset({"sure", "really", "certain", "dartsmunebuli", "namdvilad", "martla"})
+DOUBTING_WORDS = DOUBT_MARKS | {"are", "you", "u", "khar", "khart", "kho", "khom", "ara", "is", "it", "that"}
+
+
+def _writings_of_a_clause(clause: str, writing: Optional[str]) -> Tuple[Optional[str], ...]:
+    """The ways of writing ``clause`` of a message written ``writing`` may be in: a clause in
+    Latin letters of an English message may be Georgian ("inglisurad mipasuxe, what is this
+    avatar project?", answer in English, ...)."""
+    if writing == WRITING_ENGLISH and not any(map(is_georgian_letter, clause)):
+        return (writing, WRITING_TRANSLIT)
+    return (writing,)
+
+
 def _split(text: str, writing: Optional[str]) -> List[Tuple[str, bool]]:
     """(piece, cut at a comma) for each piece of ``split_parts``."""
     pieces: List[Tuple[str, bool]] = []
@@ -439,13 +468,12 @@ POLITE_REQUESTS = (("can", "you"), ("could", "you"), ("would", "you"), ("can", "
                    ("pls",), ("shegidzliat",), ("shegidzlia",), ("tu", "sheidzleba"), ("gtkhovt",))
 
 
-# Words that ask for something without a question mark: "give me the link", "მომეცი ლინკი"
-REQUEST_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet", "minda", "mchirdeba",
-                           "mainteresebs", "momtsere", "momtseret", "damitsere", "damitseret",
-                           "give", "send", "need", "want", "interested", "wondering"})
-# ... of which these ask to be given something to know: "faber box-is zusti misamarti momeci" (give
-# me Faber Box's exact address) asks for it, as "tell me" does
+# Words that ask to be given something to know: "faber box-is zusti misamarti momeci" (give me
+# Faber Box's exact address) asks for it, as "tell me" does
 GIVING_WORDS = frozenset({"mometsi", "mometsit", "gamomigzavne", "gamomigzavnet", "give", "send"})
+# Words that ask for something without a question mark: "give me the link", "მომეცი ლინკი"
+REQUEST_WORDS = GIVING_WORDS | {"minda", "mchirdeba", "mainteresebs", "momtsere", "momtseret", "damitsere",
+                                "damitseret", "need", "want", "interested", "wondering"}
 # ... of which these only ask to be told: "თარიღი მაინტერესებს" (the date interests me) asks
 # the date, it starts no form
 INTEREST_WORDS = frozenset({"mainteresebs", "interested", "wondering"})
@@ -511,8 +539,8 @@ ADDRESSING_STEMS = ("pasukh", "laparak", "tsere", "saubr", "answer", "reply", "r
 
 
 def _addresses_the_assistant(text: str, writing: Optional[str]) -> bool:
-    forms = normalised_forms(text, writing)
-    return NEGATIONS.isdisjoint(forms) and any(stem in form for form in forms for stem in ADDRESSING_STEMS)
+    return any(NEGATIONS.isdisjoint(forms) and any(stem in form for form in forms for stem in ADDRESSING_STEMS)
+               for forms in (normalised_forms(text, own) for own in _writings_of_a_clause(text, writing)))
 
 
 def _about_interpretation(text: str, writing: Optional[str]) -> bool:
@@ -994,6 +1022,11 @@ class QuestionRouter(GraphComponent):
                 # "can you answer in georgian pls, what is smart comunity": the question
                 # answered in the language asked for, the request answered first
                 answers = self._with_the_switch(answers, asked)
+        elif not answers and not in_a_form and self._language is None:
+            # the request's words pulled the whole message nowhere ("ინგლისურად მიპასუხე pls,
+            # ლეპტოპი წამოვიღო?", answer in English pls, shall I bring a laptop?): the rest
+            # read without them
+            answers = self._beside_the_language_asked(text, writing, message)
         if answers and not in_a_form and "thank" not in map(_label, answers) \
                 and not set(map(_label, answers)) & set(self.config["keep_intents"]) and _ends_with_thanks(forms):
             # "alda ra aris da avatari ras nishnavs, madloba winastsar" (... thanks in advance)
@@ -1473,6 +1506,11 @@ class QuestionRouter(GraphComponent):
                 # answered on its own
                 aside = True
                 continue
+            if i > 0 and found and DOUBTING_WORDS.issuperset(piece_words) and not DOUBT_MARKS.isdisjoint(piece_words):
+                # "martla ufasoaa?? darwmunebuli xar?" (really free?? are you sure?): a doubt
+                # about what the part before asks, no question of its own
+                aside = True
+                continue
             if i > 0 and piece_words and MANNER_WORDS.issuperset(piece_words):
                 # "open data რა არის? explain simple pls", "ღიაა? კი ან არა მითხარი" (yes or
                 # no, tell me): how to answer the question before, no question of its own
@@ -1532,10 +1570,11 @@ class QuestionRouter(GraphComponent):
                 and _asks_on_its_own(as_typed, writing)
             about_the_matter = matter_first and i > 0 and not names_the_event_or_its_place(pieces[i], writing) \
                 and len([form for form in piece_words if form not in CONJUNCTIONS]) <= 2
+            # the weather, or another service's matter and what follows it: never the assistant's
+            another = _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or about_the_matter
             if beside_the_domain:
                 best, sim = typed[OUT_OF_SCOPE]
-            elif _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or near_nothing \
-                    or about_the_matter:
+            elif another or near_nothing:
                 # the weather is never the assistant's, however close to the dates it sounds
                 # ("როდის იწყება და როგორი ამინდი იქნება იქ?", when does it start and what will
                 # the weather be like there?); nor another service's matter and what follows it
@@ -1623,8 +1662,7 @@ class QuestionRouter(GraphComponent):
                         best = found[-1][0]
                 else:
                     best = self._in_context(best, intents, entries, about, pieces[i], writing)
-                if points_back and about == "event" and _label(best) != OUT_OF_SCOPE \
-                        and any(form.startswith(CONTACT_STEMS) for form in piece_words):
+                if points_back and about == "event" and _label(best) != OUT_OF_SCOPE and _names_a_contact(piece_words):
                     # "vin organizebs am konferencias? maTi telefoni an meili gaqvs?" (who
                     # organises it? do you have their phone or e-mail?): how to reach the people
                     # of the event is the organisers' contact, not the data the form keeps ("where
@@ -1642,7 +1680,6 @@ class QuestionRouter(GraphComponent):
                 # the first part of a follow-up: the subject of the answer before
                 best = self._in_context(best, intents, entries, context, pieces[i], writing, follow_up=True)
                 sim = intents.get(_label(best)) or entries.get(_label(best)) or sim
-            another = _about_the_weather(piece_words) or matter_from is not None and i >= matter_from or about_the_matter
             if (_label(best) in WHAT_A_DAY_MAY_SOUND_LIKE or _label(best) == OUT_OF_SCOPE and not another) \
                     and _asks_what_happens_that_day(piece_words) and any(_EVENT_DATE.match(form) for form in piece_words):
                 # "25.05 ra xdeba? meore dRis programa mainteresebs" (what happens on 25.05? I
@@ -1752,7 +1789,8 @@ class QuestionRouter(GraphComponent):
             return self._language_words(text, writing)
         for i, clause in enumerate(clauses):
             if named_language(clause, negations=False) is not None \
-                    and self._asks_for_a_language(clause, self._embed([clause], writing)[0], writing):
+                    and any(self._asks_for_a_language(clause, self._embed([clause], own)[0], own)
+                            for own in _writings_of_a_clause(clause, writing)):
                 return clause, i == 0
         return None
 

@@ -16,6 +16,7 @@ from components.georgian import (
     schio_in_georgian,
     translit_digits,
     translit_skeleton,
+    without_chat_addressing,
 )
 
 
@@ -220,3 +221,17 @@ def test_georgian_capitals_are_read_in_everyday_letters():
 
 def test_a_phone_s_english_shortenings_are_spelled_out_for_the_sentence_vectors():
     assert chat_spelled_out("wen is it n how much, r u a bot? thx") == "when is it n how much, are you a bot? thanks"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("@avatar_bot სად ტარდება?", "სად ტარდება?"),
+    ("when is it @AvatarBot?", "when is it ?"),
+    ("/register და სასტუმრო?", "register და სასტუმრო?"),
+    ("/check_registration@avatar_bot nino@mail.ge", "check registration nino@mail.ge"),
+    ("/register", "/register"),  # a command alone is the intent it names
+    ("@avatar_bot", "@avatar_bot"),  # nothing else: as typed
+    ("my e-mail is nino@robot.ge", "my e-mail is nino@robot.ge"),  # an address is no bot's name
+])
+def test_a_chat_app_s_addressing_of_the_bot_is_left_out(typed, read):
+    assert without_chat_addressing(typed) == read
+

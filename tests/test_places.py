@@ -369,6 +369,7 @@ def test_a_place_named_for_another_reason_is_not_where_the_citizen_is_from(text)
     ("gamarjobat zugdidis meriidan gwert, ra aris avatari", "zugdidis meriidan gwert"),
     ("hi, i am a nurse in gori, can nurses come", "i am a nurse in gori"),
     ("we are students in batumi can we come", "we are students in batumi"),
+    ("hello, we're two librarians from telavi, is it free", "we're two librarians from telavi"),
 ])
 def test_a_place_clause_takes_the_words_that_say_it(text, said):
     clause = places.place_clause(text, places.load())

@@ -753,6 +753,7 @@ def test_thanks_and_a_word_that_only_goes_with_a_goodbye_takes_no_leave(servers)
     ("what's the programme?", "26th?", "agenda"),
     ("24 მაისს რა პროგრამაა?", "ბოლო დღესაც?", "დღის წესრიგი"),  # the programme on the 24th? the last day too?
     ("25 მაისს რა იგეგმება?", "ოცდაშვიდში?", "დღის წესრიგი"),  # ... and on the twenty-seventh, in words?
+    ("pirvel dghes ra programaa", "26-zec?", "დღის წესრიგი"),  # the first day's programme? on the 26th too?
 ])
 def test_the_same_question_for_other_people_or_another_day_is_answered_again(servers, first, follow_up, expected):
     answer = answer_after(servers, first, follow_up)
@@ -1011,3 +1012,29 @@ def test_a_passport_of_georgia_after_the_visa_question_is_no_question(servers):
     # will they ask for a visa in Italy? I have a Georgian biometric passport
     answers = servers.ask("ვიზას მომთხოვენ იტალიაში? საქართველოს ბიომეტრიული პასპორტი მაქვს")
     assert len(answers) == 1 and "ვიზ" in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("message, expected, in_georgian", [
+    # the bot named by its Telegram handle: where is the event held? in Milan, right?
+    ("@avatar_bot სად იმართება? მილანში ხომ?", "ღონისძიების ადგილი", True),
+    ("hey @Avatar_Bot when does it start", "May", False),
+    # a Telegram command in front of a question: /help and what does it cost
+    ("/help და რა ღირს მონაწილეობა", "საფასურ", True),
+])
+def test_a_chat_app_s_way_of_addressing_the_bot_is_not_read_as_words(servers, message, expected, in_georgian):
+    answers = servers.ask(message)
+    assert expected in texts(answers) and georgian(answers) == in_georgian, texts(answers)
+    assert "AVATAR" not in texts(answers) or "AVATAR" in expected, texts(answers)
+
+
+@pytest.mark.parametrize("message, expected", [
+    # answer in English please, and do I need to take my passport?
+    ("ინგლისურად მიპასუხე please, პასპორტი წამოვიღო?", "bring"),
+    # a Georgian request in Latin letters in front of an English question
+    ("inglisurad momwere, is there a fee", "fee"),
+])
+def test_a_request_for_english_beside_a_question_answers_it_in_english(servers, message, expected):
+    answers = servers.ask(message)
+    assert "From now on I'll answer in English" in texts(answers) and expected in texts(answers), texts(answers)
+    assert english(answers), texts(answers)
+
