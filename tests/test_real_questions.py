@@ -1037,3 +1037,9 @@ def test_a_request_for_english_beside_a_question_answers_it_in_english(servers, 
     assert "From now on I'll answer in English" in texts(answers) and expected in texts(answers), texts(answers)
     assert english(answers), texts(answers)
 
+
+
+def test_a_doubt_after_a_question_is_no_question_of_its_own(servers):
+    # is it in May? are you sure?
+    answer = texts(servers.ask("მაისშია? დარწმუნებული ხარ?"))
+    assert "მაის" in answer and "ბოტი" not in answer, answer
