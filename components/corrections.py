@@ -60,6 +60,7 @@ ORDINARY_NOT = frozenset({
     "must", "may", "might", "have", "has", "had", "i", "im", "you", "we", "they", "it", "its", "he", "she",
     "or", "why", "if", "whether", "but", "and", "still", "just", "really", "that", "me", "so", "yet",
     "probably", "maybe", "hopefully", "definitely", "certainly", "please", "pls", "youre", "theyre",
+    "thats", "this", "whats", "wasnt", "isnt",  # "thats not what i asked" says the answer was wrong
 })
 # what "not" ending a clause never corrects: "not sure", "not yet", "not at all"
 NOT_A_THING = frozenset({"sure", "yet", "at", "really", "able", "to", "going", "gonna", "much", "bad", "good",

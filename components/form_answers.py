@@ -53,6 +53,8 @@ QUESTION_WORDS = frozenset({
     "raze", "razea", "sadaa", "rodisaa", "ramdenia", "romelia", "vinaa", "rogoraa", "ristvis",
     # რაღაა (what is that, then); როდემდე, როდემდეა (until when, until when is it)
     "ragaa", "rodemde", "rodemdea",
+    # როგორი / რანაირი (what kind of), როგორია / რანაირია (what is it like), რაა (what is)
+    "rogori", "rogoria", "ranairi", "ranairia", "raa",
     # თუ: "ონლაინაა თუ ადგილზე?" (or/whether: an alternative question)
     "tu",
     # ჩამომითვალე მაჩვენე (list, show me); "tell me" in its forms is TELLING_WORDS

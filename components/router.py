@@ -57,6 +57,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import knowledge, places
 from components.georgian import (
+    LANGUAGE_OF_WRITING,
     NEGATIONS,
     TOKEN_PATTERN,
     WRITING_ENGLISH,
@@ -359,6 +360,8 @@ SAME_FOR_MAX_WORDS = 5
 # a message for "them" after a subject with people behind it: their contact
 # the answer with more detail, for the same question asked right after its answer
 MORE_DETAIL = {"ask_event_venue": "faber-box-address"}
+# an address asked in so many words (shared spelling, English): მისამართი, ქუჩა
+ADDRESS_STEMS = ("misamart", "address", "adress", "adres", "street", "kucha")
 POINTED_QUESTION = {("leave_message", "event"): "event-contact", ("leave_message", "faber_box"): "faber-box-address"}
 # answers that stay themselves after any answer: small talk about the conversation, a
 # place, a goodbye ("thanks" after the dates is no question about the event)
@@ -407,8 +410,19 @@ _TITLE_AND = re.compile(r"\s*(?:\band\b|და|\bda\b|\+)\s*", re.IGNORECASE)
 
 
 def _title_joined(text: str) -> str:
-    """The text with the "and" of the event's title written "&", which no split cuts at."""
+    """The text with the "and" of the event's title written "&", which no split cuts at, and
+    with a space after punctuation a phone left none after (``_GLUED_PUNCTUATION``)."""
+    text = _GLUED_PUNCTUATION.sub(lambda match: match.group() + " ", text)
     return EVENT_TITLE.sub(lambda match: _TITLE_AND.sub(" & ", match.group()), text)
+
+
+# punctuation typed with no space after it, before a Georgian letter ("არაფერი,გვერდი არ
+# იხსნება.სად ვრეგისტრირდები?", nothing, the page won't open. where do I register?), or a comma
+# between letters; not between digits ("24.05")
+_GLUED_PUNCTUATION = re.compile(r"(?<=[^\W\d])[.,;!?]+(?=[\u10d0-\u10ff\u1c90-\u1cbf])|(?<=[^\W\d]),(?=[^\W\d])"
+                                # ... or a dot between Latin words, the one after it no web address's
+                                # end ("ar mushaobs.sad davregistrirde?"; "my.gov.ge", "avatarlab.it")
+                                r"|(?<=[^\W\d]{3})[.?!](?=(?!(?:ge|com|org|it|eu|net|gov|info|io)\b)[^\W\d]{2,}(?:\s|$))")
 
 
 def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
@@ -420,6 +434,38 @@ def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
 
 # A part that only doubts ("are you sure?", "დარწმუნებული ხართ?", "ნამდვილად?"): of these words,
 # with one of the marks
+# staying the night (shared spelling, English, as the words start): ვიჩერებით, გავჩერდეთ, დავრჩე,
+# დავიძინოთ, დავბინავდეთ, a hotel
+STAY_ENTRY = "event-accommodation"
+STAY_STEMS = ("vicher", "gavcherd", "davrch", "davidzin", "davbinav", "sastumr", "hotel", "hostel", "stay", "sleep",
+              "accommodat", "lodg")
+
+
+def _names_a_stay(forms: Sequence[str]) -> bool:
+    return any(form.startswith(STAY_STEMS) for form in forms)
+
+
+# what a citizen says when something did not work (shared spelling, English): ვცადე (I tried),
+# არაფერი / ვერაფერი (nothing), შეცდომა (an error); and "not" before working or opening
+TRIED_WORDS = frozenset({"vtsade", "vtsadet", "vtsdilob", "araperi", "veraperi", "shetsdoma", "tried", "trying",
+                         "nothing", "error", "failed", "fails", "broken", "stuck", "spins"})
+WORKING_WORDS = frozenset({"mushaobs", "ikhsneba", "gaikhsna", "iketeba", "work", "works", "working", "open", "opens",
+                           "load", "loads", "loading"})
+
+
+def _tells_what_went_wrong(forms: Sequence[str]) -> bool:
+    return not TRIED_WORDS.isdisjoint(forms) or any(
+        form in WORKING_WORDS and i > 0 and forms[i - 1] in ("ar", "ver", "not", "doesnt", "dont", "didnt", "wont", "cant")
+        for i, form in enumerate(forms))
+
+
+# words that give a reason (shared spelling, English): იმიტომ, რადგან, ვინაიდან
+REASON_WORDS = frozenset({"imitom", "radgan", "radganac", "vinaidan", "because", "bc", "bcs", "coz", "cuz", "cause"})
+# "what does it mean (anyway)", "რას ნიშნავს საერთოდ", "ras gulisxmobs": a part that asks the
+# meaning of what the part before it names
+MEANING_MARKS = frozenset({"nishnavs", "guliskhmobs", "mean", "means", "meaning"})
+MEANING_ASKED = MEANING_MARKS | {"ras", "ra", "es", "eg", "what", "does", "do", "it", "that", "this", "even", "exactly",
+                                 "saertod", "zustad", "anu", "mainc", "actually", "anyway", "then"}
 DOUBT_MARKS = frozenset({"sure", "really", "certain", "dartsmunebuli", "namdvilad", "martla"})
 DOUBTING_WORDS = DOUBT_MARKS | {"are", "you", "u", "khar", "khart", "kho", "khom", "ara", "is", "it", "that"}
 
@@ -527,6 +573,15 @@ def _imperative_request(forms: Sequence[str], writing: Optional[str]) -> Optiona
 # ვიცი, თარგმანი იქნება ქართულად?", will there be interpretation into Georgian?), not for
 # the assistant's language ("can it be in Georgian?" asks that)
 INTERPRETATION_STEMS = ("targman", "targmn", "translat", "interpret", "sinkhron", "sinkron", "synchron")
+# words that say how the talks will be held, in the shared spelling and English: იქნება (will
+# be), ჩატარდება / გაიმართება / ტარდება (will be held), ილაპარაკებენ / ისაუბრებენ (they will
+# speak), the speakers and the talks
+HOW_THE_TALKS_WILL_BE = frozenset({"ikneba", "chatardeba", "gaimarteba", "tardeba", "ilaparakeben", "isaubreben",
+                                   "laparakoben", "saubroben", "momkhseneblebi", "momkhsenebebi", "speakers",
+                                   "talks", "presentations", "sessions"})
+# ... and in English, "will ... be" or "held" with no word that addresses the assistant ("will
+# it be in english?"; "english would be easier for me" and "will you answer in english?" ask
+# for the reply's language)
 # ... but "translate it into Georgian" / "თარგმნე" asks the assistant
 TRANSLATE_IT = frozenset({"targmne", "targmnet", "gadatargmne", "gadatargmnet", "gadmitargmne", "gadmitargmnet",
                           "translate"})
@@ -544,8 +599,14 @@ def _addresses_the_assistant(text: str, writing: Optional[str]) -> bool:
 
 
 def _about_interpretation(text: str, writing: Optional[str]) -> bool:
+    """Whether the words ask about the talks' language, not for the reply's: interpretation
+    ("any translation to georgian"), or how the talks will be ("ინგლისურად იქნება
+    ყველაფერი?", will it all be in English?)."""
     forms = normalised_forms(text, writing)
-    return TRANSLATE_IT.isdisjoint(forms) and any(form.startswith(INTERPRETATION_STEMS) for form in forms)
+    return TRANSLATE_IT.isdisjoint(forms) and any(form.startswith(INTERPRETATION_STEMS) for form in forms) \
+        or (not HOW_THE_TALKS_WILL_BE.isdisjoint(forms)
+            or "held" in forms or "be" in forms and not {"will", "gonna"}.isdisjoint(forms)) \
+        and not any(stem in form for form in forms for stem in ADDRESSING_STEMS)
 
 
 def asks_something(text: str, writing: Optional[str]) -> bool:
@@ -939,6 +1000,23 @@ class QuestionRouter(GraphComponent):
         answers = self._decide(message, tracker, in_a_form, clause)
         forms = normalised_forms(text, writing)
         consequential = set(self.config["consequential_intents"])
+        not_asked = None if in_a_form else _not_what_was_asked(forms)
+        if not_asked is not None:
+            # "es ar mikitxavs, misamarti mainteresebda" (I didn't ask that, I wanted the
+            # address), "thats not what i asked, i asked about participatory budget online": the
+            # answer before was wrong (rated down), and what the words after it ask is
+            # answered, read without the answer before (it is what the citizen did not ask)
+            rest = self._rest_after(text, writing, not_asked)
+            told = {"feedback", "greet", "thank", "affirm", "deny"}
+            # (what the words after it ask, or say was wanted: "I wanted the address"; "სულ სხვა
+            # რამე მიპასუხე", you answered something else entirely, only complains)
+            rest_forms = normalised_forms(rest, writing)
+            rest_answers = [answer for answer in self._rest(rest, writing, message, told, None)
+                            if _label(answer) not in NEVER_YIELD | consequential and not answer.get("abstain")] \
+                if rest and (looks_like_a_question(rest, writing)
+                             or any(form.startswith(WANTED_STEMS) for form in rest_forms)) else []
+            answers = [{"intent": "feedback"}] + (rest_answers or [answer for answer in answers
+                                                                   if _label(answer) not in told])
         # a request to register beside a question about the event ("I want to go to Italy
         # for work, how do I get a visa?" asks nothing of the event; "I need to go, bye" is
         # no request)
@@ -961,6 +1039,12 @@ class QuestionRouter(GraphComponent):
                 # teacher, can I come too?): the place noted, in the message's order
                 at = _first_after(answers, ("greet", "thank")) if stated < 0.5 else len(answers)
                 answers = answers[:at] + [{"intent": "tell_place"}] + answers[at:]
+        if not in_a_form and set(map(_label, answers)) <= {"inform", OUT_OF_SCOPE} \
+                and not looks_like_a_question(text, writing) and self._names_a_place(text, anywhere=False):
+            answers = [{"intent": "tell_place"}]  # "ოზურგეთიდან" (from Ozurgeti), "Tbilisi" alone
+        if not in_a_form and "tell_place" in map(_label, answers):
+            # "from ozurgeti": the place is what the message gives (no name for a form outside one)
+            answers = [answer for answer in answers if _label(answer) != "inform"]
         # (asking back whether to register, too: "there is a smart city conference in tbilisi,
         # can i register for that one here")
         if any(_about_the_event(_label(answer)) or answer.get("ask_back") for answer in answers) \
@@ -981,12 +1065,24 @@ class QuestionRouter(GraphComponent):
             # says besides (hello, thanks, where the citizen is from, a request) stays. Paying
             # it online too: the e-services in general do not say how to pay a tax
             answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD | consequential)
+        if not in_a_form and _asks_for_a_reminder(forms):
+            # "ერთი კვირით ადრე შემახსენე" (remind me a week before): the assistant writes only
+            # when written to, so it says it cannot, and what it can do ("remind me when it
+            # is" asks the dates)
+            answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD | consequential)
         if len(answers) == 1 and _label(answers[0]) in MORE_DETAIL and tracker is not None and not in_a_form \
                 and MORE_DETAIL[_label(answers[0])] in (self._kb_stamp or {}) \
                 and _label(answers[0]) in _previous_answers(tracker):
             # the same question right after its answer asks for more: "zusti misamarti
             # sadaris?" (where exactly is it?) after the venue is Faber Box's address
             answers = [{"entry": MORE_DETAIL[_label(answers[0])]}]
+        if not in_a_form and any(form.startswith(ADDRESS_STEMS) for form in forms):
+            # "ok. ფაბერის ზუსტი მისამართი მომწერე" (write me Faber's exact address), "what's
+            # the address of the event": the street, not the town
+            answers = [{"entry": MORE_DETAIL[_label(answer)]}
+                       if _label(answer) in MORE_DETAIL and MORE_DETAIL[_label(answer)] in (self._kb_stamp or {})
+                       else answer for answer in answers]
+            answers = [a for i, a in enumerate(answers) if a not in answers[:i]]
         if "register" in map(_label, answers) and {"check_registration", "cancel_registration"} & set(map(_label, answers)):
             # "შეგიძლია ნახო ვარ თუ არა სიაში? გუშინ დავრეგისტრირდი" (can you see if I'm on the
             # list? I registered yesterday): one who looks up or cancels a registration has one
@@ -1254,6 +1350,12 @@ class QuestionRouter(GraphComponent):
         (``renormalise``: with the weight of the ones left out shared among the others)."""
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != FALLBACK_INTENT]
         left = [r for r in ranking if r.get(INTENT_NAME_KEY) not in excluded]
+        if left and left[0].get(INTENT_NAME_KEY) == SWITCH_LANGUAGE \
+                and (named_language(rest, negations=False) is None or _about_interpretation(rest, writing)):
+            # "and the language? any translation to georgian" (after the fee) asks about the
+            # talks, not for the reply's language: the classifier's next best
+            left = left[1:]
+            renormalise = True
         if not left:
             return []
         name = left[0][INTENT_NAME_KEY]
@@ -1511,6 +1613,24 @@ class QuestionRouter(GraphComponent):
                 # about what the part before asks, no question of its own
                 aside = True
                 continue
+            if i > 0 and any(asked for _, _, asked, _ in found) and not REASON_WORDS.isdisjoint(piece_words[:3]) \
+                    and not _asks_on_its_own(pieces[i], writing):
+                # "სერტიფიკატს გვაძლევენ? იმიტომ ვკითხულობ რომ დირექტორმა უნდა დამიდასტუროს" (do
+                # we get a certificate? I ask because my director has to approve it): why the
+                # citizen asks, no question of its own (a question left alone is the whole
+                # message's to answer)
+                continue
+            if i < len(pieces) - 1 and _tells_what_went_wrong(piece_words) and not _asks_on_its_own(pieces[i], writing):
+                # "ორჯერ ვცადე და არაფერი, ლინკი არ მუშაობს. სად დავრეგისტრირდე?" (I tried twice
+                # and nothing, the link does not work. where do I register?): what went wrong,
+                # told before the question, asks nothing of its own
+                aside = True
+                continue
+            if i > 0 and found and MEANING_ASKED.issuperset(piece_words) and not MEANING_MARKS.isdisjoint(piece_words):
+                # "სმარტ ქალაქი და ჭკვიანი თემი ერთი და იგივეა? რას ნიშნავს საერთოდ" (... what
+                # does it mean anyway): the meaning of what the part before names
+                aside = True
+                continue
             if i > 0 and piece_words and MANNER_WORDS.issuperset(piece_words):
                 # "open data რა არის? explain simple pls", "ღიაა? კი ან არა მითხარი" (yes or
                 # no, tell me): how to answer the question before, no question of its own
@@ -1637,6 +1757,10 @@ class QuestionRouter(GraphComponent):
             if found and not beside_the_domain:
                 # "who is in AVATAR and how long does it run": the second part is the project's
                 about = subject(_label(found[-1][0]))
+                if about == "edition_2022" and _names_this_year(piece_words):
+                    # "2022-ში ონლაინ იყო? და წლევანდელი პროგრამა რანაირია" (was 2022 online? and
+                    # this year's programme?): this year's is the event's
+                    about = "event"
                 if (points_back or to_the_kind) and subject(_label(best)) is None:
                     # a part about "it" or "such a thing", closest to no subject's topic:
                     # the earlier part's subject, if a topic of it is nearly as close ("ra
@@ -1688,12 +1812,18 @@ class QuestionRouter(GraphComponent):
                 # of one part (as close as the part's topic was: the programme's examples name
                 # no day)
                 best = {"intent": "ask_event_agenda"}
-            if _label(best) in EVENT_TOPICS - set(self.config["consequential_intents"]):
-                # (with the question word "is" was run into: "sadaris", where is it)
+            if _label(best) in EVENT_TOPICS - set(self.config["consequential_intents"]) \
+                    and not (_label(best) == STAY_ENTRY and _names_a_stay(piece_words)):
+                # (with the question word "is" was run into: "sadaris", where is it; "where do
+                # we stay" is the hotels')
                 said = set(piece_words) | question_words(piece_words)
                 asked = [topic for topic, words in QUESTION_WORD_TOPICS.items() if not words.isdisjoint(said)]
                 if len(asked) == 1 and intents.get(asked[0], 0.0) >= self.config["part_min_similarity"]:
                     best, sim = {"intent": asked[0]}, intents[asked[0]]
+            if _label(best) == "ask_event_venue" and _names_a_stay(piece_words) \
+                    and entries.get(STAY_ENTRY, 0.0) >= self.config["part_min_similarity"]:
+                # "da sad viCerebit" (and where do we stay): where to sleep, not where the talks are
+                best, sim = {"entry": STAY_ENTRY}, entries[STAY_ENTRY]
             self._debug.setdefault("parts", []).append(
                 [pieces[i], best.get("intent") or best.get("entry"), round(float(sim), 3)])
             # a part asks when it is a question ("... is Georgia a member?") or says where the
@@ -1736,8 +1866,14 @@ class QuestionRouter(GraphComponent):
             pieces_asking[id(best)] = looks_like_a_question(as_typed, writing) and not _polite_request(as_typed, writing) \
                 and request != best.get("intent")
         answers: List[Dict[str, Any]] = []
-        for best, sim, asks, points_back in found:
+        for k, (best, sim, asks, points_back) in enumerate(found):
             if sim < self.config["part_min_similarity"] or id(best) in unsupported:
+                continue
+            if _label(best) == OUT_OF_SCOPE and not asks and any(later[2] for later in found[k + 1:]):
+                # "სამჯერ ვცადე ფეისბუქის ლინკით და არაფერი. სად ვრეგისტრირდები?" (I tried three
+                # times with the Facebook link and nothing. where do I register?): what happened
+                # to the citizen, told before the question, asks nothing of its own
+                aside = True
                 continue
             if points_back:
                 # "what is a digital gym and where is it": "it" is the gym, and the venue of
@@ -1815,7 +1951,8 @@ class QuestionRouter(GraphComponent):
                 rest_asks = any(mark in rest for mark in QUESTION_MARKS) or bool(said) \
                     or not REQUEST_WORDS.isdisjoint(normalised_forms(rest, writing))
                 if named_language(words, negations=False) is not None and rest_asks \
-                        and self._asks_for_a_language(words, self._embed([words], writing)[0], writing):
+                        and any(self._asks_for_a_language(words, self._embed([words], own)[0], own)
+                                for own in _writings_of_a_clause(words, writing)):
                     return words.strip(), first
         return None
 
@@ -1879,6 +2016,11 @@ class QuestionRouter(GraphComponent):
         previous = _previous_answers(tracker)
         if not forms or not previous:
             return None
+        if previous & PRINCIPLE_TOPICS and len(forms) <= 4:
+            # "mesame?" (the third?) after the principles is the third principle, not the third day
+            number = ordinal_number(text, writing)
+            if number:
+                return {"intent": "ask_principle", PRINCIPLE_NUMBER: number}
         same_for = None if tracker.active_loop_name else _the_same_for(forms)
         asked = previous - NEVER_YIELD - set(self.config["consequential_intents"])
         if same_for is not None and len(asked) == 1:
@@ -1890,10 +2032,6 @@ class QuestionRouter(GraphComponent):
             return {"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}
         if len(forms) > 4:
             return None
-        if previous & PRINCIPLE_TOPICS:
-            number = ordinal_number(text, writing)
-            if number:
-                return {"intent": "ask_principle", PRINCIPLE_NUMBER: number}
         if any(_about_the_event(p) for p in previous):
             words = set(forms) - CONJUNCTIONS
             for intent, markers in FOLLOW_UP_WORDS.items():
@@ -1984,6 +2122,14 @@ class QuestionRouter(GraphComponent):
             if self._language:
                 message.set(LANGUAGE, self._language, add_to_output=True)
                 message.set(LANGUAGE_REQUESTED, True, add_to_output=True)
+            elif message.get(LANGUAGE_REQUESTED) and answers and SWITCH_LANGUAGE not in map(_label, answers) \
+                    and not (tracker is not None and tracker.active_loop_name) \
+                    and message.get(WRITING) in LANGUAGE_OF_WRITING:
+                # a language named in a question about the talks ("ინგლისურად იქნება
+                # ყველაფერი?", will it all be in English?) asks for no reply in it: the
+                # answer is in the language of the message
+                message.set(LANGUAGE, LANGUAGE_OF_WRITING[message.get(WRITING)], add_to_output=True)
+                message.set(LANGUAGE_REQUESTED, False, add_to_output=True)
             message.set("router", self._debug, add_to_output=True)
             _apply(message, answers)
             if message.get(AS_TYPED):
@@ -2050,11 +2196,12 @@ def _registers_something_else(forms: Sequence[str]) -> bool:
 # utility bills and outages (water, power, gas); a concert, a festival, an exhibition; a
 # restaurant. A passport only beside its renewal, and not beside the visa ("do I need a
 # passport to enter Italy?", "my passport expires in june, do I need a visa?" ask about the trip).
-OTHER_MATTER_STEMS = ("gadasakhad", "tax", "jarim", "nebartv", "permit", "komunal", "utility", "utilities",
+OTHER_MATTER_STEMS = ("gadasakhad", "taxes", "taxation", "jarim", "nebartv", "permit", "komunal", "utility", "utilities",
                       "kontsert", "koncert", "concert", "pestival", "festival", "gamopen", "exhibition",
                       "electricit", "pizz", "restaurant", "restoran")
 # whole words: "წყალტუბო" (Tskaltubo) is a town, not water
-OTHER_MATTER_WORDS = frozenset({"tskali", "tsklis", "tskals", "tskalma", "tsklit", "water", "deni", "denis", "gazi",
+OTHER_MATTER_WORDS = frozenset({"tax",  # a whole word: a taxi is the way to the venue
+                                "tskali", "tsklis", "tskals", "tskalma", "tsklit", "water", "deni", "denis", "gazi",
                                 "gazis", "gas",
                                 # პიცა (pizza), as whole words: "pitsunda" is a town
                                 "pitsa", "pitsis", "pitsas", "pitsit", "pitseria", "pitseriashi"})
@@ -2064,6 +2211,49 @@ RENEWAL_STEMS = ("ganakhleb", "ganvaakhl", "gaakhl", "gavaakhl", "renew", "gaagr
                  # restoring a lost one: აღდგენა, დავკარგე
                  "agdgen", "aghdgen", "davkarg", "dakarg", "lost", "replac")
 VISA_STEMS = ("viz", "visa")
+
+
+# reminding (shared spelling, English: შემახსენე, შეგვახსენეთ, reminder) ahead of time
+REMINDING_STEMS = ("remind", "shemakhsen", "gamakhsen", "shegvakhsen", "gvakhsen", "shekhseneb")
+AHEAD_WORDS = frozenset({"before", "advance", "beforehand", "ahead", "adre", "tsinastsar", "tsin", "reminder",
+                         "shekhseneba"})
+
+
+def _asks_for_a_reminder(forms: Sequence[str]) -> bool:
+    return any(form.startswith(REMINDING_STEMS) for form in forms) and not AHEAD_WORDS.isdisjoint(forms)
+
+
+# this year (shared spelling, English): წლევანდელი, წელს, ამ წელს
+THIS_YEAR_WORDS = frozenset({"tslevandeli", "tslevandel", "tslevandels", "tsels", "now", "akhla", "upcoming"})
+
+
+def _names_this_year(forms: Sequence[str]) -> bool:
+    return not THIS_YEAR_WORDS.isdisjoint(forms) or ("this", "year") in zip(forms, forms[1:], strict=False)
+
+
+# how a citizen says the answer was not to their question (shared spelling, English): "ეს არ
+# მიკითხავს" (I didn't ask that), "that's not what I asked"
+NOT_WHAT_I_ASKED = (("ar", "mikitkhavs"), ("ar", "mikitkhia"), ("ar", "vikitkhe"), ("ar", "vkitkhulobdi"),
+                    ("ar", "gekitkhebodi"), ("ar", "gkitkhet"), ("not", "what", "i", "asked"),
+                    ("not", "what", "i", "meant"), ("not", "what", "i", "wanted"), ("i", "didnt", "ask"),
+                    ("i", "did", "not", "ask"), ("didnt", "ask", "that"), ("wrong", "answer"))
+
+
+# what was wanted (shared spelling, English, as the words start): მაინტერესებდა, მინდოდა, ვიკითხე,
+# ვგულისხმობდი, "i asked about", "i wanted", "i meant"
+WANTED_STEMS = ("mainteres", "interest", "want", "minda", "mindoda", "asked", "vkitkh", "vikitkh", "meant",
+                "vguliskhm", "viguliskhm", "mchirdeb", "need")
+
+
+def _not_what_was_asked(forms: Sequence[str]) -> Optional[int]:
+    """Where the words that say the answer was not to the question end (an index into
+    ``forms``, "about" after them included); None if the message does not say so."""
+    for i in range(len(forms)):
+        for phrase in NOT_WHAT_I_ASKED:
+            if tuple(forms[i:i + len(phrase)]) == phrase:
+                end = i + len(phrase)
+                return end + 1 if end < len(forms) and forms[end] in ("about", "for") else end
+    return None
 
 
 def _another_matter(forms: Sequence[str]) -> bool:

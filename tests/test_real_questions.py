@@ -1043,3 +1043,92 @@ def test_a_doubt_after_a_question_is_no_question_of_its_own(servers):
     # is it in May? are you sure?
     answer = texts(servers.ask("მაისშია? დარწმუნებული ხარ?"))
     assert "მაის" in answer and "ბოტი" not in answer, answer
+
+
+@pytest.mark.parametrize("message, expected, in_georgian", [
+    # will the presentations be held in English? (a question about the talks, no request)
+    ("მოხსენებები ინგლისურად ჩატარდება?", "მოხსენებ", True),
+    ("ინგლისურად იქნება მოხსენებები?", "მოხსენებ", True),  # will the talks be in English?
+])
+def test_a_language_named_in_a_question_about_the_talks_asks_for_no_switch(servers, message, expected, in_georgian):
+    answers = servers.ask(message)
+    answer = texts(answers)
+    assert expected in answer.lower() and georgian(answers) == in_georgian, answer
+    assert "From now on I'll answer" not in answer and "ამიერიდან ქართულად" not in answer, answer
+
+
+def test_an_ordinal_after_the_principles_is_a_principle_not_a_day(servers):
+    # which are the 12 principles? the third?
+    answer = answer_after(servers, "12 principi romelia?", "mesame?")
+    assert "ეფექტიანობა" in answer and "საჭიროებებზე რეაგირება" not in answer, answer
+
+
+def test_a_reminder_ahead_of_time_is_something_the_assistant_cannot_do(servers):
+    answer = texts(servers.ask("could you remind me two days before the conference starts"))
+    assert "don't know" in answer and "24" not in answer, answer
+
+
+@pytest.mark.parametrize("message, expected", [
+    # I need the exact address of the event, I'm going by taxi
+    ("ღონისძიების ზუსტი მისამართი მჭირდება, ტაქსით მივდივარ", "ვია ტიტო ლივიო"),
+    ("what street is the conference on? my taxi app needs it", "Via Tito Livio"),
+])
+def test_an_address_asked_in_so_many_words_is_the_street(servers, message, expected):
+    assert expected in texts(servers.ask(message))
+
+
+@pytest.mark.parametrize("first, reply, expected", [
+    ("what is open data", "that's not what i asked, i wanted to know about the digital gym", "Digital gyms"),
+    # I didn't ask that, I was interested in the digital gym
+    ("რა არის ღია მონაცემები", "ეს არ მიკითხავს, ციფრული დარბაზი მაინტერესებდა", "ციფრული დარბაზ"),
+])
+def test_not_what_was_asked_is_rated_down_and_the_question_meant_is_answered(servers, first, reply, expected):
+    conversation = Conversation(servers)
+    conversation.say(first)
+    answers = conversation.say(reply)
+    assert "/add_comment" in payloads(answers) and expected in texts(answers), texts(answers)
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("ქუთაისიდან", "გასაგებია"),  # from Kutaisi, as a first message
+    ("Tbilisi", "გასაგებია"),
+])
+def test_a_town_alone_as_a_first_message_is_where_the_citizen_is_from(servers, message, expected):
+    answer = texts(servers.ask(message))
+    assert expected in answer and "not sure I understood" not in answer and "არ ვარ, რომ სწორად" not in answer, answer
+
+
+def test_what_does_it_mean_after_a_topic_asks_its_meaning(servers):
+    # a smart community? what does it mean, anyway
+    answer = texts(servers.ask("ჭკვიანი თემი? რას ნიშნავს საერთოდ"))
+    assert "Alto Vicentino" not in answer and "ჭკვიან" in answer, answer
+
+
+def test_this_year_s_programme_after_a_question_about_2022_is_this_year_s(servers):
+    # how was 2022? and what is this year's programme like?
+    answer = texts(servers.ask("2022-ში როგორი იყო? წლევანდელი პროგრამა რანაირია?"))
+    assert said_in_order(answer, "2022", "დღის წესრიგი"), answer
+
+
+def test_a_request_for_english_without_a_comma_before_an_english_question(servers):
+    answers = servers.ask("inglisurad mipasuxe pls where can i stay near the venue")
+    assert "From now on I'll answer in English" in texts(answers) and english(answers), texts(answers)
+
+
+@pytest.mark.parametrize("message", [
+    # I tried twice from Facebook and nothing,the link doesn't work.where do I register? (no
+    # space after the punctuation, as phones send it)
+    "ორჯერ ვცადე ფეისბუქიდან და არაფერი,ლინკი არ მუშაობს.სად დავრეგისტრირდე?",
+    "i tried the link from the post twice and nothing. how do i sign up then?",
+])
+def test_what_went_wrong_before_the_question_is_no_question_of_its_own(servers, message):
+    answers = servers.ask(message)
+    answer = texts(answers)
+    # (how to register, one answer: the registration's answer names the form's questions)
+    assert len(answers) == 1 and "don't know" not in answer and "არ ვიცი" not in answer, answer
+
+
+def test_where_we_stay_beside_the_dates_is_the_hotels(servers):
+    # when is it and where do we put up?
+    answer = texts(servers.ask("rodis aris da sad gavcherdet?"))
+    assert said_in_order(answer, "24", "განთავსებ"), answer
