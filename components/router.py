@@ -432,8 +432,6 @@ def split_parts(text: str, writing: Optional[str] = None) -> List[str]:
     return [piece for piece, _ in _split(text, writing)]
 
 
-# A part that only doubts ("are you sure?", "დარწმუნებული ხართ?", "ნამდვილად?"): of these words,
-# with one of the marks
 # staying the night (shared spelling, English, as the words start): ვიჩერებით, გავჩერდეთ, დავრჩე,
 # დავიძინოთ, დავბინავდეთ, a hotel
 STAY_ENTRY = "event-accommodation"
@@ -466,6 +464,8 @@ REASON_WORDS = frozenset({"imitom", "radgan", "radganac", "vinaidan", "because",
 MEANING_MARKS = frozenset({"nishnavs", "guliskhmobs", "mean", "means", "meaning"})
 MEANING_ASKED = MEANING_MARKS | {"ras", "ra", "es", "eg", "what", "does", "do", "it", "that", "this", "even", "exactly",
                                  "saertod", "zustad", "anu", "mainc", "actually", "anyway", "then"}
+# A part that only doubts ("are you sure?", "დარწმუნებული ხართ?", "ნამდვილად?"): of these words,
+# with one of the marks
 DOUBT_MARKS = frozenset({"sure", "really", "certain", "dartsmunebuli", "namdvilad", "martla"})
 DOUBTING_WORDS = DOUBT_MARKS | {"are", "you", "u", "khar", "khart", "kho", "khom", "ara", "is", "it", "that"}
 
@@ -593,8 +593,13 @@ TRANSLATE_IT = frozenset({"targmne", "targmnet", "gadatargmne", "gadatargmnet", 
 ADDRESSING_STEMS = ("pasukh", "laparak", "tsere", "saubr", "answer", "reply", "respond", "speak", "talk", "write")
 
 
+def _addressing(forms: Sequence[str]) -> bool:
+    """Whether a word answers, speaks or writes to someone (ADDRESSING_STEMS)."""
+    return any(stem in form for form in forms for stem in ADDRESSING_STEMS)
+
+
 def _addresses_the_assistant(text: str, writing: Optional[str]) -> bool:
-    return any(NEGATIONS.isdisjoint(forms) and any(stem in form for form in forms for stem in ADDRESSING_STEMS)
+    return any(NEGATIONS.isdisjoint(forms) and _addressing(forms)
                for forms in (normalised_forms(text, own) for own in _writings_of_a_clause(text, writing)))
 
 
@@ -606,7 +611,7 @@ def _about_interpretation(text: str, writing: Optional[str]) -> bool:
     return TRANSLATE_IT.isdisjoint(forms) and any(form.startswith(INTERPRETATION_STEMS) for form in forms) \
         or (not HOW_THE_TALKS_WILL_BE.isdisjoint(forms)
             or "held" in forms or "be" in forms and not {"will", "gonna"}.isdisjoint(forms)) \
-        and not any(stem in form for form in forms for stem in ADDRESSING_STEMS)
+        and not _addressing(forms)
 
 
 def asks_something(text: str, writing: Optional[str]) -> bool:
@@ -1070,15 +1075,13 @@ class QuestionRouter(GraphComponent):
             # when written to, so it says it cannot, and what it can do ("remind me when it
             # is" asks the dates)
             answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD | consequential)
-        if len(answers) == 1 and _label(answers[0]) in MORE_DETAIL and tracker is not None and not in_a_form \
-                and MORE_DETAIL[_label(answers[0])] in (self._kb_stamp or {}) \
-                and _label(answers[0]) in _previous_answers(tracker):
-            # the same question right after its answer asks for more: "zusti misamarti
-            # sadaris?" (where exactly is it?) after the venue is Faber Box's address
-            answers = [{"entry": MORE_DETAIL[_label(answers[0])]}]
-        if not in_a_form and any(form.startswith(ADDRESS_STEMS) for form in forms):
-            # "ok. ფაბერის ზუსტი მისამართი მომწერე" (write me Faber's exact address), "what's
-            # the address of the event": the street, not the town
+        if not in_a_form and (any(form.startswith(ADDRESS_STEMS) for form in forms)
+                              or len(answers) == 1 and tracker is not None
+                              and _label(answers[0]) in _previous_answers(tracker)):
+            # the answer with more detail: for an address asked in so many words ("ok. ფაბერის
+            # ზუსტი მისამართი მომწერე", write me Faber's exact address: the street, not the
+            # town), and for the same question right after its answer ("zusti misamarti
+            # sadaris?", where exactly is it?, after the venue: Faber Box's address)
             answers = [{"entry": MORE_DETAIL[_label(answer)]}
                        if _label(answer) in MORE_DETAIL and MORE_DETAIL[_label(answer)] in (self._kb_stamp or {})
                        else answer for answer in answers]
@@ -2249,10 +2252,10 @@ def _not_what_was_asked(forms: Sequence[str]) -> Optional[int]:
     """Where the words that say the answer was not to the question end (an index into
     ``forms``, "about" after them included); None if the message does not say so."""
     for i in range(len(forms)):
-        for phrase in NOT_WHAT_I_ASKED:
-            if tuple(forms[i:i + len(phrase)]) == phrase:
-                end = i + len(phrase)
-                return end + 1 if end < len(forms) and forms[end] in ("about", "for") else end
+        length = _phrase_at(forms, i, NOT_WHAT_I_ASKED)
+        if length:
+            end = i + length
+            return end + 1 if end < len(forms) and forms[end] in ("about", "for") else end
     return None
 
 
