@@ -147,7 +147,10 @@ def _corrected(text: str, writing: Optional[str]) -> Optional[str]:
         # "sorry i meant the hotel", "ვგულისხმობ სასტუმროს": what was meant
         meant = _without_apology(text, writing)
         return meant if meant != text and ("i" in forms[:3] or not MEANT_AFTER.isdisjoint(forms[:3])) else None
-    return _rest(text, tokens, *cut, writing)
+    # ... and what is left may correct itself again: "არა მოიცა, რეგისტრაცია არ მინდა, მხოლოდ
+    # თარიღი მაინტერესებდა" (no wait, I don't want to register, only the date interested me)
+    rest = _rest(text, tokens, *cut, writing)
+    return (corrected(rest, writing) or rest) if rest else None
 
 
 def _rest(text: str, tokens: Sequence[Tuple[str, int, int]], start: int, end: int,
@@ -272,10 +275,17 @@ def _without_apology(text: str, writing: Optional[str]) -> str:
     question)."""
     tokens = normalise_tokens(text, writing)
     k = 0
-    while k < len(tokens) - 1 and (tokens[k][0] in (APOLOGIES | WAITING) - {"no", "ara"} or tokens[k][0] in I_MEANT
-                                   or tokens[k][0] == "i" and tokens[k + 1][0] in I_MEANT):
+    while k < len(tokens) - 1 and (tokens[k][0] in (APOLOGIES | WAITING) - TAKING_BACK or tokens[k][0] in I_MEANT
+                                   or tokens[k][0] == "i" and tokens[k + 1][0] in I_MEANT
+                                   # "no wait", "არა მოიცაა" (no, waaait); "no" alone may answer a question
+                                   or tokens[k][0] in TAKING_BACK and _waits(tokens[k + 1][0])):
         k += 1
     return text[tokens[k][1]:] if k else text
+
+
+def _waits(form: str) -> bool:
+    """Whether the word says "wait", its letters drawn out or not ("moicaaa", "waaait")."""
+    return form in WAITING or re.sub(r"(.)\1+", r"\1", form) in WAITING
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)

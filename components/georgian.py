@@ -60,6 +60,7 @@ _KEYBOARD_CAPITALS = {
 _LATIN_SEQUENCES = (
     ("sh", "sh"), ("ch", "ch"), ("zh", "zh"), ("kh", "kh"), ("gh", "g"), ("dz", "dz"),
     ("ts", "ts"), ("th", "t"), ("ph", "p"),
+    ("dj", "j"),  # the English-style spelling of ჯ: "gamardjoba", "djer" (ჯერ)
     ("q", "k"), ("x", "kh"), ("w", "ts"), ("c", "ts"), ("f", "p"), ("y", "k"),
 )
 
@@ -207,6 +208,8 @@ CHAT_SPELLINGS = {
     "whr": "where", "hw": "how", "abt": "about", "msg": "message", "tmrw": "tomorrow", "tmr": "tomorrow",
     "coz": "because", "cuz": "because", "bcoz": "because", "ppl": "people", "b4": "before", "pple": "people",
     "cn": "can", "wud": "would", "shud": "should", "wanna": "want", "gonna": "going", "reg": "registration",
+    # ... and what a phone's autocorrect makes of the event's words ("wheres the venus")
+    "venus": "venue", "venu": "venue",
 }
 
 

@@ -45,12 +45,12 @@ KEYBOARD_CAPITALS: dict[str, str] = {
 # after a letter marks the ejective in the national romanisation (k' t' p' ts' ch',
 # and q' for ყ). Without an apostrophe the digraphs take their most common reading:
 # "ts" is ც (far more frequent than წ, which informal typists write "w" or "ts'"),
-# "ch" is ჩ (ჭ is "ch'" or "W"), "th"/"ph" (an English habit) are თ/ფ.
+# "ch" is ჩ (ჭ is "ch'" or "W"), "th"/"ph" (an English habit) are თ/ფ, and "dj" (another) is ჯ.
 SEQUENCES: tuple[tuple[str, str], ...] = (
     ("ts'", "წ"), ("ch'", "ჭ"),
     ("k'", "კ"), ("t'", "ტ"), ("p'", "პ"), ("q'", "ყ"), ("c'", "წ"),
     ("sh", "შ"), ("ch", "ჩ"), ("zh", "ჟ"), ("kh", "ხ"), ("gh", "ღ"), ("dz", "ძ"),
-    ("ts", "ც"), ("th", "თ"), ("ph", "ფ"),
+    ("ts", "ც"), ("th", "თ"), ("ph", "ფ"), ("dj", "ჯ"),
 )
 _APOSTROPHE_FORMS = {k.replace("'", a): v for k, v in SEQUENCES if "'" in k for a in _APOSTROPHES}
 _SEQUENCES: dict[str, str] = {**dict(SEQUENCES), **_APOSTROPHE_FORMS}  # 2 or 3 characters
@@ -101,6 +101,24 @@ def _shouted(tokens: list[str]) -> bool:
     words = [t for t in tokens if _is_translit_token(t) and sum(c.isalpha() for c in t) > 1]
     capitals = sum(map(_is_acronym, words))
     return capitals >= MIN_SHOUTED_WORDS and 2 * capitals > len(words)
+
+
+# Georgian case endings and postpositions that phones glue onto an English word ("hotelshi",
+# in the hotel; "linkze", on the link; "emailit", by e-mail; "ticketis fasi", the ticket's price)
+GLUED_ENDINGS = ("ebshi", "ebze", "ebis", "ebit", "istvis", "shi", "ze", "it", "is", "dan", "tan", "tvis", "ebi")
+# ... onto the English words that name a thing (ENGLISH_IN_TRANSLIT's nouns)
+_GLUABLE = frozenset({"price", "cost", "online", "hotel", "hotels", "venue", "date", "dates", "address", "website",
+                      "link", "programme", "agenda", "ticket", "tickets", "language", "translation", "stream",
+                      "certificate", "contact", "email", "phone", "deadline"})
+
+
+def english_with_ending(token: str) -> Optional[tuple[str, str]]:
+    """(the English word, the Georgian ending) of a token such as "hotelshi"; None otherwise."""
+    lower = token.lower()
+    for ending in GLUED_ENDINGS:
+        if lower.endswith(ending) and lower[:-len(ending)] in _GLUABLE:
+            return token[:-len(ending)], token[-len(ending):]
+    return None
 
 
 def translit_letters(token: str, keyboard_initial: bool = True) -> list[str]:
@@ -229,11 +247,15 @@ class GeorgianScriptConverter:
         return self.convert_token(lowered) if known == _WORD or length >= _MIN_SHOUTED_STEM else token
 
     def convert_token(self, token: str) -> str:
-        """One token in Georgian script, or unchanged when it is not translit."""
+        """One token in Georgian script, or unchanged when it is not translit; an English word
+        with a Georgian ending glued on keeps the word ("hotelshi" -> "hotel-ში")."""
         token = translit_digits(token)
         if not _is_translit_token(token) or _is_acronym(token) or fold(token) in self.keep \
                 or token.lower() in ENGLISH_IN_TRANSLIT:
             return token
+        glued = english_with_ending(token)
+        if glued is not None:
+            return glued[0] + "-" + "".join(translit_letters(glued[1]))
         parsed = _parse(token)
         letters = [letter for letter, _ in parsed]
         word, known = self._lookup(letters)

@@ -362,8 +362,14 @@ def place_clause(text: str, known: Dict[str, Place]) -> Optional[Tuple[Place, in
         # "ზუგდიდის სკოლიდან ვწერთ", "telavis meriidan": from a school, an office of the town
         from_its = words[start + n - 1][0].endswith("is") and start + n < len(words) \
             and words[start + n][0].endswith("dan") and words[start + n][0].startswith(_WORKPLACES)
+        # "16 y/o pupil from kutaisi here", "teacher from gori here": a citizen introducing
+        # themselves, not a question ("is there a bus from kutaisi here")
+        from_here = start > 0 and words[start - 1][1] == "from" and start + n < len(words) \
+            and words[start + n][1] == "here" and _ASKING_OPENERS.isdisjoint(form for _, form in words[:start])
+        # (with who they are, when they say it first: "retired teacher from batumi here")
+        before = before or (start if from_here and start <= 6 else int(from_here))
         if not HOME_WORDS.isdisjoint(near) or before or from_its:
-            end = start + n
+            end = start + n + int(from_here)
             # ... with what kind of place it is: "zugdidis municipalitetidan var"
             while end < len(words) and end < start + n + 3 and (
                     words[end][0] in HOME_WORDS or from_its and end == start + n or words[end][0].startswith(_PLACE_KINDS)
@@ -381,6 +387,10 @@ def places_located(text: str, known: Dict[str, Place]) -> List[Tuple[Place, int]
     return [(place, start) for n, start, place in _names_in(words, known)
             if words[start + n - 1][0].endswith("shi") and not words[start + n - 1][1].endswith("shire")
             or start > 0 and words[start - 1][1] in ("in", "at")]
+
+
+# English words that open a question
+_ASKING_OPENERS = frozenset({"is", "are", "there", "how", "what", "where", "when", "which", "can", "do", "does", "any"})
 
 
 def _home_words_before(words: List[Tuple[str, str]], start: int) -> int:
