@@ -46,7 +46,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.georgian import normalise_tokens
+from components.georgian import normalise_tokens, squeezed
 from components.language_detector import AS_TYPED, WRITING
 
 # what may stand before a corrected clause: "no", "sorry", "i mean(t)" (shared spelling, English)
@@ -285,7 +285,7 @@ def _without_apology(text: str, writing: Optional[str]) -> str:
 
 def _waits(form: str) -> bool:
     """Whether the word says "wait", its letters drawn out or not ("moicaaa", "waaait")."""
-    return form in WAITING or re.sub(r"(.)\1+", r"\1", form) in WAITING
+    return form in WAITING or squeezed(form) in WAITING
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)

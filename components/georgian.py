@@ -130,6 +130,11 @@ def translit_skeleton(token: str, sentence_initial: bool = False) -> str:
     return "".join(out)
 
 
+def squeezed(form: str) -> str:
+    """A word with each run of one letter cut to one: "gamarjobaaa", "hiii", "moicaaa"."""
+    return re.sub(r"(.)\1+", r"\1", form)
+
+
 def english_form(token: str) -> str:
     """Lower-cased token without apostrophes ("Don't" -> "dont")."""
     return "".join(c for c in fold(token) if c not in _APOSTROPHES)

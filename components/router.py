@@ -67,6 +67,7 @@ from components.georgian import (
     normalise_tokens,
     normalised_forms,
     ordinal_number,
+    squeezed,
     translit_skeleton,
 )
 from components.classifier import column_major, stacked_rows
@@ -752,20 +753,15 @@ def _asks_politely(clauses: List[str], text: str, writing: Optional[str]) -> boo
     return all(_polite_request(clause, writing) for clause in asking)
 
 
-def _squeezed(form: str) -> str:
-    """A word with each run of one letter cut to one: "gamarjobaaa", "hiii", "madlobaa"."""
-    return re.sub(r"(.)\1+", r"\1", form)
-
-
-_SQUEEZED_GREETINGS = frozenset(map(_squeezed, GREETINGS))
-_SQUEEZED_THANKS = frozenset(map(_squeezed, THANKS))
+_SQUEEZED_GREETINGS = frozenset(map(squeezed, GREETINGS))
+_SQUEEZED_THANKS = frozenset(map(squeezed, THANKS))
 
 
 def _is_one_of(form: str, words: frozenset, squeezed_words: frozenset) -> bool:
     """Whether ``form`` is one of ``words``: as typed, with its repeated letters cut
     ("gamarjobaaa"), or, a Georgian word in an English message, in the shared spelling
     ("gamardjoba! when is it", "gmadlobth")."""
-    return form in words or _squeezed(form) in squeezed_words or translit_skeleton(form) in words
+    return form in words or squeezed(form) in squeezed_words or translit_skeleton(form) in words
 
 
 def _lead(forms: Sequence[str]) -> Tuple[Optional[str], int]:
@@ -1180,7 +1176,6 @@ class QuestionRouter(GraphComponent):
             answers = [{"intent": "check_registration"}
                        if _label(a) in ("register", "cancel_registration") or statement and _not_for_one_registered(a)
                        else a for a in answers]
-            answers = [a for i, a in enumerate(answers) if a not in answers[:i]]
         if "register" in map(_label, answers) and {"check_registration", "cancel_registration"} & set(map(_label, answers)):
             # "შეგიძლია ნახო ვარ თუ არა სიაში? გუშინ დავრეგისტრირდი" (can you see if I'm on the
             # list? I registered yesterday): one who looks up or cancels a registration has one
@@ -1221,7 +1216,6 @@ class QuestionRouter(GraphComponent):
             # one on ethics): the list names where the one asked about is from
             answers = [{"intent": "ask_principle"} if _label(answer) == "ask_principles" else answer
                        for answer in answers]
-            answers = [a for i, a in enumerate(answers) if a not in answers[:i]]
         if answers and not in_a_form and self._language is None \
                 and SWITCH_LANGUAGE not in map(_label, answers):
             asked = self._language_clause(text, writing)
