@@ -65,7 +65,7 @@ test: validate lint audit ## Validate, lint, audit, train if needed, run every t
 	backend/scripts/test.sh
 	deploy/scripts/setup.sh
 	scripts/install-scaled.sh
-	$(PYTHON) -m pytest tests
+	$(PYTHON) -m pytest tests --durations=25
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors \
 		--model "$$($(PYTHON) -m scripts.model path)" --out results
 

@@ -288,7 +288,8 @@ GEORGIAN_NEGATIONS = {"ar", "ver", "nu", "ara"}
 # how well one knows a language: "inglisuri cudad vici" (I know English badly) says what the
 # citizen can read, it does not ask to switch
 _SKILL_WORDS = {"bad", "badly", "poor", "poorly", "well", "good", "fluent", "fluently", "little", "weak",
-                "tsudad", "kargad", "tsota", "sustad"}
+                "tsudad", "kargad", "tsota", "sustad", "rusty", "basic", "limited", "great", "perfect", "soso",
+                "ise", "normalurad"}
 MAX_REQUEST_TOKENS = 6
 SWITCH_LANGUAGE_INTENT = "switch_language"
 
@@ -321,6 +322,8 @@ def named_language(text: str, negations: bool = True) -> Optional[str]:
              for t in tokens]
     english = [english_form(t) for t in tokens]
     words = set(forms) | set(english)
+    if any(english[i:i + 2] == ["so", "so"] for i in range(len(english) - 1)):
+        words.add("soso")  # "my english is so so"
     if negations and words & NEGATIONS:
         return None
     named, denied = set(), set()

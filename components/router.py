@@ -421,6 +421,33 @@ NEVER_YIELD = frozenset({"greet", "thank", "goodbye", "help", "feedback", "add_c
                          "tell_place", "inform", "affirm", "deny", "stop", "switch_language"})
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
+# the words an opinion needs before an unsure topic gives way to "I don't know" (see
+# _decide_single): "ok thanks" and "the agenda pls" are no opinions
+OPINION_MIN_WORDS = 5
+# ... and a tag makes a statement a question ("რომში ტარდება ხო ეს კონფერენცია", it's held in
+# Rome, right, this conference); a message that names the event is about it
+OPINION_NOT_WITH = frozenset({"kho", "khom", "right", "isnt", "correct", "ara"})
+# after one principle, a short message that asks for all of them ("how many are there in
+# total? list all of them", "ყველა ჩამოთვალე", "ramdenia sul?"): the list. Its words only
+# (shared spelling and English), so that "list the towns" stays a question of its own
+ALL_OF_THEM = frozenset({"all", "list", "total", "altogether", "kvela", "chamotvale", "chamomitvale", "chamotvalet",
+                         "chamomitvalet", "sul", "ramdenia", "ramdeni"})
+ALL_OF_THEM_BESIDE = frozenset({"how", "many", "are", "there", "in", "of", "them", "these", "the", "is", "it",
+                                "please", "pls", "me", "can", "you", "tell", "show", "give", "what", "they",
+                                "aris", "arian", "es", "isini", "mitkhari", "mitkharit", "da", "and", "ok", "kargi",
+                                "name", "then"})
+# after an answer, a short message that asks where it comes from or whether to trust it ("ეს
+# ოფიციალური ინფოა? სადან იცი", is this official info? how do you know; "where did you get
+# that?"): the same answer again, which says where it comes from
+SOURCE_STEMS = ("opitsialur", "official", "tskaro", "source", "sandoa", "trust")
+SOURCE_PHRASES = (("where", "did", "you", "get"), ("how", "do", "you", "know"), ("sadan", "itsi"),
+                  ("saidan", "itsi"), ("saidan", "itsit"), ("sadan", "itsit"), ("saidan", "gaige"),
+                  ("sadan", "gaige"))
+SOURCE_BESIDE = frozenset({"es", "is", "this", "that", "it", "info", "inpo", "inpoa", "inpormatsia", "information",
+                           "aris", "ra", "kho", "khom", "the", "answer", "pasukhi", "can", "i", "are", "you",
+                           "sure", "where", "did", "get", "from", "how", "do", "know", "itsi", "itsit", "sadan",
+                           "saidan", "gaige", "an", "or", "tu", "da", "and", "really", "namdvilad", "martla", "ok",
+                           "hmm", "data", "date", "tarighi", "its", "me", "mitkhari"})
 def complete_parts(pieces: List[str]) -> List[str]:
     """Short pieces borrow the words they share with the others: "when and where is the
     event" -> "when is the event", "where is the event"; "tell me the date and the place"
@@ -642,12 +669,14 @@ TRANSLATE_IT = frozenset({"targmne", "targmnet", "gadatargmne", "gadatargmnet", 
 # Stems of answering, speaking and writing to someone (shared spelling and English): in a
 # message about interpretation, a part with one still asks the assistant for its language
 # ("... ქართული თარგმანი იქნება? და ქართულად მიპასუხე", and answer me in Georgian)
-ADDRESSING_STEMS = ("pasukh", "laparak", "tsere", "saubr", "answer", "reply", "respond", "speak", "talk", "write")
+ADDRESSING_STEMS = ("pasukh", "laparak", "tsere", "saubr", "answer", "reply", "respond", "speak", "talk", "write",
+                    "khsen", "explain")
 
 
 def _addressing(forms: Sequence[str]) -> bool:
-    """Whether a word answers, speaks or writes to someone (ADDRESSING_STEMS)."""
-    return any(stem in form for form in forms for stem in ADDRESSING_STEMS)
+    """Whether a word answers, speaks, explains or writes to someone (ADDRESSING_STEMS); the
+    talks and their speakers are the event's ("do they translate the talks")."""
+    return any(stem in form for form in forms if form not in HOW_THE_TALKS_WILL_BE for stem in ADDRESSING_STEMS)
 
 
 def _addresses_the_assistant(text: str, writing: Optional[str]) -> bool:
@@ -681,6 +710,16 @@ WHAT_A_REQUEST_SAYS_BESIDE = AUXILIARIES | THANKS_COMPANIONS | {"i", "me", "pls"
 # fall ill) asks nothing on its own; "tu ar movedi, ra moxdeba?" (if I don't come, what
 # happens?) still asks
 CONDITIONS = frozenset({"if", "tu"})
+
+
+def _asks_for_the_source(forms: Sequence[str]) -> bool:
+    """Whether a short message only asks where the answer before comes from or whether it is
+    official (SOURCE_STEMS, SOURCE_PHRASES)."""
+    if not forms or len(forms) > 10:
+        return False
+    sourced = any(form.startswith(SOURCE_STEMS) for form in forms) \
+        or any(tuple(forms[i:i + len(phrase)]) == phrase for phrase in SOURCE_PHRASES for i in range(len(forms)))
+    return sourced and all(form in SOURCE_BESIDE or form.startswith(SOURCE_STEMS) for form in forms)
 
 
 def _asks_on_its_own(text: str, writing: Optional[str]) -> bool:
@@ -1157,7 +1196,7 @@ class QuestionRouter(GraphComponent):
             # is" asks the dates)
             answers = _not_knowing(answers, lambda label: label not in NEVER_YIELD | consequential)
         if not in_a_form and (any(form.startswith(ADDRESS_STEMS) for form in forms)
-                              or len(answers) == 1 and tracker is not None
+                              or len(answers) == 1 and tracker is not None and not _asks_for_the_source(forms)
                               and _label(answers[0]) in _previous_answers(tracker)):
             # the answer with more detail: for an address asked in so many words ("ok. ფაბერის
             # ზუსტი მისამართი მომწერე", write me Faber's exact address: the street, not the
@@ -1359,6 +1398,13 @@ class QuestionRouter(GraphComponent):
                 name = ranking[0][INTENT_NAME_KEY]
                 confidence = min(1.0, (ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) / remaining) \
                     if remaining > 0 else 0.0
+        if name != SWITCH_LANGUAGE and not in_a_form and named_language(text, negations=False) is not None \
+                and not _about_interpretation(text, writing):
+            # "inglisurad amixseni pls, open data anu gaxsnili monacemebi ra aris" (explain in
+            # English please, what is open data), heard as the question: the switch too
+            answered = self._beside_the_language_asked(text, writing, message)
+            if answered:
+                return answered
         contact = self._contact_in_so_many_words(name, text, writing, message)
         if contact:
             return [contact]
@@ -1654,6 +1700,13 @@ class QuestionRouter(GraphComponent):
         # question for the contacts, at 0.27 against 0.23
         if name != OUT_OF_SCOPE and confidence < cfg["abstain_confidence"] \
                 and weights.get(OUT_OF_SCOPE, 0.0) >= confidence - cfg["out_of_scope_margin"]:
+            return []
+        # an opinion or a complaint that asks nothing, and a topic the classifier is unsure of
+        # ("ეს ყველაფერი უაზრობაა ხელისუფლება მაინც არავის უსმენს", it is all nonsense, the
+        # government listens to no one anyway): no topic to answer it with
+        if name not in NEVER_YIELD and name not in cfg["consequential_intents"] and confidence < cfg["abstain_confidence"] \
+                and len(forms) >= OPINION_MIN_WORDS and not asks_something(text, writing) \
+                and OPINION_NOT_WITH.isdisjoint(forms) and not names_the_event_or_its_place(text, writing):
             return []
         return [{"intent": name}]
 
@@ -1955,8 +2008,16 @@ class QuestionRouter(GraphComponent):
                 # it kept?): "where" with a verb of its own and the subject left unsaid, as Georgian
                 # does, asks about the part before, not where the event is held
                 best, sim = found[-1][0], found[-1][1]
-            if (_label(best) in THE_PROJECT_IN_GENERAL or _label(best) == OUT_OF_SCOPE and not another) \
-                    and self._asks_if_a_town_takes_part(pieces[i], piece_words, writing, points_back and bool(found)
+            # (a town named in a question beside the towns is no home told, nor anything else:
+            # "ramdeni qalaqia shig? zugdidi tu aris", how many towns are in it? is Zugdidi?;
+            # "ჩვენი თელავი არის ამ პროექტში?", is our Telavi in this project?)
+            named_as_asked = _asks_on_its_own(as_typed, writing) and (
+                _label(best) == "tell_place"
+                or len(piece_words) <= 4 and bool(found) and _label(found[-1][0]) == "ask_avatar_partners")
+            if (_label(best) in THE_PROJECT_IN_GENERAL or _label(best) == OUT_OF_SCOPE and not another
+                    or named_as_asked) \
+                    and self._asks_if_a_town_takes_part(pieces[i], piece_words, writing,
+                                                        (points_back or named_as_asked) and bool(found)
                                                         and subject(_label(found[-1][0])) == "avatar"):
                 # "akhaltsikhe tu aris am proeqtshi?" (is Akhaltsikhe in this project?), "which
                 # towns are in it? is rustavi in it": which towns take part
@@ -2175,8 +2236,15 @@ class QuestionRouter(GraphComponent):
             number = ordinal_number(text, writing)
             if number:
                 return {"intent": "ask_principle", PRINCIPLE_NUMBER: number}
+        if previous & PRINCIPLE_TOPICS and len(forms) <= 10 and not ALL_OF_THEM.isdisjoint(forms) \
+                and ALL_OF_THEM | ALL_OF_THEM_BESIDE >= set(forms):
+            return {"intent": "ask_principles"}
         same_for = None if tracker.active_loop_name else _the_same_for(forms)
         asked = previous - NEVER_YIELD - set(self.config["consequential_intents"])
+        if len(asked) == 1 and not tracker.active_loop_name and _asks_for_the_source(forms):
+            # the answer again: it says where its facts come from
+            label = next(iter(asked))
+            return {"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}
         if same_for is not None and len(asked) == 1:
             # "studentebistvisac?" (for students too?) after the fee: the fee, for them;
             # another day after the event in general is that day's programme
