@@ -422,7 +422,8 @@ NEVER_YIELD = frozenset({"greet", "thank", "goodbye", "help", "feedback", "add_c
 CODE_INTENTS = ("check_registration", "cancel_registration")  # first: the one that changes nothing
 PRINCIPLE_TOPICS = frozenset({"ask_principles", "ask_principle"})
 # the words an opinion needs before an unsure topic gives way to "I don't know" (see
-# _decide_single): "ok thanks" and "the agenda pls" are no opinions
+# _decide_single; the answer is "I don't know", not a request to put it in other
+# words): "ok thanks" and "the agenda pls" are no opinions
 OPINION_MIN_WORDS = 5
 # ... and a tag makes a statement a question ("რომში ტარდება ხო ეს კონფერენცია", it's held in
 # Rome, right, this conference); a message that names the event is about it
@@ -1707,7 +1708,7 @@ class QuestionRouter(GraphComponent):
         if name not in NEVER_YIELD and name not in cfg["consequential_intents"] and confidence < cfg["abstain_confidence"] \
                 and len(forms) >= OPINION_MIN_WORDS and not asks_something(text, writing) \
                 and OPINION_NOT_WITH.isdisjoint(forms) and not names_the_event_or_its_place(text, writing):
-            return []
+            return [{"intent": OUT_OF_SCOPE}]
         return [{"intent": name}]
 
     def _parts(self, text: str, writing: Optional[str], message: Message,
