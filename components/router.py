@@ -449,6 +449,8 @@ SOURCE_BESIDE = frozenset({"es", "is", "this", "that", "it", "info", "inpo", "in
                            "sure", "where", "did", "get", "from", "how", "do", "know", "itsi", "itsit", "sadan",
                            "saidan", "gaige", "an", "or", "tu", "da", "and", "really", "namdvilad", "martla", "ok",
                            "hmm", "data", "date", "tarighi", "its", "me", "mitkhari"})
+
+
 def complete_parts(pieces: List[str]) -> List[str]:
     """Short pieces borrow the words they share with the others: "when and where is the
     event" -> "when is the event", "where is the event"; "tell me the date and the place"
