@@ -2246,15 +2246,14 @@ class QuestionRouter(GraphComponent):
         asked = previous - NEVER_YIELD - set(self.config["consequential_intents"])
         if len(asked) == 1 and not tracker.active_loop_name and _asks_for_the_source(forms):
             # the answer again: it says where its facts come from
-            label = next(iter(asked))
-            return {"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}
+            return self._answer_of(next(iter(asked)))
         if same_for is not None and len(asked) == 1:
             # "studentebistvisac?" (for students too?) after the fee: the fee, for them;
             # another day after the event in general is that day's programme
             label = asked.pop()
             if same_for == "day" and label == "ask_event":
                 label = "ask_event_agenda"
-            return {"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}
+            return self._answer_of(label)
         if len(forms) > 4:
             return None
         if any(_about_the_event(p) for p in previous):
@@ -2263,6 +2262,10 @@ class QuestionRouter(GraphComponent):
                 if words & markers and len(words - {"is", "it", "aris", "the", "event", "ghonisdzieba", "gonisdzieba"}) <= 2:
                     return {"intent": intent}
         return None
+
+    def _answer_of(self, label: str) -> Dict[str, Any]:
+        """The answer that gives ``label``: a knowledge entry's, or an intent's."""
+        return {"entry": label} if label in (self._kb_stamp or {}) else {"intent": label}
 
     def _context(self, text: str, writing: Optional[str], tracker: Optional[DialogueStateTracker]) -> Optional[str]:
         """The subject of the previous answer, for a message short enough to follow it up,
